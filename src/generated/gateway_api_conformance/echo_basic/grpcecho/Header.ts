@@ -1,0 +1,12 @@
+// Original file: protos/grpcecho.proto
+
+
+export interface Header {
+  'key'?: (string);
+  'value'?: (string);
+}
+
+export interface Header__Output {
+  'key': (string);
+  'value': (string);
+}
