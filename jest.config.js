@@ -1,7 +1,7 @@
 // Two projects: `unit` (beside the code in src/, fast, no processes) and `e2e`
 // (real Envoy, real gRPC backends; needs `make setup`). `make test` runs both.
 /** @type {import('jest').Config} */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false }, isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }];
 module.exports = {
   projects: [
     {

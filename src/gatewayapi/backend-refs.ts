@@ -1,0 +1,72 @@
+/**
+ * backendRefs → clusters. A valid ref to a Service port becomes one EDS cluster per Service
+ * port (shared by every route), its endpoints from the Service's EndpointSlices. An invalid ref
+ * keeps its weight but has no cluster, so its share of traffic gets UNAVAILABLE (GRPCRoute spec).
+ */
+import { BackendRef, GATEWAY_GROUP } from '../apis/gateway-api';
+import { ClusterIR, DestinationIR, EndpointIR } from '../ir/types';
+import { ConditionType, Reason, TranslationIssue } from './conditions';
+import { serviceClusterName } from './naming';
+import { isReferencePermitted } from './reference-grant';
+import { ResourceIndex } from './resource-index';
+
+export interface ResolvedBackend {
+  destination: DestinationIR;
+  cluster?: ClusterIR;
+  issue?: TranslationIssue;
+}
+
+export interface BackendContext {
+  routeKind: string;
+  routeNamespace: string;
+  protocol: ClusterIR['protocol'];
+  index: ResourceIndex;
+}
+
+export function resolveBackendRef(ref: BackendRef, field: string, ctx: BackendContext): ResolvedBackend {
+  const weight = ref.weight ?? 1;
+  const invalid = (reason: TranslationIssue['reason'], message: string): ResolvedBackend => ({
+    destination: { weight },
+    issue: { type: ConditionType.ResolvedRefs, reason, message, field },
+  });
+  const group = ref.group ?? '';
+  const kind = ref.kind ?? 'Service';
+  if (group !== '' || kind !== 'Service') return invalid(Reason.InvalidKind, `${field}: kind ${group ? `${group}/` : ''}${kind} is not supported`);
+  const namespace = ref.namespace ?? ctx.routeNamespace;
+  const permitted = isReferencePermitted(
+    {
+      from: { group: GATEWAY_GROUP, kind: ctx.routeKind, namespace: ctx.routeNamespace },
+      to: { group: '', kind: 'Service', namespace, name: ref.name },
+    },
+    ctx.index.referenceGrants,
+  );
+  if (!permitted) return invalid(Reason.RefNotPermitted, `${field}: no ReferenceGrant in namespace ${namespace} allows this reference to Service ${ref.name}`);
+  const service = ctx.index.service(namespace, ref.name);
+  if (!service) return invalid(Reason.BackendNotFound, `${field}: Service ${namespace}/${ref.name} not found`);
+  if (ref.port === undefined) return invalid(Reason.BackendNotFound, `${field}.port: a port is required for a Service reference`);
+  const servicePort = service.spec.ports?.find((p) => p.port === ref.port);
+  if (!servicePort) return invalid(Reason.BackendNotFound, `${field}.port: Service ${namespace}/${ref.name} has no port ${ref.port}`);
+  const name = serviceClusterName(namespace, ref.name, ref.port, ctx.protocol);
+  const endpoints = endpointsFor(ctx.index, namespace, ref.name, servicePort.name);
+  return { destination: { cluster: name, weight }, cluster: { name, protocol: ctx.protocol, endpoints } };
+}
+
+/** Ready endpoints of the Service port named `portName` (EndpointSlice ports carry the Service port's name). */
+function endpointsFor(index: ResourceIndex, namespace: string, service: string, portName: string | undefined): EndpointIR[] {
+  const out: EndpointIR[] = [];
+  const seen = new Set<string>();
+  for (const slice of index.endpointSlices(namespace, service)) {
+    const port = slice.ports?.find((p) => (p.name ?? '') === (portName ?? ''))?.port;
+    if (port === undefined || slice.addressType === 'FQDN') continue;
+    for (const ep of slice.endpoints ?? []) {
+      // `ready` unset means ready (EndpointConditions docs).
+      if (ep.conditions?.ready === false) continue;
+      for (const address of ep.addresses.slice(0, 1)) {
+        const key = `${address}:${port}`;
+        if (!seen.has(key)) out.push({ address, port });
+        seen.add(key);
+      }
+    }
+  }
+  return out.sort((a, b) => (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1));
+}

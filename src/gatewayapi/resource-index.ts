@@ -1,0 +1,29 @@
+/** Lookups over the translation input, built once per translation. */
+import { EndpointSlice, Service, SERVICE_NAME_LABEL } from '../apis/core';
+import { ReferenceGrant } from '../apis/gateway-api';
+import { Resources } from '../store/resources';
+
+export class ResourceIndex {
+  private readonly services = new Map<string, Service>();
+  private readonly slices = new Map<string, EndpointSlice[]>();
+  readonly referenceGrants: readonly ReferenceGrant[];
+
+  constructor(resources: Resources) {
+    for (const s of resources.services) this.services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+    for (const slice of resources.endpointSlices) {
+      const svc = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+      if (!svc) continue;
+      const key = `${slice.metadata.namespace}/${svc}`;
+      this.slices.set(key, [...(this.slices.get(key) ?? []), slice]);
+    }
+    this.referenceGrants = resources.referenceGrants;
+  }
+
+  service(namespace: string, name: string): Service | undefined {
+    return this.services.get(`${namespace}/${name}`);
+  }
+
+  endpointSlices(namespace: string, serviceName: string): readonly EndpointSlice[] {
+    return this.slices.get(`${namespace}/${serviceName}`) ?? [];
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The status Attaché computes for every object it owns, as the spec's status stanzas
+ * (GatewayClassStatus, GatewayStatus with ListenerStatus, RouteStatus with RouteParentStatus).
+ * `gatewayapi.translate` returns it as a value; `status/` writes it back or shows it.
+ */
+import { ParentReference } from '../apis/gateway-api';
+import { Condition } from '../apis/meta';
+
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+  generation?: number;
+}
+
+export interface GatewayClassStatusEntry extends ObjectRef {
+  kind: 'GatewayClass';
+  status: { conditions: Condition[] };
+}
+
+export interface ListenerStatus {
+  name: string;
+  supportedKinds: Array<{ group: string; kind: string }>;
+  attachedRoutes: number;
+  conditions: Condition[];
+}
+
+export interface GatewayStatusEntry extends ObjectRef {
+  kind: 'Gateway';
+  status: {
+    addresses: Array<{ type: string; value: string }>;
+    conditions: Condition[];
+    listeners: ListenerStatus[];
+  };
+}
+
+export interface RouteParentStatus {
+  parentRef: ParentReference;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface RouteStatusEntry extends ObjectRef {
+  kind: 'GRPCRoute';
+  status: { parents: RouteParentStatus[] };
+}
+
+export type StatusEntry = GatewayClassStatusEntry | GatewayStatusEntry | RouteStatusEntry;

@@ -1,0 +1,46 @@
+/**
+ * Virtual hosts for one Envoy listener (one address:port). Every effective hostname becomes a
+ * virtual host, and each virtual host also carries the routes of the less specific hostnames that
+ * cover it (`*.example.com`, `*`), ranked below its own: Envoy picks one virtual host per request,
+ * and a request for `a.example.com` that no `a.example.com` rule matches must still reach the
+ * rules of `*.example.com` (GRPCRouteRule.matches precedence across hostnames).
+ */
+import { VirtualHostIR } from '../ir/types';
+import { RouteCandidate } from './grpcroute';
+import { ANY_HOST, hostnameCovers } from './hostnames';
+import { virtualHostName } from './naming';
+import { comparePrecedence } from './precedence';
+
+export interface HostedCandidate {
+  hostname: string;
+  candidate: RouteCandidate;
+}
+
+export function buildVirtualHosts(hosted: readonly HostedCandidate[]): VirtualHostIR[] {
+  const domains = [...new Set(hosted.map((h) => h.hostname))].sort(compareDomains);
+  return domains.map((domain) => {
+    const best = new Map<string, HostedCandidate>();
+    for (const h of hosted) {
+      if (!hostnameCovers(h.hostname, domain)) continue;
+      const prev = best.get(h.candidate.name);
+      // The same match may apply through several hostnames; keep its most specific one.
+      if (!prev || rank(h, prev) < 0) best.set(h.candidate.name, h);
+    }
+    const routes = [...best.values()].sort(rank).map(({ candidate }) => ({
+      name: candidate.name,
+      match: candidate.match,
+      action: candidate.action,
+    }));
+    return { name: virtualHostName(domain), domains: [domain], routes };
+  });
+}
+
+function rank(a: HostedCandidate, b: HostedCandidate): number {
+  return comparePrecedence({ hostname: a.hostname, ...a.candidate }, { hostname: b.hostname, ...b.candidate });
+}
+
+/** Exact hostnames first, then wildcards, then `*`; alphabetical within each, for stable output. */
+function compareDomains(a: string, b: string): number {
+  const weight = (d: string): number => (d === ANY_HOST ? 2 : d.startsWith('*.') ? 1 : 0);
+  return weight(a) - weight(b) || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -1,0 +1,84 @@
+/**
+ * The intermediate representation between Gateway API and Envoy: what each Gateway's proxies
+ * must do, in neutral terms (no Gateway API or Envoy types). `gatewayapi/` produces it,
+ * `xds/translate/` renders it. Names in it are already the final Envoy resource names.
+ */
+
+/** Everything the proxies of one Gateway serve. Keyed by `namespace/name` of the Gateway. */
+export interface GatewayIR {
+  key: string;
+  listeners: HTTPListener[];
+  clusters: ClusterIR[];
+}
+
+/** One socket Envoy binds: all Gateway listeners on the same port share it. */
+export interface HTTPListener {
+  /** Envoy Listener name; derived from address and port only, so route changes never rename it. */
+  name: string;
+  address: string;
+  port: number;
+  /** The RouteConfiguration this listener's HCM fetches over RDS. */
+  routeConfigName: string;
+  virtualHosts: VirtualHostIR[];
+  /** Enable the gRPC-Web and gRPC statistics filters (set when a GRPCRoute attaches). */
+  grpc: { web: boolean; stats: boolean };
+}
+
+export interface VirtualHostIR {
+  name: string;
+  /** Envoy domains: exact hostnames, `*.suffix` wildcards, or `*`. */
+  domains: string[];
+  /** In precedence order: Envoy takes the first route that matches. */
+  routes: RouteIR[];
+}
+
+export interface RouteIR {
+  /** `<kind>/<ns>/<name>/rule/<i>/match/<j>`: Gateway API identity, for stats and debugging. */
+  name: string;
+  match: RouteMatchIR;
+  action: RouteActionIR;
+}
+
+export type PathMatchIR =
+  | { kind: 'exact'; value: string }
+  | { kind: 'prefix'; value: string }
+  | { kind: 'regex'; value: string };
+
+export interface HeaderMatchIR {
+  name: string;
+  kind: 'exact' | 'regex';
+  value: string;
+}
+
+export interface RouteMatchIR {
+  path: PathMatchIR;
+  headers: HeaderMatchIR[];
+  /** Match only gRPC requests (content-type application/grpc*). */
+  grpcOnly: boolean;
+}
+
+export type RouteActionIR =
+  | { kind: 'forward'; destinations: DestinationIR[] }
+  /** A local reply, e.g. 503 (gRPC UNAVAILABLE) when every backend of a rule is invalid. */
+  | { kind: 'direct'; status: number };
+
+/**
+ * A weighted destination. `cluster` undefined marks the share of an invalid backendRef: Envoy
+ * answers it with 503, which gRPC clients see as UNAVAILABLE (GRPCRoute BackendRefs spec).
+ */
+export interface DestinationIR {
+  cluster?: string;
+  weight: number;
+}
+
+export interface ClusterIR {
+  name: string;
+  /** `h2c`: HTTP/2 with prior knowledge, what gRPC backends speak without TLS. */
+  protocol: 'h2c' | 'http1';
+  endpoints: EndpointIR[];
+}
+
+export interface EndpointIR {
+  address: string;
+  port: number;
+}

@@ -1,0 +1,115 @@
+/**
+ * File mode: files and directories of Kubernetes YAML, watched. Each file keeps its last good
+ * objects: a file that no longer parses keeps serving what it held before (the error is reported),
+ * and a document that fails validation keeps the last good version of that same object.
+ * A deleted file removes its objects. Events are coalesced by the caller (see cli/serve).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { KubernetesObject } from '../../apis/meta';
+import { CrdSchemas } from '../validation/crd-schemas';
+import { parseManifests, SourceError } from './parse';
+
+export interface FileSourceSnapshot {
+  objects: KubernetesObject[];
+  errors: SourceError[];
+  files: string[];
+}
+
+interface FileState {
+  mtimeMs: number;
+  size: number;
+  objects: Map<string, KubernetesObject>;
+  errors: SourceError[];
+}
+
+const MANIFEST = /\.(ya?ml|json)$/;
+
+export class FileSource {
+  private readonly files = new Map<string, FileState>();
+  private readonly watchers: fs.FSWatcher[] = [];
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly schemas: CrdSchemas,
+  ) {}
+
+  /** Re-reads what changed on disk and returns the whole current set. */
+  load(): FileSourceSnapshot {
+    const present = new Set(this.listFiles());
+    for (const file of [...this.files.keys()]) if (!present.has(file)) this.files.delete(file);
+    for (const file of present) this.refresh(file);
+    const objects = new Map<string, KubernetesObject>();
+    const errors: SourceError[] = [];
+    for (const file of [...this.files.keys()].sort()) {
+      const state = this.files.get(file)!;
+      for (const [key, obj] of state.objects) objects.set(key, obj);
+      errors.push(...state.errors);
+    }
+    return { objects: [...objects.values()], errors, files: [...this.files.keys()].sort() };
+  }
+
+  /** Calls `onChange` on any change below the watched paths (callers debounce). */
+  watch(onChange: () => void): void {
+    for (const p of this.paths) {
+      const dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
+      // Watch directories, not files: editors replace files (rename), which ends a file watch.
+      this.watchers.push(fs.watch(dir, { recursive: true }, () => onChange()));
+    }
+  }
+
+  close(): void {
+    for (const w of this.watchers.splice(0)) w.close();
+  }
+
+  private listFiles(): string[] {
+    const out: string[] = [];
+    for (const p of this.paths) {
+      if (!fs.existsSync(p)) continue;
+      if (fs.statSync(p).isFile()) {
+        out.push(path.resolve(p));
+        continue;
+      }
+      for (const entry of fs.readdirSync(p, { recursive: true, withFileTypes: true })) {
+        // Editors' temporary files (.foo.swp, foo~) are not manifests.
+        if (!entry.isFile() || entry.name.startsWith('.') || !MANIFEST.test(entry.name)) continue;
+        out.push(path.resolve(entry.parentPath ?? entry.path, entry.name));
+      }
+    }
+    return out;
+  }
+
+  private refresh(file: string): void {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      this.files.delete(file);
+      return;
+    }
+    const previous = this.files.get(file);
+    if (previous && previous.mtimeMs === stat.mtimeMs && previous.size === stat.size) return;
+    const parsed = parseManifests(path.relative(process.cwd(), file) || file, fs.readFileSync(file, 'utf8'), this.schemas);
+    const objects = new Map<string, KubernetesObject>();
+    for (const o of parsed.objects) objects.set(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
+    const unreadable = parsed.errors.some((e) => e.object === undefined);
+    if (previous && unreadable) {
+      // The file is broken as a whole (or a document lost its identity): keep serving what it held.
+      this.files.set(file, { ...previous, mtimeMs: stat.mtimeMs, size: stat.size, errors: parsed.errors });
+      return;
+    }
+    for (const e of parsed.errors) {
+      // An invalid object keeps its last good version, so a typo does not delete working routes.
+      const key = e.object ? keyFromDescription(e.object) : undefined;
+      const before = key ? previous?.objects.get(key) : undefined;
+      if (key && before && !objects.has(key)) objects.set(key, before);
+    }
+    this.files.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, objects, errors: parsed.errors });
+  }
+}
+
+function keyFromDescription(description: string): string {
+  const [kind, rest] = description.split(' ');
+  const [ns, name] = rest.includes('/') ? rest.split('/') : ['', rest];
+  return `${kind}/${ns}/${name}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * JSON-schema validators compiled from the Gateway API CRDs' `openAPIV3Schema`
+ * (crds/gateway-api/standard, a copy of the v1.6.1 bundle so a clone runs on its own).
+ * Ajv applies the schema's `default`s while validating, as the apiserver does on create.
+ * CEL rules (`x-kubernetes-validations`) are not applied here (issue #4 adds them).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+
+export const DEFAULT_CRD_DIR = path.resolve(__dirname, '../../../crds/gateway-api/standard');
+
+interface CrdVersion {
+  name: string;
+  served?: boolean;
+  schema?: { openAPIV3Schema?: object };
+}
+
+interface Crd {
+  kind: string;
+  metadata: { annotations?: Record<string, string> };
+  spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
+}
+
+function isCrd(doc: unknown): doc is Crd {
+  return typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'CustomResourceDefinition';
+}
+
+export interface CrdSchemas {
+  /** `group/version` + kind → validator, e.g. `gateway.networking.k8s.io/v1 GRPCRoute`. */
+  validator(apiVersion: string, kind: string): ValidateFunction | undefined;
+  /** The bundle version the CRDs carry (`gateway.networking.k8s.io/bundle-version`). */
+  bundleVersion: string | undefined;
+}
+
+export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR): CrdSchemas {
+  // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and int32/int64 formats.
+  const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
+  const validators = new Map<string, ValidateFunction>();
+  let bundleVersion: string | undefined;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      const crd: unknown = doc.toJS();
+      if (!isCrd(crd)) continue;
+      bundleVersion ??= crd.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'];
+      for (const version of crd.spec.versions) {
+        const schema = version.schema?.openAPIV3Schema;
+        if (!schema || version.served === false) continue;
+        validators.set(`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`, ajv.compile(schema));
+      }
+    }
+  }
+  return {
+    validator: (apiVersion, kind) => validators.get(`${apiVersion} ${kind}`),
+    bundleVersion,
+  };
+}
+
+/** Ajv's error as a field path in the dotted form kubectl prints (`spec.rules[0].matches[1].method`). */
+export function fieldOf(error: ErrorObject): string {
+  const parts = error.instancePath.split('/').slice(1);
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : `${out ? '.' : ''}${p}`;
+  const missing = (error.params as { missingProperty?: string }).missingProperty;
+  if (missing) out += `${out ? '.' : ''}${missing}`;
+  return out || '(root)';
+}
+
+export function messageOf(error: ErrorObject): string {
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+  if (error.keyword === 'required') return 'Required value';
+  if (allowed) return `Unsupported value: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+  return error.message ?? error.keyword;
+}

@@ -1,0 +1,78 @@
+/**
+ * Validates one Kubernetes object the way the apiserver would before it reaches the store:
+ * Gateway API kinds against their CRD schema (with defaults applied), core kinds by the few
+ * fields Attaché relies on. Every error names the field.
+ */
+import { KubernetesObject } from '../../apis/meta';
+import { isSupportedKind } from '../../store/resources';
+import { CrdSchemas, fieldOf, messageOf } from './crd-schemas';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true; object: KubernetesObject } | { ok: false; errors: FieldError[] };
+
+const CORE_KINDS: Record<string, { apiVersion: string; required: string[] }> = {
+  Service: { apiVersion: 'v1', required: ['spec'] },
+  EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', required: ['addressType'] },
+  Secret: { apiVersion: 'v1', required: [] },
+  Namespace: { apiVersion: 'v1', required: [] },
+};
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Returns a deep copy with defaults applied, or the errors. Objects of other kinds are rejected. */
+export function validateObject(raw: unknown, schemas: CrdSchemas): ValidationResult {
+  const envelope = checkEnvelope(raw);
+  if (envelope.length > 0) return { ok: false, errors: envelope };
+  const obj = structuredClone(raw) as KubernetesObject;
+  if (!isSupportedKind(obj.kind)) {
+    return { ok: false, errors: [{ field: 'kind', message: `Unsupported kind "${obj.kind}"` }] };
+  }
+  const core = CORE_KINDS[obj.kind];
+  if (core) return validateCore(obj, core);
+  const validate = schemas.validator(obj.apiVersion, obj.kind);
+  if (!validate) {
+    return { ok: false, errors: [{ field: 'apiVersion', message: `${obj.apiVersion} does not serve kind ${obj.kind}` }] };
+  }
+  if (validate(obj)) return { ok: true, object: obj };
+  const errors = (validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) }));
+  return { ok: false, errors: dedupe(errors) };
+}
+
+function checkEnvelope(raw: unknown): FieldError[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return [{ field: '(root)', message: 'expected a Kubernetes object (a YAML mapping)' }];
+  }
+  const o = raw as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  if (typeof o.apiVersion !== 'string') errors.push({ field: 'apiVersion', message: 'Required value' });
+  if (typeof o.kind !== 'string') errors.push({ field: 'kind', message: 'Required value' });
+  const meta = o.metadata as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null) return [...errors, { field: 'metadata', message: 'Required value' }];
+  if (typeof meta.name !== 'string' || !DNS_SUBDOMAIN.test(meta.name)) {
+    errors.push({ field: 'metadata.name', message: 'Required value: a lowercase RFC 1123 subdomain' });
+  }
+  if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || !DNS_LABEL.test(meta.namespace))) {
+    errors.push({ field: 'metadata.namespace', message: 'must be a lowercase RFC 1123 label' });
+  }
+  return errors;
+}
+
+function validateCore(obj: KubernetesObject, rule: { apiVersion: string; required: string[] }): ValidationResult {
+  const errors: FieldError[] = [];
+  if (obj.apiVersion !== rule.apiVersion) {
+    errors.push({ field: 'apiVersion', message: `${obj.apiVersion} does not serve kind ${obj.kind} (want ${rule.apiVersion})` });
+  }
+  const fields = obj as unknown as Record<string, unknown>;
+  for (const f of rule.required) if (fields[f] === undefined) errors.push({ field: f, message: 'Required value' });
+  return errors.length ? { ok: false, errors } : { ok: true, object: obj };
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(`${e.field}|${e.message}`) && seen.add(`${e.field}|${e.message}`) !== undefined);
+}

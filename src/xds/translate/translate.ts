@@ -1,0 +1,26 @@
+/**
+ * IR → Envoy resources for one Gateway's proxies, grouped by type URL: the input of a snapshot.
+ * Pure; knows nothing of Gateway API.
+ */
+import { GatewayIR } from '../../ir/types';
+import { TypeUrl } from '../resources';
+import { buildCluster, buildClusterLoadAssignment } from './cluster';
+import { buildListener } from './listener';
+import { buildRouteConfiguration } from './route';
+
+export interface NamedResource {
+  name: string;
+  resource: object;
+}
+
+export type EnvoyResources = Record<TypeUrl, NamedResource[]>;
+
+export function translateGateway(ir: GatewayIR): EnvoyResources {
+  return {
+    [TypeUrl.Secret]: [],
+    [TypeUrl.Cluster]: ir.clusters.map((c) => ({ name: c.name, resource: buildCluster(c) })),
+    [TypeUrl.ClusterLoadAssignment]: ir.clusters.map((c) => ({ name: c.name, resource: buildClusterLoadAssignment(c) })),
+    [TypeUrl.Listener]: ir.listeners.map((l) => ({ name: l.name, resource: buildListener(l) })),
+    [TypeUrl.RouteConfiguration]: ir.listeners.map((l) => ({ name: l.routeConfigName, resource: buildRouteConfiguration(l) })),
+  };
+}
