@@ -1,0 +1,27 @@
+/** Adapts the running control plane to what the debug endpoint shows. */
+import { DebugState } from '../debug/server';
+import { formatSourceError, SourceError } from '../sources/file/parse';
+import { Reconciler } from '../pipeline/reconciler';
+import { anyToEnvoyJson } from '../xds/envoy-json';
+import { ADS_PUSH_ORDER, SHORT_NAME } from '../xds/resources';
+import type { XdsServer } from '../xds/server/ads';
+
+export function debugState(reconciler: Reconciler, errors: () => SourceError[], xds: XdsServer): DebugState {
+  return {
+    ready: () => reconciler.ready(),
+    status: () => reconciler.status(),
+    errors: () => errors().map(formatSourceError),
+    proxies: () => xds.connections(),
+    configDump: (gateway) => {
+      const keys = gateway ? [gateway] : reconciler.gatewayKeys();
+      return keys.map((key) => {
+        const snapshot = reconciler.snapshot(key);
+        const resources: Record<string, unknown[]> = {};
+        for (const typeUrl of ADS_PUSH_ORDER) {
+          resources[SHORT_NAME[typeUrl]] = snapshot ? [...snapshot.resources(typeUrl).values()].map((r) => anyToEnvoyJson(r.any)) : [];
+        }
+        return { gateway: key, resources };
+      });
+    },
+  };
+}

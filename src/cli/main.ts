@@ -1,0 +1,49 @@
+/**
+ * The `attache` executable: dispatches to a command. Exit codes: 0 success, 1 failure,
+ * 2 usage error (unknown command or flag; the message names it).
+ */
+import { bootstrapCommand } from './bootstrap';
+import { UsageError } from './flags';
+import { serveCommand } from './serve';
+
+const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[]) => number | Promise<number> }> = {
+  serve: { summary: 'run the control plane (file mode)', run: serveCommand },
+  bootstrap: { summary: 'print an Envoy bootstrap for a Gateway', run: bootstrapCommand },
+};
+
+function help(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `Usage: attache COMMAND [flags]\n\nCommands:\n${rows.join('\n')}\n\nRun 'attache COMMAND --help' for a command's flags.\n`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`attache: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`attache ${name}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`attache: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The debug HTTP endpoint (loopback by default): what the control plane computed and who has it.
+ *   /healthz        process is up
+ *   /readyz         200 once the first snapshot is built
+ *   /status         computed status of every owned object (YAML; ?format=json)
+ *   /errors         input errors (file, document, object, field)
+ *   /config_dump    Envoy resources per Gateway, as Envoy would print them (?gateway=NS/NAME)
+ *   /proxies        connected proxies
+ */
+import * as http from 'http';
+import { stringify } from 'yaml';
+
+export interface DebugState {
+  ready(): boolean;
+  status(): unknown;
+  errors(): unknown;
+  configDump(gateway?: string): unknown;
+  proxies(): unknown;
+}
+
+export interface DebugServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startDebugServer(host: string, port: number, state: DebugState): Promise<DebugServer> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://debug');
+    const send = (code: number, body: unknown): void => {
+      const json = url.searchParams.get('format') === 'json';
+      res.writeHead(code, { 'content-type': json ? 'application/json' : 'text/yaml; charset=utf-8' });
+      res.end(json ? JSON.stringify(body, null, 2) : typeof body === 'string' ? body : stringify(body, { lineWidth: 0, aliasDuplicateObjects: false }));
+    };
+    switch (url.pathname) {
+      case '/healthz':
+        return send(200, 'ok\n');
+      case '/readyz':
+        return state.ready() ? send(200, 'ready\n') : send(503, 'no snapshot built yet\n');
+      case '/status':
+        return send(200, state.status());
+      case '/errors':
+        return send(200, state.errors());
+      case '/config_dump':
+        return send(200, state.configDump(url.searchParams.get('gateway') ?? undefined));
+      case '/proxies':
+        return send(200, state.proxies());
+      default:
+        return send(404, `unknown path ${url.pathname}; try /healthz /readyz /status /errors /config_dump /proxies\n`);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : port,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}

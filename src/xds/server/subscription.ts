@@ -1,0 +1,203 @@
+/**
+ * Per stream, per type URL: what the client subscribed to, what it holds, and where the
+ * ACK/NACK exchange stands (xds-protocol.md §1.9 items 2 and 5).
+ *
+ * `sent` (name → version) is our belief about what the client holds. It is updated when a
+ * response is written, not when it is ACKed, as go-control-plane does: a NACKed response then
+ * looks "already sent", which is exactly what stops the reject → resend loop
+ * (go-control-plane #46). Unsubscribing forgets a name, so subscribing again resends it.
+ */
+import { FULL_STATE_TYPES, type TypeUrl } from '../resources';
+import type { Snapshot, SnapshotResource } from '../cache/snapshot';
+import type { NackErrorDetail } from './callbacks';
+
+const WILDCARD = '*';
+
+/** What one response should carry; computed, then committed once it is written. */
+export interface ResponsePlan {
+  /** Resources to send, sorted by name. */
+  resources: SnapshotResource[];
+  /** Delta only: names the client must drop. */
+  removed: string[];
+  /** Resources whose version differs from what the client held (for SotW LDS/CDS a subset of `resources`). */
+  changed: SnapshotResource[];
+  /** SotW LDS/CDS: `resources` is the client's complete new set, replacing what it held. */
+  replacesAll: boolean;
+}
+
+export interface LastNack {
+  nonce: string;
+  errorDetail: NackErrorDetail;
+}
+
+export class TypeSubscription {
+  /** Names subscribed explicitly (never `*`). */
+  private readonly explicit = new Set<string>();
+  private wildcard = false;
+  /** Legacy wildcard rule: only a stream that never named a resource of this type is wildcard by default. */
+  private namesEverGiven = false;
+  /** What the client holds, as far as we know: name → version. */
+  private readonly sent = new Map<string, string>();
+  /** Delta: names subscribed by the latest request; missing ones are answered with `removed_resources`. */
+  private readonly justSubscribed = new Set<string>();
+
+  /** True once a response was written (or a reconnecting client was shown to be current). */
+  responded = false;
+  lastNonce = '';
+  lastVersionSent = '';
+  lastVersionAcked = '';
+  lastNack: LastNack | undefined;
+  /** SotW: `version_info` of the first request, i.e. what a reconnecting client already runs. */
+  clientVersionAtStart = '';
+
+  constructor(readonly typeUrl: TypeUrl) {}
+
+  isWildcard(): boolean {
+    return this.wildcard;
+  }
+
+  /** Sorted explicit names, for debug output. */
+  names(): string[] {
+    return [...this.explicit].sort();
+  }
+
+  /** Names of the resources the client is believed to hold, sorted. */
+  heldNames(): string[] {
+    return [...this.sent.keys()].sort();
+  }
+
+  private inScope(name: string): boolean {
+    return this.wildcard || this.explicit.has(name);
+  }
+
+  /** Drops what the client no longer subscribes to: it discards those itself. */
+  private pruneSent(): void {
+    for (const name of this.sent.keys()) if (!this.inScope(name)) this.sent.delete(name);
+  }
+
+  /**
+   * SotW: `resource_names` is the complete desired set each time. Empty means wildcard only
+   * for LDS/CDS and only if the stream never named anything (xds_protocol "How the client
+   * specifies what resources to return"); afterwards it means "nothing".
+   */
+  updateSotw(resourceNames: readonly string[]): void {
+    if (resourceNames.length > 0) this.namesEverGiven = true;
+    this.wildcard =
+      resourceNames.includes(WILDCARD) || (!this.namesEverGiven && FULL_STATE_TYPES.has(this.typeUrl));
+    this.explicit.clear();
+    for (const name of resourceNames) if (name !== WILDCARD) this.explicit.add(name);
+    this.pruneSent();
+  }
+
+  /**
+   * Delta: applies subscribe/unsubscribe deltas (xds_protocol "Incremental xDS"). Every
+   * subscribed name is sent again even if we think the client has it; an unsubscribed name that
+   * stays covered by `*` must be answered too, so it is forgotten either way.
+   * `initialVersions` (first request of the type only) tells what a reconnecting client holds.
+   */
+  updateDelta(subscribe: readonly string[], unsubscribe: readonly string[], initialVersions?: Record<string, string>): void {
+    const first = initialVersions !== undefined;
+    if (first && subscribe.length === 0 && FULL_STATE_TYPES.has(this.typeUrl)) this.wildcard = true;
+    this.justSubscribed.clear();
+    for (const name of subscribe) {
+      if (name === WILDCARD) {
+        this.wildcard = true;
+        continue;
+      }
+      this.explicit.add(name);
+      this.sent.delete(name);
+      this.justSubscribed.add(name);
+    }
+    for (const name of unsubscribe) {
+      if (name === WILDCARD) {
+        this.wildcard = false;
+        continue;
+      }
+      this.explicit.delete(name);
+      this.sent.delete(name);
+      this.justSubscribed.delete(name);
+    }
+    this.pruneSent();
+    for (const [name, version] of Object.entries(initialVersions ?? {})) {
+      if (this.inScope(name)) this.sent.set(name, version);
+    }
+  }
+
+  /** Makes the next response include `name` again (used to resend a CLA after its Cluster changed). */
+  forget(name: string): void {
+    this.sent.delete(name);
+  }
+
+  /** The snapshot's resources this client should hold, sorted by name. */
+  private scope(snapshot: Snapshot): SnapshotResource[] {
+    const all = snapshot.resources(this.typeUrl);
+    const chosen = this.wildcard
+      ? [...all.values()]
+      : [...this.explicit].flatMap((name) => all.get(name) ?? []);
+    return chosen.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private changedIn(resources: readonly SnapshotResource[]): SnapshotResource[] {
+    return resources.filter((r) => this.sent.get(r.name) !== r.version);
+  }
+
+  /**
+   * SotW (xds_protocol "Grouping Resources into Responses"): LDS/CDS carry the complete set
+   * whenever anything in it changed, was added or disappeared (a missing name means delete),
+   * and always for the first response, even when empty. RDS/EDS/SDS carry only the changed or
+   * newly subscribed resources, and nothing is sent when there are none.
+   */
+  planSotw(snapshot: Snapshot): ResponsePlan | undefined {
+    const resources = this.scope(snapshot);
+    const changed = this.changedIn(resources);
+    if (!FULL_STATE_TYPES.has(this.typeUrl)) {
+      return changed.length > 0 ? { resources: changed, removed: [], changed, replacesAll: false } : undefined;
+    }
+    // With nothing changed, `sent` covers `resources`; a size difference means names disappeared.
+    const differs = changed.length > 0 || resources.length !== this.sent.size;
+    return !this.responded || differs ? { resources, removed: [], changed, replacesAll: true } : undefined;
+  }
+
+  /**
+   * Reconnect shortcut for wildcard LDS/CDS (xds_protocol "ACK/NACK and resource type instance
+   * version"): if the client's first request already names the version we would send, it holds
+   * this exact set, so nothing is sent. Safe only for a wildcard-only subscription, where the
+   * client cannot be asking for anything new. Returns whether the shortcut applied.
+   */
+  adoptIfCurrent(snapshot: Snapshot, version: string): boolean {
+    if (this.responded || !this.wildcard || this.explicit.size > 0) return false;
+    if (!FULL_STATE_TYPES.has(this.typeUrl) || this.clientVersionAtStart !== version) return false;
+    for (const r of this.scope(snapshot)) this.sent.set(r.name, r.version);
+    this.responded = true;
+    this.lastVersionSent = version;
+    this.lastVersionAcked = version;
+    return true;
+  }
+
+  /**
+   * Delta: changed or newly subscribed resources, plus `removed_resources` for names the client
+   * holds that are gone and for names just subscribed that do not exist (Delta's explicit
+   * "does not exist", xds_protocol "Knowing When a Requested Resource Does Not Exist").
+   */
+  planDelta(snapshot: Snapshot): ResponsePlan | undefined {
+    const all = snapshot.resources(this.typeUrl);
+    const changed = this.changedIn(this.scope(snapshot));
+    const removed = new Set<string>();
+    for (const name of this.sent.keys()) if (!all.has(name)) removed.add(name);
+    for (const name of this.justSubscribed) if (!all.has(name)) removed.add(name);
+    if (changed.length === 0 && removed.size === 0) return undefined;
+    return { resources: changed, removed: [...removed].sort(), changed, replacesAll: false };
+  }
+
+  /** Records a written response. */
+  commit(plan: ResponsePlan, nonce: string, version: string): void {
+    if (plan.replacesAll) this.sent.clear();
+    for (const r of plan.resources) this.sent.set(r.name, r.version);
+    for (const name of plan.removed) this.sent.delete(name);
+    // Every just-subscribed name is now either sent, known to be held, or reported removed.
+    this.justSubscribed.clear();
+    this.responded = true;
+    this.lastNonce = nonce;
+    this.lastVersionSent = version;
+  }
+}
