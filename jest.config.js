@@ -18,7 +18,6 @@ module.exports = {
       testMatch: ['**/*.e2e.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/e2e/harness/global-setup.ts',
-      testTimeout: 120000,
       maxWorkers: 1,
     },
   ],

@@ -39,5 +39,5 @@ function build(): void {
 
 export default function globalSetup(): void {
   checkEnvoy();
-  // TEMP build();
+  build();
 }

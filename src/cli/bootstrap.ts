@@ -6,9 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { PROJECT_ROOT } from '../project-root';
 import { flag, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
 
-export const ENVOY_DIR = path.resolve(__dirname, '../../../envoy');
+export const ENVOY_DIR = path.join(PROJECT_ROOT, 'envoy');
 
 export interface BootstrapOptions {
   delta: boolean;

@@ -10,10 +10,11 @@ import * as path from 'path';
 import * as net from 'net';
 import { parseAllDocuments } from 'yaml';
 import { renderBootstrap } from '../cli/bootstrap';
+import { PROJECT_ROOT } from '../project-root';
 import { startEchoServer } from '../echo/echo-server';
 import { backendsFromEndpointSlices } from '../echo/endpoint-slice-backends';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = PROJECT_ROOT;
 const ENVOY = path.join(ROOT, '.cache/bin/envoy');
 const XDS = { host: '127.0.0.1', port: 18000 };
 const ADMIN = { host: '127.0.0.1', port: 19000 };

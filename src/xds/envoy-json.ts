@@ -17,7 +17,7 @@ const WRAPPERS = new Set([
 
 export function anyToEnvoyJson(any: EncodedAny): { [k: string]: Json } {
   const type = messageType(any.type_url);
-  return { '@type': any.type_url, ...messageToJson(type, type.decode(any.value)) } as { [k: string]: Json };
+  return { '@type': any.type_url, ...(messageToJson(type, type.decode(any.value)) as { [k: string]: Json }) };
 }
 
 function messageToJson(type: protobuf.Type, message: protobuf.Message): Json {

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
 import { messageName } from './resources';
+import { PROJECT_ROOT } from '../project-root';
 
 const DEPS = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 export const PROTO_INCLUDE_DIRS: readonly string[] = [
@@ -19,7 +20,7 @@ export const PROTO_INCLUDE_DIRS: readonly string[] = [
   path.join(DEPS, 'xds'),
   path.join(DEPS, 'googleapis'),
   path.join(DEPS, 'protoc-gen-validate'),
-  path.resolve(__dirname, '../../protos'),
+  path.join(PROJECT_ROOT, 'protos'),
 ];
 
 /** Every message Attaché puts into an Any must be reachable from these files. */

@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { PROJECT_ROOT } from '../../project-root';
 
-export const DEFAULT_CRD_DIR = path.resolve(__dirname, '../../../crds/gateway-api/standard');
+export const DEFAULT_CRD_DIR = path.join(PROJECT_ROOT, 'crds/gateway-api/standard');
 
 interface CrdVersion {
   name: string;

@@ -30,6 +30,33 @@ export interface LastNack {
   errorDetail: NackErrorDetail;
 }
 
+/** A written response not yet ACKed or NACKed. */
+export interface OutstandingResponse {
+  version: string;
+  /** Resource names in it, then (Delta) its removed names. */
+  names: string[];
+}
+
+/** A snapshot of one subscription for `connections()` and debug output. */
+export interface SubscriptionInfo {
+  typeUrl: TypeUrl;
+  wildcard: boolean;
+  /** Explicitly subscribed names (without `*`). */
+  names: string[];
+  /** How many resources the client is believed to hold. */
+  held: number;
+  lastNonce: string;
+  lastVersionSent: string;
+  lastVersionAcked: string;
+  lastNack?: LastNack;
+}
+
+/**
+ * Bound on responses awaiting an answer: a client answers every response in order, so only a
+ * misbehaving one leaves more than a few; older entries are dropped rather than kept forever.
+ */
+const MAX_OUTSTANDING = 16;
+
 export class TypeSubscription {
   /** Names subscribed explicitly (never `*`). */
   private readonly explicit = new Set<string>();
@@ -38,8 +65,13 @@ export class TypeSubscription {
   private namesEverGiven = false;
   /** What the client holds, as far as we know: name → version. */
   private readonly sent = new Map<string, string>();
-  /** Delta: names subscribed by the latest request; missing ones are answered with `removed_resources`. */
-  private readonly justSubscribed = new Set<string>();
+  /**
+   * Delta: names the next response must mention, in `resources` or, if missing, in
+   * `removed_resources` (a subscribed name, or one unsubscribed while `*` still covers it).
+   */
+  private readonly mustAnswer = new Set<string>();
+  /** Written responses awaiting ACK/NACK, by nonce, oldest first. */
+  private readonly outstanding = new Map<string, OutstandingResponse>();
 
   /** True once a response was written (or a reconnecting client was shown to be current). */
   responded = false;
@@ -56,14 +88,31 @@ export class TypeSubscription {
     return this.wildcard;
   }
 
-  /** Sorted explicit names, for debug output. */
-  names(): string[] {
-    return [...this.explicit].sort();
+  describe(): SubscriptionInfo {
+    return {
+      typeUrl: this.typeUrl,
+      wildcard: this.wildcard,
+      names: [...this.explicit].sort(),
+      held: this.sent.size,
+      lastNonce: this.lastNonce,
+      lastVersionSent: this.lastVersionSent,
+      lastVersionAcked: this.lastVersionAcked,
+      ...(this.lastNack ? { lastNack: this.lastNack } : {}),
+    };
   }
 
-  /** Names of the resources the client is believed to hold, sorted. */
-  heldNames(): string[] {
-    return [...this.sent.keys()].sort();
+  /**
+   * The response a request with `nonce` answers, removed from the outstanding set together
+   * with every older one (they can no longer be answered). Undefined if unknown or already settled.
+   */
+  takeOutstanding(nonce: string): OutstandingResponse | undefined {
+    const found = this.outstanding.get(nonce);
+    if (!found) return undefined;
+    for (const key of [...this.outstanding.keys()]) {
+      this.outstanding.delete(key);
+      if (key === nonce) break;
+    }
+    return found;
   }
 
   private inScope(name: string): boolean {
@@ -98,7 +147,6 @@ export class TypeSubscription {
   updateDelta(subscribe: readonly string[], unsubscribe: readonly string[], initialVersions?: Record<string, string>): void {
     const first = initialVersions !== undefined;
     if (first && subscribe.length === 0 && FULL_STATE_TYPES.has(this.typeUrl)) this.wildcard = true;
-    this.justSubscribed.clear();
     for (const name of subscribe) {
       if (name === WILDCARD) {
         this.wildcard = true;
@@ -106,7 +154,7 @@ export class TypeSubscription {
       }
       this.explicit.add(name);
       this.sent.delete(name);
-      this.justSubscribed.add(name);
+      this.mustAnswer.add(name);
     }
     for (const name of unsubscribe) {
       if (name === WILDCARD) {
@@ -115,7 +163,8 @@ export class TypeSubscription {
       }
       this.explicit.delete(name);
       this.sent.delete(name);
-      this.justSubscribed.delete(name);
+      if (this.wildcard) this.mustAnswer.add(name);
+      else this.mustAnswer.delete(name);
     }
     this.pruneSent();
     for (const [name, version] of Object.entries(initialVersions ?? {})) {
@@ -184,7 +233,7 @@ export class TypeSubscription {
     const changed = this.changedIn(this.scope(snapshot));
     const removed = new Set<string>();
     for (const name of this.sent.keys()) if (!all.has(name)) removed.add(name);
-    for (const name of this.justSubscribed) if (!all.has(name)) removed.add(name);
+    for (const name of this.mustAnswer) if (!all.has(name)) removed.add(name);
     if (changed.length === 0 && removed.size === 0) return undefined;
     return { resources: changed, removed: [...removed].sort(), changed, replacesAll: false };
   }
@@ -194,10 +243,12 @@ export class TypeSubscription {
     if (plan.replacesAll) this.sent.clear();
     for (const r of plan.resources) this.sent.set(r.name, r.version);
     for (const name of plan.removed) this.sent.delete(name);
-    // Every just-subscribed name is now either sent, known to be held, or reported removed.
-    this.justSubscribed.clear();
+    // Every name that needed an answer is now sent, known to be held, or reported removed.
+    this.mustAnswer.clear();
     this.responded = true;
     this.lastNonce = nonce;
     this.lastVersionSent = version;
+    this.outstanding.set(nonce, { version, names: [...plan.resources.map((r) => r.name), ...plan.removed] });
+    if (this.outstanding.size > MAX_OUTSTANDING) this.outstanding.delete(this.outstanding.keys().next().value as string);
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * The Aggregated Discovery Service on @grpc/grpc-js: both SotW (`StreamAggregatedResources`)
+ * and Delta (`DeltaAggregatedResources`), since Envoy picks one by `ads_config.api_type` and
+ * gRPC clients speak only SotW. This file only assembles; the protocol lives in sotw.ts and
+ * delta.ts, the per-type state in subscription.ts.
+ *
+ * The server reads configuration only through `ConfigWatcher` and never sees how it was made.
+ */
+import { randomBytes } from 'crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { ProtoGrpcType } from '../../generated/ads';
+import type { AggregatedDiscoveryServiceHandlers } from '../../generated/envoy/service/discovery/v3/AggregatedDiscoveryService';
+import type { ConfigWatcher } from '../cache/snapshot-cache';
+import { adsPackageDefinition } from '../proto';
+import { CallbackInvoker, type XdsCallbacks } from './callbacks';
+import { DeltaStream } from './delta';
+import { SotwStream } from './sotw';
+import type { ConnectionInfo, StreamContext, XdsStream } from './stream';
+
+export interface XdsServerOptions {
+  cache: ConfigWatcher;
+  callbacks?: XdsCallbacks;
+  logger: Logger;
+  /**
+   * Prefix of every version string sent. Defaults to random per process, so a restarted
+   * control plane never reuses a version string for different content (xds-protocol.md §1.5,
+   * go-control-plane `WithVersionPrefix`). Tests may fix it.
+   */
+  instanceId?: string;
+  /** Extra grpc-js server options, merged over the defaults below. */
+  grpcOptions?: grpc.ServerOptions;
+  /** How long `shutdown()` waits for streams to finish before cutting connections. Default 2000 ms. */
+  shutdownGraceMs?: number;
+}
+
+export interface XdsServer {
+  /** Binds `host:port` (port 0 picks a free one) without TLS and resolves to the bound port. */
+  listen(address: string): Promise<number>;
+  /** Ends every stream with UNAVAILABLE (clients reconnect elsewhere) and stops the server. */
+  shutdown(): Promise<void>;
+  /** The live streams, oldest first. */
+  connections(): ConnectionInfo[];
+  readonly instanceId: string;
+}
+
+/**
+ * HTTP/2 keepalive pings detect proxies that vanished without closing their connection (a
+ * killed pod), so their streams and watches are released; the mgmt_server doc recommends
+ * keepalives on the xDS connection for the same reason from Envoy's side.
+ */
+const DEFAULT_GRPC_OPTIONS: grpc.ServerOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  // Large snapshots (tens of thousands of routes) exceed the 4 MiB gRPC default; Envoy accepts any size.
+  'grpc.max_send_message_length': -1,
+};
+
+function adsService(): grpc.ServiceDefinition {
+  const loaded = grpc.loadPackageDefinition(adsPackageDefinition()) as unknown as ProtoGrpcType;
+  return loaded.envoy.service.discovery.v3.AggregatedDiscoveryService.service;
+}
+
+export function createXdsServer(options: XdsServerOptions): XdsServer {
+  const instanceId = options.instanceId ?? randomBytes(4).toString('hex');
+  const logger = options.logger.child({ component: 'xds-server' });
+  let streamCounter = 0;
+  const ctx: StreamContext = {
+    cache: options.cache,
+    callbacks: new CallbackInvoker(options.callbacks ?? {}, logger),
+    logger,
+    instanceId,
+    streams: new Map<number, XdsStream<unknown, unknown>>(),
+    nextStreamId: () => ++streamCounter,
+  };
+  const server = new grpc.Server({ ...DEFAULT_GRPC_OPTIONS, ...options.grpcOptions });
+  const handlers: AggregatedDiscoveryServiceHandlers = {
+    StreamAggregatedResources: (call) => void new SotwStream(ctx, 'sotw', call),
+    DeltaAggregatedResources: (call) => void new DeltaStream(ctx, 'delta', call),
+  };
+  server.addService(adsService(), handlers);
+
+  return {
+    instanceId,
+    listen: (address) => bind(server, address, logger, instanceId),
+    shutdown: () => shutdown(server, ctx, options.shutdownGraceMs ?? 2000),
+    connections: () => [...ctx.streams.values()].map((stream) => stream.info()),
+  };
+}
+
+function bind(server: grpc.Server, address: string, logger: Logger, instanceId: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      logger.info({ address, port, instanceId }, 'xDS server listening');
+      resolve(port);
+    });
+  });
+}
+
+function shutdown(server: grpc.Server, ctx: StreamContext, graceMs: number): Promise<void> {
+  for (const stream of [...ctx.streams.values()]) stream.fail(grpc.status.UNAVAILABLE, 'xDS server shutting down');
+  return new Promise((resolve) => {
+    // Bidirectional streams never finish by themselves; cut what is left after the grace period.
+    const timer = setTimeout(() => server.forceShutdown(), graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * What SotW and Delta ADS streams share: the node (from the first request only — later
+ * requests may omit it, xds_protocol "Basic Protocol Overview"), the watch on the node's
+ * snapshot, per-type subscriptions, nonces, ACK/NACK bookkeeping, pushes in ADS order, and
+ * closing exactly once however the stream ends.
+ *
+ * Subclasses supply the protocol: how a request changes the subscription, what a response
+ * should carry (`plan`) and how it is encoded.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
+import type { Status__Output } from '../../generated/google/rpc/Status';
+import type { ConfigWatcher } from '../cache/snapshot-cache';
+import type { Snapshot } from '../cache/snapshot';
+import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl, isTypeUrl } from '../resources';
+import type { CallbackInvoker, NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
+import { TypeSubscription, type ResponsePlan, type SubscriptionInfo } from './subscription';
+import { nackDetail, normalizeNode } from './wire';
+
+/** One live stream, for `connections()` and debug output. */
+export interface ConnectionInfo {
+  streamId: number;
+  protocol: XdsProtocol;
+  peer: string;
+  openedAt: Date;
+  /** Unset until the first request arrives. */
+  nodeId?: string;
+  nodeCluster?: string;
+  key?: string;
+  /** Per subscribed type, in ADS push order. */
+  types: SubscriptionInfo[];
+}
+
+/** What every stream gets from the server that accepted it. */
+export interface StreamContext {
+  cache: ConfigWatcher;
+  callbacks: CallbackInvoker;
+  logger: Logger;
+  /** Prefix of every version string this process sends (see ads.ts). */
+  instanceId: string;
+  /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */
+  streams: Map<number, XdsStream<unknown, unknown>>;
+  nextStreamId(): number;
+}
+
+export abstract class XdsStream<Req, Res> {
+  readonly id: number;
+  readonly peer: string;
+  readonly openedAt = new Date();
+  protected readonly log: Logger;
+  protected readonly subscriptions = new Map<TypeUrl, TypeSubscription>();
+  private node: Node__Output | undefined;
+  private key: string | undefined;
+  private unwatch: (() => void) | undefined;
+  private nonceCounter = 0;
+  private closed = false;
+  /** Set once we end the call ourselves, so it is ended only once. */
+  private ending = false;
+  private readonly unknownTypes = new Set<string>();
+
+  constructor(
+    protected readonly ctx: StreamContext,
+    readonly protocol: XdsProtocol,
+    private readonly call: grpc.ServerDuplexStream<Req, Res>,
+  ) {
+    this.id = ctx.nextStreamId();
+    this.peer = call.getPeer();
+    this.log = ctx.logger.child({ stream: this.id, protocol });
+    ctx.streams.set(this.id, this as XdsStream<unknown, unknown>);
+    call.on('data', (request: Req) => this.receive(request));
+    // The client half-closed: finish our side with OK; 'close' then follows.
+    call.on('end', () => this.end());
+    call.on('error', (err: Error) => this.log.debug({ err }, 'xDS stream error'));
+    call.on('cancelled', () => this.close());
+    call.on('close', () => this.close());
+    ctx.callbacks.streamOpen(this.streamEvent());
+  }
+
+  /** Applies one request; the protocol rules live in the subclass. */
+  protected abstract handleRequest(request: Req): void;
+  /** What the next response for `sub` should carry, or undefined when nothing is due. */
+  protected abstract plan(sub: TypeSubscription, snapshot: Snapshot): ResponsePlan | undefined;
+  protected abstract encode(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): Res;
+
+  /** Ends the stream with a status; the client (Envoy) reconnects with backoff. */
+  fail(code: grpc.status, details: string): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    // grpc-js turns an 'error' on a server stream into the call's final status.
+    this.call.emit('error', { code, details });
+  }
+
+  private end(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.call.end();
+  }
+
+  info(): ConnectionInfo {
+    return {
+      streamId: this.id,
+      protocol: this.protocol,
+      peer: this.peer,
+      openedAt: this.openedAt,
+      nodeId: this.node?.id,
+      nodeCluster: this.node?.cluster,
+      key: this.key,
+      types: ADS_PUSH_ORDER.flatMap((typeUrl) => {
+        const sub = this.subscriptions.get(typeUrl);
+        return sub ? [sub.describe()] : [];
+      }),
+    };
+  }
+
+  private receive(request: Req): void {
+    if (this.closed) return;
+    try {
+      this.handleRequest(request);
+    } catch (err) {
+      this.log.error({ err }, 'xDS request handling failed; closing stream');
+      this.fail(grpc.status.INTERNAL, 'xDS server error');
+    }
+  }
+
+  /** Caches the node from the first request and starts watching its snapshot. False if the stream was failed. */
+  protected identify(node: Node__Output | null): boolean {
+    if (this.node) return true;
+    if (!node) {
+      this.fail(grpc.status.INVALID_ARGUMENT, 'the first request on an ADS stream must carry node');
+      return false;
+    }
+    this.node = normalizeNode(node);
+    this.key = this.ctx.cache.nodeKey(this.node);
+    this.unwatch = this.ctx.cache.watch(this.key, (snapshot) => this.pushAll(snapshot));
+    this.log.info({ node: this.node.id, key: this.key, peer: this.peer }, 'xDS stream identified');
+    return true;
+  }
+
+  /** The subscription for a type, created on first use; undefined (once logged) for types we do not serve. */
+  protected subscriptionFor(typeUrl: string): { sub: TypeSubscription; created: boolean } | undefined {
+    if (!isTypeUrl(typeUrl)) {
+      if (!this.unknownTypes.has(typeUrl)) this.log.warn({ typeUrl }, 'request for an unserved xDS type; ignored');
+      this.unknownTypes.add(typeUrl);
+      return undefined;
+    }
+    const existing = this.subscriptions.get(typeUrl);
+    if (existing) return { sub: existing, created: false };
+    const sub = new TypeSubscription(typeUrl);
+    this.subscriptions.set(typeUrl, sub);
+    return { sub, created: true };
+  }
+
+  protected currentSnapshot(): Snapshot | undefined {
+    return this.key === undefined ? undefined : this.ctx.cache.getSnapshot(this.key);
+  }
+
+  /** The version string of a type in this process: instance id + content hash. */
+  protected versionOf(snapshot: Snapshot, typeUrl: TypeUrl): string {
+    return `${this.ctx.instanceId}-${snapshot.typeVersion(typeUrl)}`;
+  }
+
+  /** A new snapshot for our key: every subscribed type in make-before-break order, changed ones only. */
+  private pushAll(snapshot: Snapshot): void {
+    if (this.closed || this.ending) return;
+    try {
+      for (const typeUrl of ADS_PUSH_ORDER) {
+        const sub = this.subscriptions.get(typeUrl);
+        if (sub) this.respond(sub, snapshot);
+      }
+    } catch (err) {
+      this.log.error({ err }, 'xDS push failed; closing stream');
+      this.fail(grpc.status.INTERNAL, 'xDS server error');
+    }
+  }
+
+  /** Sends what `plan` says is due for `sub`, if anything. */
+  protected respond(sub: TypeSubscription, snapshot: Snapshot): void {
+    const plan = this.plan(sub, snapshot);
+    if (!plan || this.closed || this.ending) return;
+    const version = this.versionOf(snapshot, sub.typeUrl);
+    const nonce = String(++this.nonceCounter);
+    this.call.write(this.encode(sub.typeUrl, plan, nonce, version));
+    sub.commit(plan, nonce, version);
+    this.reportPush(sub.typeUrl, plan, nonce, version);
+    if (sub.typeUrl === TypeUrl.Cluster) this.resendEndpointsOf(plan, snapshot);
+  }
+
+  /**
+   * Envoy re-warms a changed Cluster and finishes only when a ClusterLoadAssignment arrives for
+   * it, even an unchanged one (xds_protocol "Resource warming"), so those CLAs are sent again,
+   * right after the clusters as ADS order wants.
+   */
+  private resendEndpointsOf(plan: ResponsePlan, snapshot: Snapshot): void {
+    const eds = this.subscriptions.get(TypeUrl.ClusterLoadAssignment);
+    if (!eds || plan.changed.length === 0) return;
+    for (const cluster of plan.changed) {
+      for (const name of cluster.references[TypeUrl.ClusterLoadAssignment] ?? []) eds.forget(name);
+    }
+    this.respond(eds, snapshot);
+  }
+
+  private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): void {
+    const names = plan.resources.map((r) => r.name);
+    const bytes = plan.resources.reduce((sum, r) => sum + r.any.value.length, 0);
+    this.log.debug(
+      { node: this.node?.id, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
+      'xDS push',
+    );
+    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, removed: plan.removed, bytes });
+  }
+
+  /**
+   * Settles the response a request answers: a NACK if it carries `error_detail` (the only
+   * reliable signal, xds_protocol "NACK"), otherwise an ACK. Each response is settled once.
+   * @param clientVersion SotW `version_info` (what the client runs); Delta has none.
+   */
+  protected settle(sub: TypeSubscription, nonce: string, errorDetail: Status__Output | null, clientVersion?: string): void {
+    const response = sub.takeOutstanding(nonce);
+    if (errorDetail) {
+      const detail = nackDetail(errorDetail);
+      sub.lastNack = { nonce, errorDetail: detail };
+      const names = response?.names ?? [];
+      const rejectedVersion = response?.version ?? '';
+      this.log.error(
+        { node: this.node?.id, key: this.key, type: SHORT_NAME[sub.typeUrl], nonce, rejectedVersion, names, error: detail },
+        'xDS NACK: the proxy rejected configuration',
+      );
+      const version = clientVersion ?? sub.lastVersionAcked;
+      this.ctx.callbacks.nack({ ...this.nodeEvent(), typeUrl: sub.typeUrl, version, nonce, errorDetail: detail, names, rejectedVersion });
+      return;
+    }
+    if (!response) return;
+    sub.lastVersionAcked = response.version;
+    sub.lastNack = undefined;
+    this.ctx.callbacks.ack({ ...this.nodeEvent(), typeUrl: sub.typeUrl, version: response.version, nonce, names: response.names });
+  }
+
+  private streamEvent(): StreamEvent {
+    return { streamId: this.id, protocol: this.protocol, peer: this.peer };
+  }
+
+  private nodeEvent(): NodeStreamEvent {
+    // Only called after identify(): every request path starts there.
+    return { ...this.streamEvent(), node: this.node as Node__Output, key: this.key ?? '' };
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unwatch?.();
+    this.ctx.streams.delete(this.id);
+    this.log.debug({ node: this.node?.id }, 'xDS stream closed');
+    this.ctx.callbacks.streamClosed({ ...this.streamEvent(), node: this.node, key: this.key });
+  }
+}
