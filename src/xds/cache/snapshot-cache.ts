@@ -11,13 +11,10 @@
  */
 import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import { checkConsistency } from './consistency';
+import { nodeKeyFromCluster, type NodeKey } from './node-key';
 import type { Snapshot } from './snapshot';
 
-/**
- * Maps a proxy's node (from the first request on its stream) to the key its snapshot is
- * stored under — go-control-plane's `NodeHash`. Streams of nodes with equal keys share a snapshot.
- */
-export type NodeKey = (node: Node__Output) => string;
+export { nodeKeyFromCluster, type NodeKey } from './node-key';
 
 /** Called with the new snapshot each time the watched key's snapshot changes. Must not throw. */
 export type SnapshotListener = (snapshot: Snapshot) => void;
@@ -36,15 +33,6 @@ export interface ConfigWatcher {
 }
 
 export type SetSnapshotResult = { ok: true } | { ok: false; errors: string[] };
-
-/**
- * The default node → key policy: the node's `cluster` (Envoy's `--service-cluster`), the same
- * choice as Envoy Gateway's `getNodeIDs`, so every replica of one gateway shares a snapshot.
- */
-export function nodeKeyFromCluster(node: Node__Output): string {
-  // The ADS loader decodes with `defaults: false`, so an unset field is undefined at runtime.
-  return node.cluster ?? '';
-}
 
 export interface SnapshotCacheOptions {
   /** Defaults to `nodeKeyFromCluster`. */

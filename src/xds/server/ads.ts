@@ -16,7 +16,21 @@ import { adsPackageDefinition } from '../proto';
 import { CallbackInvoker, type XdsCallbacks } from './callbacks';
 import { DeltaStream } from './delta';
 import { SotwStream } from './sotw';
-import type { ConnectionInfo, StreamContext, XdsStream } from './stream';
+import type { ConnectionInfo, LiveStream, StreamContext } from './stream';
+
+export type { ConnectionInfo } from './stream';
+export type { SubscriptionInfo } from './subscription';
+export type {
+  AckEvent,
+  NackErrorDetail,
+  NackEvent,
+  NodeStreamEvent,
+  PushEvent,
+  StreamClosedEvent,
+  StreamEvent,
+  XdsCallbacks,
+  XdsProtocol,
+} from './callbacks';
 
 export interface XdsServerOptions {
   cache: ConfigWatcher;
@@ -52,7 +66,8 @@ export interface XdsServer {
 const DEFAULT_GRPC_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
-  // Large snapshots (tens of thousands of routes) exceed the 4 MiB gRPC default; Envoy accepts any size.
+  // Stated on purpose although it is grpc-js' default: large snapshots (tens of thousands of
+  // routes) exceed 4 MiB, a common limit elsewhere, and Envoy accepts any size.
   'grpc.max_send_message_length': -1,
 };
 
@@ -70,13 +85,14 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     callbacks: new CallbackInvoker(options.callbacks ?? {}, logger),
     logger,
     instanceId,
-    streams: new Map<number, XdsStream<unknown, unknown>>(),
+    streams: new Map<number, LiveStream>(),
     nextStreamId: () => ++streamCounter,
   };
   const server = new grpc.Server({ ...DEFAULT_GRPC_OPTIONS, ...options.grpcOptions });
   const handlers: AggregatedDiscoveryServiceHandlers = {
-    StreamAggregatedResources: (call) => void new SotwStream(ctx, 'sotw', call),
-    DeltaAggregatedResources: (call) => void new DeltaStream(ctx, 'delta', call),
+    // Each stream registers itself in ctx.streams and lives as long as its call.
+    StreamAggregatedResources: (call) => void new SotwStream(ctx, call),
+    DeltaAggregatedResources: (call) => void new DeltaStream(ctx, call),
   };
   server.addService(adsService(), handlers);
 

@@ -13,15 +13,20 @@
  *     is skipped when there is neither. A NACK needs no special case: the rejected versions are
  *     recorded as held, so nothing is resent until the content changes.
  */
+import type * as grpc from '@grpc/grpc-js';
 import type { DeltaDiscoveryRequest__Output } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryRequest';
 import type { DeltaDiscoveryResponse } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryResponse';
 import type { Snapshot } from '../cache/snapshot';
 import type { TypeUrl } from '../resources';
-import { XdsStream } from './stream';
+import { XdsStream, type StreamContext } from './stream';
 import type { ResponsePlan, TypeSubscription } from './subscription';
 import { normalizeDeltaRequest } from './wire';
 
 export class DeltaStream extends XdsStream<DeltaDiscoveryRequest__Output, DeltaDiscoveryResponse> {
+  constructor(ctx: StreamContext, call: grpc.ServerDuplexStream<DeltaDiscoveryRequest__Output, DeltaDiscoveryResponse>) {
+    super(ctx, 'delta', call);
+  }
+
   protected handleRequest(raw: DeltaDiscoveryRequest__Output): void {
     const request = normalizeDeltaRequest(raw);
     if (!this.identify(request.node)) return;

@@ -13,15 +13,20 @@
  *     answered only if the subscription now needs something it lacks, so a plain ACK gets no
  *     response and a request that adds names does. Without a snapshot, requests wait.
  */
+import type * as grpc from '@grpc/grpc-js';
 import type { DiscoveryRequest__Output } from '../../generated/envoy/service/discovery/v3/DiscoveryRequest';
 import type { DiscoveryResponse } from '../../generated/envoy/service/discovery/v3/DiscoveryResponse';
 import type { Snapshot } from '../cache/snapshot';
 import { SHORT_NAME, type TypeUrl } from '../resources';
-import { XdsStream } from './stream';
+import { XdsStream, type StreamContext } from './stream';
 import type { ResponsePlan, TypeSubscription } from './subscription';
 import { normalizeDiscoveryRequest } from './wire';
 
 export class SotwStream extends XdsStream<DiscoveryRequest__Output, DiscoveryResponse> {
+  constructor(ctx: StreamContext, call: grpc.ServerDuplexStream<DiscoveryRequest__Output, DiscoveryResponse>) {
+    super(ctx, 'sotw', call);
+  }
+
   protected handleRequest(raw: DiscoveryRequest__Output): void {
     const request = normalizeDiscoveryRequest(raw);
     if (!this.identify(request.node)) return;

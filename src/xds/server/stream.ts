@@ -32,6 +32,12 @@ export interface ConnectionInfo {
   types: SubscriptionInfo[];
 }
 
+/** What the server needs of a live stream, whatever its protocol. */
+export interface LiveStream {
+  info(): ConnectionInfo;
+  fail(code: grpc.status, details: string): void;
+}
+
 /** What every stream gets from the server that accepted it. */
 export interface StreamContext {
   cache: ConfigWatcher;
@@ -40,11 +46,11 @@ export interface StreamContext {
   /** Prefix of every version string this process sends (see ads.ts). */
   instanceId: string;
   /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */
-  streams: Map<number, XdsStream<unknown, unknown>>;
+  streams: Map<number, LiveStream>;
   nextStreamId(): number;
 }
 
-export abstract class XdsStream<Req, Res> {
+export abstract class XdsStream<Req, Res> implements LiveStream {
   readonly id: number;
   readonly peer: string;
   readonly openedAt = new Date();
@@ -67,7 +73,7 @@ export abstract class XdsStream<Req, Res> {
     this.id = ctx.nextStreamId();
     this.peer = call.getPeer();
     this.log = ctx.logger.child({ stream: this.id, protocol });
-    ctx.streams.set(this.id, this as XdsStream<unknown, unknown>);
+    ctx.streams.set(this.id, this);
     call.on('data', (request: Req) => this.receive(request));
     // The client half-closed: finish our side with OK; 'close' then follows.
     call.on('end', () => this.end());
@@ -114,7 +120,7 @@ export abstract class XdsStream<Req, Res> {
   }
 
   private receive(request: Req): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     try {
       this.handleRequest(request);
     } catch (err) {
