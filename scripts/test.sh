@@ -10,7 +10,7 @@ report=$(mktemp)
 npx jest --ci --json --outputFile="$report" 2>&1
 code=$?
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' "$report" || echo "0 passed, 1 failed"
 rm -f "$report"

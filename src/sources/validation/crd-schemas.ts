@@ -2,12 +2,14 @@
  * JSON-schema validators compiled from the Gateway API CRDs' `openAPIV3Schema`
  * (crds/gateway-api/standard, a copy of the v1.6.1 bundle so a clone runs on its own).
  * Ajv applies the schema's `default`s while validating, as the apiserver does on create.
- * CEL rules (`x-kubernetes-validations`) are not applied here (issue #4 adds them).
+ * The CEL rules (`x-kubernetes-validations`) are compiled here too, once, and run by validate.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { CelRuleCompiler, CelRuleTree, UnsupportedCelRule } from './cel-rules';
+import { CrdSchemaNode } from './cel-value';
 import { PROJECT_ROOT } from '../../project-root';
 
 export const DEFAULT_CRD_DIR = path.join(PROJECT_ROOT, 'crds/gateway-api/standard');
@@ -15,7 +17,7 @@ export const DEFAULT_CRD_DIR = path.join(PROJECT_ROOT, 'crds/gateway-api/standar
 interface CrdVersion {
   name: string;
   served?: boolean;
-  schema?: { openAPIV3Schema?: object };
+  schema?: { openAPIV3Schema?: CrdSchemaNode };
 }
 
 interface Crd {
@@ -31,6 +33,12 @@ function isCrd(doc: unknown): doc is Crd {
 export interface CrdSchemas {
   /** `group/version` + kind → validator, e.g. `gateway.networking.k8s.io/v1 GRPCRoute`. */
   validator(apiVersion: string, kind: string): ValidateFunction | undefined;
+  /** The same kind's CEL rules; undefined when its schema has none. */
+  celRules(apiVersion: string, kind: string): CelRuleTree | undefined;
+  /** The compiler that runs those rules (it records the rules it cannot run). */
+  cel: CelRuleCompiler;
+  /** Rules this CEL environment cannot evaluate, hence not enforced; empty for the bundled CRDs. */
+  unsupportedCelRules(): UnsupportedCelRule[];
   /** The bundle version the CRDs carry (`gateway.networking.k8s.io/bundle-version`). */
   bundleVersion: string | undefined;
 }
@@ -39,6 +47,8 @@ export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR): CrdSchemas {
   // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and int32/int64 formats.
   const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
   const validators = new Map<string, ValidateFunction>();
+  const cel = new CelRuleCompiler();
+  const celRules = new Map<string, CelRuleTree>();
   let bundleVersion: string | undefined;
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
     for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
@@ -48,12 +58,18 @@ export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR): CrdSchemas {
       for (const version of crd.spec.versions) {
         const schema = version.schema?.openAPIV3Schema;
         if (!schema || version.served === false) continue;
-        validators.set(`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`, ajv.compile(schema));
+        const key = `${crd.spec.group}/${version.name} ${crd.spec.names.kind}`;
+        validators.set(key, ajv.compile(schema));
+        const rules = cel.compileSchema(schema, key);
+        if (rules) celRules.set(key, rules);
       }
     }
   }
   return {
     validator: (apiVersion, kind) => validators.get(`${apiVersion} ${kind}`),
+    celRules: (apiVersion, kind) => celRules.get(`${apiVersion} ${kind}`),
+    cel,
+    unsupportedCelRules: () => cel.unsupportedRules(),
     bundleVersion,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Validates one Kubernetes object the way the apiserver would before it reaches the store:
- * Gateway API kinds against their CRD schema (with defaults applied), core kinds by the few
- * fields Attaché relies on. Every error names the field.
+ * Gateway API kinds against their CRD schema (with defaults applied) and its CEL rules, core
+ * kinds by the few fields Attaché relies on. Every error names the field.
  */
 import { KubernetesObject } from '../../apis/meta';
 import { isSupportedKind } from '../../store/resources';
@@ -34,13 +34,26 @@ export function validateObject(raw: unknown, schemas: CrdSchemas): ValidationRes
   }
   const core = CORE_KINDS[obj.kind];
   if (core) return validateCore(obj, core);
+  return validateAgainstCrd(obj, schemas);
+}
+
+/**
+ * A Gateway API object against its CRD: the schema first (applying defaults, in place), then,
+ * if the schema holds, the CEL rules, which see the defaulted object as the apiserver's do.
+ * Any kind the CRDs serve is accepted here, whether or not the store keeps it.
+ */
+export function validateAgainstCrd(obj: KubernetesObject, schemas: CrdSchemas): ValidationResult {
   const validate = schemas.validator(obj.apiVersion, obj.kind);
   if (!validate) {
     return { ok: false, errors: [{ field: 'apiVersion', message: `${obj.apiVersion} does not serve kind ${obj.kind}` }] };
   }
-  if (validate(obj)) return { ok: true, object: obj };
-  const errors = (validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) }));
-  return { ok: false, errors: dedupe(errors) };
+  if (!validate(obj)) {
+    const errors = (validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) }));
+    return { ok: false, errors: dedupe(errors) };
+  }
+  const rules = schemas.celRules(obj.apiVersion, obj.kind);
+  const errors = rules ? schemas.cel.evaluate(rules, obj) : [];
+  return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true, object: obj };
 }
 
 function checkEnvelope(raw: unknown): FieldError[] {

@@ -46,7 +46,7 @@ export class Snapshot {
     private readonly byType: ReadonlyMap<TypeUrl, ReadonlyMap<string, SnapshotResource>>,
     readonly problems: readonly string[] = [],
   ) {
-    for (const typeUrl of ADS_PUSH_ORDER) this.versions.set(typeUrl, typeVersionOf(this.resources(typeUrl)));
+    for (const typeUrl of ADS_PUSH_ORDER) this.versions.set(typeUrl, combinedVersion(this.resources(typeUrl).values()));
   }
 
   /** The resources of one type, by name. Empty (never undefined) for a type with none. */
@@ -63,7 +63,7 @@ export class Snapshot {
    * gives an identical version; any change to any resource of the type changes it.
    */
   typeVersion(typeUrl: TypeUrl): string {
-    return this.versions.get(typeUrl) ?? typeVersionOf(NO_RESOURCES);
+    return this.versions.get(typeUrl) ?? combinedVersion([]);
   }
 
   /** True when every type has the same version in both snapshots, i.e. nothing to push. */
@@ -79,8 +79,14 @@ export class Snapshot {
   }
 }
 
-function typeVersionOf(resources: ReadonlyMap<string, SnapshotResource>): string {
-  const pairs = [...resources.values()].map((r) => `${r.name}:${r.version}`).sort();
+/**
+ * One version for a set of resources: a hash of the sorted `name:version` pairs. For a whole
+ * type it is the type's version; the server also uses it for a SotW response carrying a
+ * different set (a subset, or one that still keeps removed resources), so that different
+ * content never travels under the same version string.
+ */
+export function combinedVersion(resources: Iterable<SnapshotResource>): string {
+  const pairs = [...resources].map((r) => `${r.name}:${r.version}`).sort();
   return shortHash(pairs.join('\n'));
 }
 

@@ -16,9 +16,9 @@ import { adsPackageDefinition } from '../proto';
 import { CallbackInvoker, type XdsCallbacks } from './callbacks';
 import { DeltaStream } from './delta';
 import { SotwStream } from './sotw';
-import type { ConnectionInfo, LiveStream, StreamContext } from './stream';
+import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
 
-export type { ConnectionInfo } from './stream';
+export type { ConnectionInfo } from './stream-context';
 export type { SubscriptionInfo } from './subscription';
 export type {
   AckEvent,
@@ -44,6 +44,12 @@ export interface XdsServerOptions {
   instanceId?: string;
   /** Extra grpc-js server options, merged over the defaults below. */
   grpcOptions?: grpc.ServerOptions;
+  /**
+   * Longest time listener/route updates wait for the client to fetch the endpoints of clusters
+   * just added (make-before-break, warming.ts). Envoy asks within milliseconds; the bound only
+   * matters for a client that never asks. Default 5000 ms.
+   */
+  warmingTimeoutMs?: number;
   /** How long `shutdown()` waits for streams to finish before cutting connections. Default 2000 ms. */
   shutdownGraceMs?: number;
 }
@@ -85,6 +91,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     callbacks: new CallbackInvoker(options.callbacks ?? {}, logger),
     logger,
     instanceId,
+    warmingTimeoutMs: options.warmingTimeoutMs ?? 5000,
     streams: new Map<number, LiveStream>(),
     nextStreamId: () => ++streamCounter,
   };

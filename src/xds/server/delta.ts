@@ -18,7 +18,8 @@ import type { DeltaDiscoveryRequest__Output } from '../../generated/envoy/servic
 import type { DeltaDiscoveryResponse } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryResponse';
 import type { Snapshot } from '../cache/snapshot';
 import type { TypeUrl } from '../resources';
-import { XdsStream, type StreamContext } from './stream';
+import { XdsStream } from './stream';
+import type { StreamContext } from './stream-context';
 import type { ResponsePlan, TypeSubscription } from './subscription';
 import { normalizeDeltaRequest } from './wire';
 
@@ -40,12 +41,11 @@ export class DeltaStream extends XdsStream<DeltaDiscoveryRequest__Output, DeltaD
       // Only the first request of a type may carry them (discovery.proto).
       created ? request.initial_resource_versions : undefined,
     );
-    const snapshot = this.currentSnapshot();
-    if (snapshot) this.respond(sub, snapshot);
+    this.advance();
   }
 
-  protected plan(sub: TypeSubscription, snapshot: Snapshot): ResponsePlan | undefined {
-    return sub.planDelta(snapshot);
+  protected plan(sub: TypeSubscription, snapshot: Snapshot, retainRemoved: boolean): ResponsePlan | undefined {
+    return sub.planDelta(snapshot, retainRemoved);
   }
 
   protected encode(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): DeltaDiscoveryResponse {

@@ -104,13 +104,20 @@ export interface AdsHarness {
   close(): Promise<void>;
 }
 
-export async function startAdsHarness(instanceId = TEST_INSTANCE_ID): Promise<AdsHarness> {
+export interface AdsHarnessOptions {
+  instanceId?: string;
+  /** Default here 1000 ms, so a test that forgets to fetch endpoints fails fast rather than slowly. */
+  warmingTimeoutMs?: number;
+}
+
+export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<AdsHarness> {
   const cache = new SnapshotCache();
   const events: RecordedEvents = { opened: [], closed: [], acks: [], nacks: [], pushes: [] };
   const server = createXdsServer({
     cache,
     logger: pino({ level: 'silent' }),
-    instanceId,
+    instanceId: options.instanceId ?? TEST_INSTANCE_ID,
+    warmingTimeoutMs: options.warmingTimeoutMs ?? 1000,
     shutdownGraceMs: 200,
     callbacks: {
       onStreamOpen: (e) => events.opened.push(e),

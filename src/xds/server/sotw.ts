@@ -9,16 +9,17 @@
  *     repeats the full `resource_names`);
  *  3. the response it answers is settled — NACK if `error_detail` is present, else ACK;
  *  4. `resource_names` replaces the subscription (legacy wildcard rule in subscription.ts);
- *  5. a NACK is never answered (that would resend what was just rejected); anything else is
- *     answered only if the subscription now needs something it lacks, so a plain ACK gets no
- *     response and a request that adds names does. Without a snapshot, requests wait.
+ *  5. the stream advances (stream.ts): only what the client lacks is sent, so a plain ACK gets
+ *     no response, a request that adds names does, and a NACK never gets the rejected content
+ *     again (it counts as held). Without a snapshot, requests wait.
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { DiscoveryRequest__Output } from '../../generated/envoy/service/discovery/v3/DiscoveryRequest';
 import type { DiscoveryResponse } from '../../generated/envoy/service/discovery/v3/DiscoveryResponse';
 import type { Snapshot } from '../cache/snapshot';
 import { SHORT_NAME, type TypeUrl } from '../resources';
-import { XdsStream, type StreamContext } from './stream';
+import { XdsStream } from './stream';
+import type { StreamContext } from './stream-context';
 import type { ResponsePlan, TypeSubscription } from './subscription';
 import { normalizeDiscoveryRequest } from './wire';
 
@@ -41,9 +42,7 @@ export class SotwStream extends XdsStream<DiscoveryRequest__Output, DiscoveryRes
     if (created) sub.clientVersionAtStart = request.version_info;
     if (nonce !== '') this.settle(sub, nonce, request.error_detail, request.version_info);
     sub.updateSotw(request.resource_names);
-    if (request.error_detail) return;
-    const snapshot = this.currentSnapshot();
-    if (snapshot) this.respond(sub, snapshot);
+    this.advance();
   }
 
   /**
@@ -54,12 +53,12 @@ export class SotwStream extends XdsStream<DiscoveryRequest__Output, DiscoveryRes
     return nonce !== '' && sub.lastNonce !== '' && nonce !== sub.lastNonce;
   }
 
-  protected plan(sub: TypeSubscription, snapshot: Snapshot): ResponsePlan | undefined {
+  protected plan(sub: TypeSubscription, snapshot: Snapshot, retainRemoved: boolean): ResponsePlan | undefined {
     if (sub.adoptIfCurrent(snapshot, this.versionOf(snapshot, sub.typeUrl))) {
       this.log.debug({ type: SHORT_NAME[sub.typeUrl] }, 'reconnected client already runs the current version; nothing sent');
       return undefined;
     }
-    return sub.planSotw(snapshot);
+    return sub.planSotw(snapshot, retainRemoved);
   }
 
   protected encode(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): DiscoveryResponse {

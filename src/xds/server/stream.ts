@@ -5,50 +5,25 @@
  * closing exactly once however the stream ends.
  *
  * Subclasses supply the protocol: how a request changes the subscription, what a response
- * should carry (`plan`) and how it is encoded.
+ * should carry (`plan`) and how it is encoded. After every request and every new snapshot the
+ * stream `advance`s: it sends whatever the client lacks, in make-before-break order.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import type { Status__Output } from '../../generated/google/rpc/Status';
-import type { ConfigWatcher } from '../cache/snapshot-cache';
-import type { Snapshot } from '../cache/snapshot';
+import { combinedVersion, type Snapshot } from '../cache/snapshot';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl, isTypeUrl } from '../resources';
-import type { CallbackInvoker, NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
-import { TypeSubscription, type ResponsePlan, type SubscriptionInfo } from './subscription';
+import type { NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
+import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
+import { TypeSubscription, type ResponsePlan } from './subscription';
+import { EndpointWarming } from './warming';
 import { nackDetail, normalizeNode } from './wire';
 
-/** One live stream, for `connections()` and debug output. */
-export interface ConnectionInfo {
-  streamId: number;
-  protocol: XdsProtocol;
-  peer: string;
-  openedAt: Date;
-  /** Unset until the first request arrives. */
-  nodeId?: string;
-  nodeCluster?: string;
-  key?: string;
-  /** Per subscribed type, in ADS push order. */
-  types: SubscriptionInfo[];
-}
-
-/** What the server needs of a live stream, whatever its protocol. */
-export interface LiveStream {
-  info(): ConnectionInfo;
-  fail(code: grpc.status, details: string): void;
-}
-
-/** What every stream gets from the server that accepted it. */
-export interface StreamContext {
-  cache: ConfigWatcher;
-  callbacks: CallbackInvoker;
-  logger: Logger;
-  /** Prefix of every version string this process sends (see ads.ts). */
-  instanceId: string;
-  /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */
-  streams: Map<number, LiveStream>;
-  nextStreamId(): number;
-}
+/** Step 1 and 3 of a transition (warming.ts): what others refer to, in ADS_PUSH_ORDER. */
+const MAKE_TYPES: readonly TypeUrl[] = [TypeUrl.Secret, TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment];
+/** Step 2: what refers to them. */
+const SWITCH_TYPES: readonly TypeUrl[] = [TypeUrl.Listener, TypeUrl.RouteConfiguration];
 
 export abstract class XdsStream<Req, Res> implements LiveStream {
   readonly id: number;
@@ -64,6 +39,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   /** Set once we end the call ourselves, so it is ended only once. */
   private ending = false;
   private readonly unknownTypes = new Set<string>();
+  private readonly warming: EndpointWarming;
 
   constructor(
     protected readonly ctx: StreamContext,
@@ -73,6 +49,10 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.id = ctx.nextStreamId();
     this.peer = call.getPeer();
     this.log = ctx.logger.child({ stream: this.id, protocol });
+    this.warming = new EndpointWarming(ctx.warmingTimeoutMs, (stillMissing) => {
+      this.log.warn({ node: this.node?.id, stillMissing }, 'endpoints of new clusters not requested in time; updating routes anyway');
+      this.advance();
+    });
     ctx.streams.set(this.id, this);
     call.on('data', (request: Req) => this.receive(request));
     // The client half-closed: finish our side with OK; 'close' then follows.
@@ -85,11 +65,13 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
 
   /** Applies one request; the protocol rules live in the subclass. */
   protected abstract handleRequest(request: Req): void;
-  /** What the next response for `sub` should carry, or undefined when nothing is due. */
-  protected abstract plan(sub: TypeSubscription, snapshot: Snapshot): ResponsePlan | undefined;
+  /**
+   * What the next response for `sub` should carry, or undefined when nothing is due.
+   * @param retainRemoved true in step 1 of a transition: deletions wait (subscription.ts)
+   */
+  protected abstract plan(sub: TypeSubscription, snapshot: Snapshot, retainRemoved: boolean): ResponsePlan | undefined;
   protected abstract encode(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): Res;
 
-  /** Ends the stream with a status; the client (Envoy) reconnects with backoff. */
   fail(code: grpc.status, details: string): void {
     if (this.closed || this.ending) return;
     this.ending = true;
@@ -138,7 +120,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     }
     this.node = normalizeNode(node);
     this.key = this.ctx.cache.nodeKey(this.node);
-    this.unwatch = this.ctx.cache.watch(this.key, (snapshot) => this.pushAll(snapshot));
+    this.unwatch = this.ctx.cache.watch(this.key, () => this.advance());
     this.log.info({ node: this.node.id, key: this.key, peer: this.peer }, 'xDS stream identified');
     return true;
   }
@@ -161,56 +143,84 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     return this.key === undefined ? undefined : this.ctx.cache.getSnapshot(this.key);
   }
 
-  /** The version string of a type in this process: instance id + content hash. */
+  /** The version string of a whole type in this process: instance id + content hash. */
   protected versionOf(snapshot: Snapshot, typeUrl: TypeUrl): string {
     return `${this.ctx.instanceId}-${snapshot.typeVersion(typeUrl)}`;
   }
 
-  /** A new snapshot for our key: every subscribed type in make-before-break order, changed ones only. */
-  private pushAll(snapshot: Snapshot): void {
-    if (this.closed || this.ending) return;
+  /**
+   * A SotW LDS/CDS response states the client's whole set, so its version is that set's hash:
+   * the type's version for a wildcard client, but a different one for an explicit subset or a
+   * set that still retains removed resources — never one version for two contents.
+   */
+  private responseVersion(snapshot: Snapshot, typeUrl: TypeUrl, plan: ResponsePlan): string {
+    return plan.replacesAll ? `${this.ctx.instanceId}-${combinedVersion(plan.resources)}` : this.versionOf(snapshot, typeUrl);
+  }
+
+  /**
+   * Sends whatever the client lacks of the current snapshot, in three steps (warming.ts):
+   * make (additions and changes of secrets, clusters, endpoints), switch (listeners and
+   * routes, held while new clusters lack endpoints), break (the deletions step 1 held back).
+   * Types with nothing new send nothing; without a snapshot, nothing happens (requests wait).
+   */
+  protected advance(): void {
+    const snapshot = this.currentSnapshot();
+    if (!snapshot || this.closed || this.ending) return;
     try {
-      for (const typeUrl of ADS_PUSH_ORDER) {
-        const sub = this.subscriptions.get(typeUrl);
-        if (sub) this.respond(sub, snapshot);
+      for (const typeUrl of MAKE_TYPES) this.respondTo(typeUrl, snapshot, true);
+      const waiting = this.warming.pending(snapshot, this.subscriptions.get(TypeUrl.ClusterLoadAssignment)).length > 0;
+      for (const typeUrl of SWITCH_TYPES) {
+        // A first response never waits: Envoy asks for listeners only after its clusters warmed.
+        if (!waiting || !this.subscriptions.get(typeUrl)?.responded) this.respondTo(typeUrl, snapshot, false);
       }
+      if (waiting) {
+        this.warming.arm();
+        return;
+      }
+      this.warming.disarm();
+      for (const typeUrl of MAKE_TYPES) this.respondTo(typeUrl, snapshot, false);
     } catch (err) {
       this.log.error({ err }, 'xDS push failed; closing stream');
       this.fail(grpc.status.INTERNAL, 'xDS server error');
     }
   }
 
-  /** Sends what `plan` says is due for `sub`, if anything. */
-  protected respond(sub: TypeSubscription, snapshot: Snapshot): void {
-    const plan = this.plan(sub, snapshot);
-    if (!plan || this.closed || this.ending) return;
-    const version = this.versionOf(snapshot, sub.typeUrl);
+  /** Sends what `plan` says is due for the type, if the client subscribed to it. */
+  private respondTo(typeUrl: TypeUrl, snapshot: Snapshot, retainRemoved: boolean): void {
+    const sub = this.subscriptions.get(typeUrl);
+    const plan = sub && this.plan(sub, snapshot, retainRemoved);
+    if (!sub || !plan || this.closed || this.ending) return;
+    const version = this.responseVersion(snapshot, typeUrl, plan);
     const nonce = String(++this.nonceCounter);
-    this.call.write(this.encode(sub.typeUrl, plan, nonce, version));
+    const first = !sub.responded;
+    this.call.write(this.encode(typeUrl, plan, nonce, version));
     sub.commit(plan, nonce, version);
-    this.reportPush(sub.typeUrl, plan, nonce, version);
-    if (sub.typeUrl === TypeUrl.Cluster) this.resendEndpointsOf(plan, snapshot);
+    this.reportPush(typeUrl, plan, nonce, version);
+    if (typeUrl === TypeUrl.Cluster) this.clustersSent(plan, first);
   }
 
   /**
    * Envoy re-warms a changed Cluster and finishes only when a ClusterLoadAssignment arrives for
-   * it, even an unchanged one (xds_protocol "Resource warming"), so those CLAs are sent again,
-   * right after the clusters as ADS order wants.
+   * it, even an unchanged one (xds_protocol "Resource warming"): those CLAs are forgotten so
+   * the EDS step right after resends them. The CLAs of new clusters are then awaited before
+   * routes move — but only on updates of a client that fetches endpoints here: on the first
+   * CDS response Envoy itself holds listeners back until its clusters warmed, and a client
+   * without an EDS subscription would make every update wait for the timeout.
    */
-  private resendEndpointsOf(plan: ResponsePlan, snapshot: Snapshot): void {
+  private clustersSent(plan: ResponsePlan, first: boolean): void {
     const eds = this.subscriptions.get(TypeUrl.ClusterLoadAssignment);
-    if (!eds || plan.changed.length === 0) return;
+    if (!eds) return;
     for (const cluster of plan.changed) {
       for (const name of cluster.references[TypeUrl.ClusterLoadAssignment] ?? []) eds.forget(name);
     }
-    this.respond(eds, snapshot);
+    if (!first) this.warming.clustersSent(plan.changed);
   }
 
   private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): void {
     const names = plan.resources.map((r) => r.name);
     const bytes = plan.resources.reduce((sum, r) => sum + r.any.value.length, 0);
     this.log.debug(
-      { node: this.node?.id, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
+      { node: this.node?.id, key: this.key, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
       'xDS push',
     );
     this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, removed: plan.removed, bytes });
@@ -223,6 +233,11 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
    */
   protected settle(sub: TypeSubscription, nonce: string, errorDetail: Status__Output | null, clientVersion?: string): void {
     const response = sub.takeOutstanding(nonce);
+    if (errorDetail && !response && sub.lastNack?.nonce === nonce) {
+      // gRPC clients repeat their NACK on every later request for the type until a new
+      // response arrives; that is the same rejection, already reported.
+      return;
+    }
     if (errorDetail) {
       const detail = nackDetail(errorDetail);
       sub.lastNack = { nonce, errorDetail: detail };
@@ -232,6 +247,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
         { node: this.node?.id, key: this.key, type: SHORT_NAME[sub.typeUrl], nonce, rejectedVersion, names, error: detail },
         'xDS NACK: the proxy rejected configuration',
       );
+      // Rejected clusters will never ask for their endpoints: stop holding routes for them.
+      if (sub.typeUrl === TypeUrl.Cluster) this.warming.release();
       const version = clientVersion ?? sub.lastVersionAcked;
       this.ctx.callbacks.nack({ ...this.nodeEvent(), typeUrl: sub.typeUrl, version, nonce, errorDetail: detail, names, rejectedVersion });
       return;
@@ -255,6 +272,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     if (this.closed) return;
     this.closed = true;
     this.unwatch?.();
+    this.warming.disarm();
     this.ctx.streams.delete(this.id);
     this.log.debug({ node: this.node?.id }, 'xDS stream closed');
     this.ctx.callbacks.streamClosed({ ...this.streamEvent(), node: this.node, key: this.key });

@@ -14,7 +14,7 @@ describe('TypeSubscription (SotW)', () => {
     const eds = new TypeSubscription(TypeUrl.ClusterLoadAssignment);
     eds.updateSotw([]);
     expect(eds.isWildcard()).toBe(false);
-    expect(eds.planSotw(snapshot)).toBeUndefined();
+    expect(eds.planSotw(snapshot, false)).toBeUndefined();
   });
 
   it('keeps `*` as wildcard alongside explicit names, and drops it when the list no longer has it', () => {
@@ -28,28 +28,28 @@ describe('TypeSubscription (SotW)', () => {
   it('sends the full LDS/CDS set once, then only when it changes', () => {
     const cds = new TypeSubscription(TypeUrl.Cluster);
     cds.updateSotw([]);
-    const plan = cds.planSotw(snapshot);
+    const plan = cds.planSotw(snapshot, false);
     expect(names(plan)).toEqual(['backend-a', 'backend-b']);
     cds.commit(plan!, '1', 'v1');
-    expect(cds.planSotw(snapshot)).toBeUndefined();
-    expect(names(cds.planSotw(buildSnapshot(fakeGateway({ clusters: ['backend-a'] }))))).toEqual(['backend-a']);
+    expect(cds.planSotw(snapshot, false)).toBeUndefined();
+    expect(names(cds.planSotw(buildSnapshot(fakeGateway({ clusters: ['backend-a'] })), false))).toEqual(['backend-a']);
   });
 
   it('sends an empty first LDS/CDS response when there is nothing, so the client can finish initialising', () => {
     const lds = new TypeSubscription(TypeUrl.Listener);
     lds.updateSotw([]);
-    expect(lds.planSotw(buildSnapshot({}))).toMatchObject({ resources: [], replacesAll: true });
+    expect(lds.planSotw(buildSnapshot({}), false)).toMatchObject({ resources: [], replacesAll: true });
   });
 
   it('resends a name after it was unsubscribed and subscribed again', () => {
     const eds = new TypeSubscription(TypeUrl.ClusterLoadAssignment);
     eds.updateSotw(['backend-a']);
-    eds.commit(eds.planSotw(snapshot)!, '1', 'v1');
+    eds.commit(eds.planSotw(snapshot, false)!, '1', 'v1');
     eds.updateSotw(['backend-a']);
-    expect(eds.planSotw(snapshot)).toBeUndefined();
+    expect(eds.planSotw(snapshot, false)).toBeUndefined();
     eds.updateSotw([]);
     eds.updateSotw(['backend-a']);
-    expect(names(eds.planSotw(snapshot))).toEqual(['backend-a']);
+    expect(names(eds.planSotw(snapshot, false))).toEqual(['backend-a']);
   });
 });
 
@@ -66,7 +66,7 @@ describe('TypeSubscription (Delta)', () => {
   it('forgets what the client dropped when it unsubscribes from `*`', () => {
     const cds = new TypeSubscription(TypeUrl.Cluster);
     cds.updateDelta(['*', 'backend-a'], [], {});
-    cds.commit(cds.planDelta(snapshot)!, '1', 'v1');
+    cds.commit(cds.planDelta(snapshot, false)!, '1', 'v1');
     expect(cds.describe().held).toBe(2);
     cds.updateDelta([], ['*']);
     expect(cds.describe()).toMatchObject({ wildcard: false, held: 1, names: ['backend-a'] });
@@ -77,9 +77,9 @@ describe('TypeSubscription outstanding responses', () => {
   it('settles a response once, dropping older ones with it', () => {
     const eds = new TypeSubscription(TypeUrl.ClusterLoadAssignment);
     eds.updateSotw(['backend-a']);
-    eds.commit(eds.planSotw(snapshot)!, '1', 'v1');
+    eds.commit(eds.planSotw(snapshot, false)!, '1', 'v1');
     eds.updateSotw(['backend-a', 'backend-b']);
-    eds.commit(eds.planSotw(snapshot)!, '2', 'v1');
+    eds.commit(eds.planSotw(snapshot, false)!, '2', 'v1');
     expect(eds.takeOutstanding('2')).toEqual({ version: 'v1', names: ['backend-b'] });
     expect(eds.takeOutstanding('1')).toBeUndefined();
     expect(eds.takeOutstanding('2')).toBeUndefined();

@@ -2,10 +2,15 @@
  * Per stream, per type URL: what the client subscribed to, what it holds, and where the
  * ACK/NACK exchange stands (xds-protocol.md §1.9 items 2 and 5).
  *
- * `sent` (name → version) is our belief about what the client holds. It is updated when a
- * response is written, not when it is ACKed, as go-control-plane does: a NACKed response then
- * looks "already sent", which is exactly what stops the reject → resend loop
- * (go-control-plane #46). Unsubscribing forgets a name, so subscribing again resends it.
+ * `held` (name → version, and the resource when we sent it) is our belief about what the
+ * client holds. It is updated when a response is written, not when it is ACKed, as
+ * go-control-plane does: a NACKed response then looks "already sent", which is exactly what
+ * stops the reject → resend loop (go-control-plane #46). Unsubscribing forgets a name, so
+ * subscribing again resends it.
+ *
+ * `retainRemoved` (make-before-break, see warming.ts) plans a response that does not yet
+ * delete what the snapshot dropped: SotW LDS/CDS keep sending the held resource, Delta leaves
+ * it out of `removed_resources`. A later plan without it performs the deletion.
  */
 import { FULL_STATE_TYPES, type TypeUrl } from '../resources';
 import type { Snapshot, SnapshotResource } from '../cache/snapshot';
@@ -37,6 +42,13 @@ export interface OutstandingResponse {
   names: string[];
 }
 
+/** What the client holds of one name: the version, and the resource itself when we sent it. */
+interface Held {
+  version: string;
+  /** Absent when only the version is known (Delta `initial_resource_versions`). */
+  resource?: SnapshotResource;
+}
+
 /** A snapshot of one subscription for `connections()` and debug output. */
 export interface SubscriptionInfo {
   typeUrl: TypeUrl;
@@ -48,6 +60,7 @@ export interface SubscriptionInfo {
   lastNonce: string;
   lastVersionSent: string;
   lastVersionAcked: string;
+  /** The latest NACK, until a later response is ACKed. */
   lastNack?: LastNack;
 }
 
@@ -57,14 +70,18 @@ export interface SubscriptionInfo {
  */
 const MAX_OUTSTANDING = 16;
 
+function sortByName(resources: SnapshotResource[]): SnapshotResource[] {
+  return resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export class TypeSubscription {
   /** Names subscribed explicitly (never `*`). */
   private readonly explicit = new Set<string>();
   private wildcard = false;
   /** Legacy wildcard rule: only a stream that never named a resource of this type is wildcard by default. */
   private namesEverGiven = false;
-  /** What the client holds, as far as we know: name → version. */
-  private readonly sent = new Map<string, string>();
+  /** What the client holds, as far as we know. */
+  private readonly held = new Map<string, Held>();
   /**
    * Delta: names the next response must mention, in `resources` or, if missing, in
    * `removed_resources` (a subscribed name, or one unsubscribed while `*` still covers it).
@@ -93,7 +110,7 @@ export class TypeSubscription {
       typeUrl: this.typeUrl,
       wildcard: this.wildcard,
       names: [...this.explicit].sort(),
-      held: this.sent.size,
+      held: this.held.size,
       lastNonce: this.lastNonce,
       lastVersionSent: this.lastVersionSent,
       lastVersionAcked: this.lastVersionAcked,
@@ -120,8 +137,8 @@ export class TypeSubscription {
   }
 
   /** Drops what the client no longer subscribes to: it discards those itself. */
-  private pruneSent(): void {
-    for (const name of this.sent.keys()) if (!this.inScope(name)) this.sent.delete(name);
+  private pruneHeld(): void {
+    for (const name of this.held.keys()) if (!this.inScope(name)) this.held.delete(name);
   }
 
   /**
@@ -135,7 +152,7 @@ export class TypeSubscription {
       resourceNames.includes(WILDCARD) || (!this.namesEverGiven && FULL_STATE_TYPES.has(this.typeUrl));
     this.explicit.clear();
     for (const name of resourceNames) if (name !== WILDCARD) this.explicit.add(name);
-    this.pruneSent();
+    this.pruneHeld();
   }
 
   /**
@@ -153,7 +170,7 @@ export class TypeSubscription {
         continue;
       }
       this.explicit.add(name);
-      this.sent.delete(name);
+      this.held.delete(name);
       this.mustAnswer.add(name);
     }
     for (const name of unsubscribe) {
@@ -162,19 +179,24 @@ export class TypeSubscription {
         continue;
       }
       this.explicit.delete(name);
-      this.sent.delete(name);
+      this.held.delete(name);
       if (this.wildcard) this.mustAnswer.add(name);
       else this.mustAnswer.delete(name);
     }
-    this.pruneSent();
+    this.pruneHeld();
     for (const [name, version] of Object.entries(initialVersions ?? {})) {
-      if (this.inScope(name)) this.sent.set(name, version);
+      if (this.inScope(name)) this.held.set(name, { version });
     }
   }
 
   /** Makes the next response include `name` again (used to resend a CLA after its Cluster changed). */
   forget(name: string): void {
-    this.sent.delete(name);
+    this.held.delete(name);
+  }
+
+  /** Whether the client is believed to hold `name` (any version). */
+  holds(name: string): boolean {
+    return this.held.has(name);
   }
 
   /** The snapshot's resources this client should hold, sorted by name. */
@@ -183,11 +205,17 @@ export class TypeSubscription {
     const chosen = this.wildcard
       ? [...all.values()]
       : [...this.explicit].flatMap((name) => all.get(name) ?? []);
-    return chosen.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return sortByName(chosen);
   }
 
   private changedIn(resources: readonly SnapshotResource[]): SnapshotResource[] {
-    return resources.filter((r) => this.sent.get(r.name) !== r.version);
+    return resources.filter((r) => this.held.get(r.name)?.version !== r.version);
+  }
+
+  /** Held resources the snapshot no longer has, which a retaining plan keeps sending. */
+  private removedButHeld(snapshot: Snapshot): SnapshotResource[] {
+    const all = snapshot.resources(this.typeUrl);
+    return [...this.held.entries()].flatMap(([name, held]) => (!all.has(name) && held.resource ? [held.resource] : []));
   }
 
   /**
@@ -195,15 +223,17 @@ export class TypeSubscription {
    * whenever anything in it changed, was added or disappeared (a missing name means delete),
    * and always for the first response, even when empty. RDS/EDS/SDS carry only the changed or
    * newly subscribed resources, and nothing is sent when there are none.
+   * With `retainRemoved`, LDS/CDS still carry held resources the snapshot dropped.
    */
-  planSotw(snapshot: Snapshot): ResponsePlan | undefined {
-    const resources = this.scope(snapshot);
-    const changed = this.changedIn(resources);
+  planSotw(snapshot: Snapshot, retainRemoved: boolean): ResponsePlan | undefined {
+    const current = this.scope(snapshot);
+    const changed = this.changedIn(current);
     if (!FULL_STATE_TYPES.has(this.typeUrl)) {
       return changed.length > 0 ? { resources: changed, removed: [], changed, replacesAll: false } : undefined;
     }
-    // With nothing changed, `sent` covers `resources`; a size difference means names disappeared.
-    const differs = changed.length > 0 || resources.length !== this.sent.size;
+    const resources = retainRemoved ? sortByName([...current, ...this.removedButHeld(snapshot)]) : current;
+    // With nothing changed, `held` covers `resources`; a size difference means names disappeared.
+    const differs = changed.length > 0 || resources.length !== this.held.size;
     return !this.responded || differs ? { resources, removed: [], changed, replacesAll: true } : undefined;
   }
 
@@ -216,7 +246,7 @@ export class TypeSubscription {
   adoptIfCurrent(snapshot: Snapshot, version: string): boolean {
     if (this.responded || !this.wildcard || this.explicit.size > 0) return false;
     if (!FULL_STATE_TYPES.has(this.typeUrl) || this.clientVersionAtStart !== version) return false;
-    for (const r of this.scope(snapshot)) this.sent.set(r.name, r.version);
+    for (const r of this.scope(snapshot)) this.held.set(r.name, { version: r.version, resource: r });
     this.responded = true;
     this.lastVersionSent = version;
     this.lastVersionAcked = version;
@@ -227,12 +257,13 @@ export class TypeSubscription {
    * Delta: changed or newly subscribed resources, plus `removed_resources` for names the client
    * holds that are gone and for names just subscribed that do not exist (Delta's explicit
    * "does not exist", xds_protocol "Knowing When a Requested Resource Does Not Exist").
+   * With `retainRemoved`, held resources the snapshot dropped are not removed yet.
    */
-  planDelta(snapshot: Snapshot): ResponsePlan | undefined {
+  planDelta(snapshot: Snapshot, retainRemoved: boolean): ResponsePlan | undefined {
     const all = snapshot.resources(this.typeUrl);
     const changed = this.changedIn(this.scope(snapshot));
     const removed = new Set<string>();
-    for (const name of this.sent.keys()) if (!all.has(name)) removed.add(name);
+    if (!retainRemoved) for (const name of this.held.keys()) if (!all.has(name)) removed.add(name);
     for (const name of this.mustAnswer) if (!all.has(name)) removed.add(name);
     if (changed.length === 0 && removed.size === 0) return undefined;
     return { resources: changed, removed: [...removed].sort(), changed, replacesAll: false };
@@ -240,9 +271,9 @@ export class TypeSubscription {
 
   /** Records a written response. */
   commit(plan: ResponsePlan, nonce: string, version: string): void {
-    if (plan.replacesAll) this.sent.clear();
-    for (const r of plan.resources) this.sent.set(r.name, r.version);
-    for (const name of plan.removed) this.sent.delete(name);
+    if (plan.replacesAll) this.held.clear();
+    for (const r of plan.resources) this.held.set(r.name, { version: r.version, resource: r });
+    for (const name of plan.removed) this.held.delete(name);
     // Every name that needed an answer is now sent, known to be held, or reported removed.
     this.mustAnswer.clear();
     this.responded = true;

@@ -1,0 +1,44 @@
+/**
+ * The types a stream shares with the server that accepted it (ads.ts), kept apart from the
+ * stream logic so the server assembles streams without knowing their protocol.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { ConfigWatcher } from '../cache/snapshot-cache';
+import type { CallbackInvoker, XdsProtocol } from './callbacks';
+import type { SubscriptionInfo } from './subscription';
+
+/** One live stream, for `connections()` and debug output. */
+export interface ConnectionInfo {
+  streamId: number;
+  protocol: XdsProtocol;
+  peer: string;
+  openedAt: Date;
+  /** Unset until the first request arrives. */
+  nodeId?: string;
+  nodeCluster?: string;
+  key?: string;
+  /** Per subscribed type, in ADS push order. */
+  types: SubscriptionInfo[];
+}
+
+/** What the server needs of a live stream, whatever its protocol. */
+export interface LiveStream {
+  info(): ConnectionInfo;
+  /** Ends the stream with a status; the client (Envoy) reconnects with backoff. */
+  fail(code: grpc.status, details: string): void;
+}
+
+/** What every stream gets from the server that accepted it. */
+export interface StreamContext {
+  cache: ConfigWatcher;
+  callbacks: CallbackInvoker;
+  logger: Logger;
+  /** Prefix of every version string this process sends (see ads.ts). */
+  instanceId: string;
+  /** Longest wait of route/listener updates for the endpoints of new clusters (warming.ts). */
+  warmingTimeoutMs: number;
+  /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */
+  streams: Map<number, LiveStream>;
+  nextStreamId(): number;
+}
