@@ -73,9 +73,15 @@ function gatewayIR(gateway: GatewayContext, routes: readonly AttachedRoute[]): G
       name: listenerName(gateway.address, port),
       address: gateway.address,
       port,
-      routeConfigName: routeConfigName(gateway.address, port),
-      virtualHosts: buildVirtualHosts(hosted),
-      grpc: { web: grpc, stats: grpc },
+      filterChains: [
+        {
+          name: `http/${port}`,
+          serverNames: [],
+          routeConfigName: routeConfigName(gateway.address, port),
+          virtualHosts: buildVirtualHosts(hosted),
+          grpc: { web: grpc, stats: grpc },
+        },
+      ],
     }));
   const sortedClusters = [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   return { key: gateway.key, listeners, clusters: sortedClusters };

@@ -11,13 +11,26 @@ export interface GatewayIR {
   clusters: ClusterIR[];
 }
 
-/** One socket Envoy binds: all Gateway listeners on the same port share it. */
+/** One socket Envoy binds: every Gateway listener on the same port shares it. */
 export interface HTTPListener {
   /** Envoy Listener name; derived from address and port only, so route changes never rename it. */
   name: string;
   address: string;
   port: number;
-  /** The RouteConfiguration this listener's HCM fetches over RDS. */
+  /**
+   * Plain HTTP: one chain for the whole port. HTTPS: one chain per Gateway listener, selected by
+   * SNI (`serverNames`), each with its own certificates and RouteConfiguration.
+   */
+  filterChains: FilterChainIR[];
+}
+
+export interface FilterChainIR {
+  name: string;
+  /** SNI names that select this chain (TLS only); empty means any. */
+  serverNames: string[];
+  /** TLS termination: the SDS names of the certificates to serve (`tls.mode: Terminate`). */
+  tls?: { secretNames: string[] };
+  /** The RouteConfiguration this chain's HCM fetches over RDS. */
   routeConfigName: string;
   virtualHosts: VirtualHostIR[];
   /** Enable the gRPC-Web and gRPC statistics filters (set when a GRPCRoute attaches). */
@@ -37,6 +50,25 @@ export interface RouteIR {
   name: string;
   match: RouteMatchIR;
   action: RouteActionIR;
+  /** Header changes for every request/response of this route (RequestHeaderModifier, ResponseHeaderModifier). */
+  requestHeaders?: HeaderModifierIR;
+  responseHeaders?: HeaderModifierIR;
+  /** Copies of requests sent to other clusters (RequestMirror); responses are ignored. */
+  mirrors?: MirrorIR[];
+}
+
+export interface HeaderModifierIR {
+  /** Replace the header (or add it when absent). */
+  set: Array<{ name: string; value: string }>;
+  /** Append a value (or add the header when absent). */
+  add: Array<{ name: string; value: string }>;
+  remove: string[];
+}
+
+export interface MirrorIR {
+  cluster: string;
+  /** Share of requests mirrored, in percent (0–100, fractions allowed). */
+  percent: number;
 }
 
 export type PathMatchIR =
@@ -69,6 +101,9 @@ export type RouteActionIR =
 export interface DestinationIR {
   cluster?: string;
   weight: number;
+  /** Header changes only for requests sent to this backend (backendRefs[].filters). */
+  requestHeaders?: HeaderModifierIR;
+  responseHeaders?: HeaderModifierIR;
 }
 
 export interface ClusterIR {

@@ -2,7 +2,8 @@
  * HTTPListener → Envoy Listener: one socket, one HttpConnectionManager that fetches its routes
  * over RDS (ADS), so route changes never touch the Listener and never drain connections.
  */
-import { HTTPListener } from '../../ir/types';
+import { FilterChainIR, HTTPListener } from '../../ir/types';
+import type { FilterChain } from '../../generated/envoy/config/listener/v3/FilterChain';
 import type { Listener } from '../../generated/envoy/config/listener/v3/Listener';
 import type { HttpConnectionManager } from '../../generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpConnectionManager';
 import type { HttpFilter } from '../../generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpFilter';
@@ -12,29 +13,34 @@ import type { FilterConfig as GrpcStats } from '../../generated/envoy/extensions
 import { seconds, typedConfig, TypedConfigUrl } from './typed-config';
 
 export function buildListener(l: HTTPListener): Listener {
+  return {
+    name: l.name,
+    address: { socket_address: { address: l.address, port_value: l.port } },
+    filter_chains: l.filterChains.map((chain) => buildFilterChain(chain, l.port)),
+  };
+}
+
+function buildFilterChain(chain: FilterChainIR, port: number): FilterChain {
   const hcm: HttpConnectionManager = {
-    stat_prefix: `http-${l.port}`,
+    stat_prefix: chain.tls ? `https-${port}` : `http-${port}`,
     // AUTO serves HTTP/1.1 and HTTP/2 with prior knowledge (h2c), which plaintext gRPC clients use.
     codec_type: 'AUTO',
     rds: {
-      route_config_name: l.routeConfigName,
+      route_config_name: chain.routeConfigName,
       // 0s: do not hold the listener warming if RDS is late; ADS ordering sends routes right after.
       config_source: { ads: {}, resource_api_version: 'V3', initial_fetch_timeout: seconds(0) },
     },
-    http_filters: httpFilters(l),
+    http_filters: httpFilters(chain),
     // Long-lived gRPC streams: no idle timeout imposed by the proxy by default.
     stream_idle_timeout: seconds(0),
   };
   return {
-    name: l.name,
-    address: { socket_address: { address: l.address, port_value: l.port } },
-    filter_chains: [
-      { filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: typedConfig(TypedConfigUrl.HttpConnectionManager, hcm) }] },
-    ],
+    name: chain.name,
+    filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: typedConfig(TypedConfigUrl.HttpConnectionManager, hcm) }],
   };
 }
 
-function httpFilters(l: HTTPListener): HttpFilter[] {
+function httpFilters(l: FilterChainIR): HttpFilter[] {
   const filters: HttpFilter[] = [];
   if (l.grpc.web) {
     filters.push({ name: 'envoy.filters.http.grpc_web', typed_config: typedConfig<GrpcWeb>(TypedConfigUrl.GrpcWeb, {}) });

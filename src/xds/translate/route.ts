@@ -1,10 +1,10 @@
 /**
- * HTTPListener → RouteConfiguration: virtual hosts in order, routes in precedence order.
+ * FilterChainIR → RouteConfiguration: virtual hosts in order, routes in precedence order.
  * Invalid backend shares go to a cluster name that does not exist, answered with 503
  * (`cluster_not_found_response_code`), which gRPC clients see as UNAVAILABLE as the GRPCRoute
  * spec requires (Envoy Gateway answers 500, which becomes UNKNOWN).
  */
-import { DestinationIR, HTTPListener, RouteActionIR, RouteIR, RouteMatchIR } from '../../ir/types';
+import { DestinationIR, FilterChainIR, RouteActionIR, RouteIR, RouteMatchIR } from '../../ir/types';
 import type { RouteConfiguration } from '../../generated/envoy/config/route/v3/RouteConfiguration';
 import type { Route } from '../../generated/envoy/config/route/v3/Route';
 import type { RouteMatch } from '../../generated/envoy/config/route/v3/RouteMatch';
@@ -15,7 +15,7 @@ import { seconds } from './typed-config';
 /** The name weighted_clusters uses for the share of invalid backendRefs. It is never a real cluster. */
 export const INVALID_BACKEND_CLUSTER = 'attache/invalid-backend';
 
-export function buildRouteConfiguration(l: HTTPListener): RouteConfiguration {
+export function buildRouteConfiguration(l: FilterChainIR): RouteConfiguration {
   return {
     name: l.routeConfigName,
     // `:authority` may carry a port (`example.com:8080`); hostnames match without it.

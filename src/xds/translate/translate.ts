@@ -21,6 +21,8 @@ export function translateGateway(ir: GatewayIR): EnvoyResources {
     [TypeUrl.Cluster]: ir.clusters.map((c) => ({ name: c.name, resource: buildCluster(c) })),
     [TypeUrl.ClusterLoadAssignment]: ir.clusters.map((c) => ({ name: c.name, resource: buildClusterLoadAssignment(c) })),
     [TypeUrl.Listener]: ir.listeners.map((l) => ({ name: l.name, resource: buildListener(l) })),
-    [TypeUrl.RouteConfiguration]: ir.listeners.map((l) => ({ name: l.routeConfigName, resource: buildRouteConfiguration(l) })),
+    [TypeUrl.RouteConfiguration]: ir.listeners.flatMap((l) =>
+      l.filterChains.map((chain) => ({ name: chain.routeConfigName, resource: buildRouteConfiguration(chain) })),
+    ),
   };
 }
