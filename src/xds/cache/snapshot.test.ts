@@ -53,6 +53,13 @@ describe('buildSnapshot', () => {
     expect(snapshot.problems).toEqual(['duplicate cluster name "a"', 'cluster "b" carries the name "not-b" inside']);
     expect(checkConsistency(snapshot)).toEqual(snapshot.problems);
   });
+
+  it('records a resource that cannot be encoded as a problem', () => {
+    const cla = { cluster_name: 'a', endpoints: [{ load_balancing_weight: 1 }] };
+    const snapshot = buildSnapshot({ [TypeUrl.ClusterLoadAssignment]: [{ name: 'a', resource: cla }] });
+    expect(snapshot.resources(TypeUrl.ClusterLoadAssignment).size).toBe(0);
+    expect(snapshot.problems).toEqual([expect.stringMatching(/^endpoint "a" cannot be encoded: .*load_balancing_weight/)]);
+  });
 });
 
 describe('checkConsistency', () => {

@@ -90,7 +90,7 @@ export function combinedVersion(resources: Iterable<SnapshotResource>): string {
   return shortHash(pairs.join('\n'));
 }
 
-/** Encodes one resource; throws (a programmer error) if the object cannot be encoded at all. */
+/** Encodes one resource; throws if protobufjs cannot encode the object (a wrong shape, e.g. a bare number for a wrapper). */
 export function buildResource(typeUrl: TypeUrl, name: string, resource: object): SnapshotResource {
   const any = encodeAny(typeUrl, resource);
   return { name, version: shortHash(any.value), any, references: referencesOf(typeUrl, resource) };
@@ -116,10 +116,12 @@ function nameProblem(typeUrl: TypeUrl, name: string, resource: object, seen: Rea
 }
 
 /**
- * Encodes every resource once and versions it. Naming defects (a name given twice — Envoy
- * NACKs duplicate names, xds_protocol "Duplicate Resource Names" — an empty name, or a name
- * that differs from the one inside the message) are recorded as problems that fail the
- * consistency check, rather than thrown; the offending entry is left out.
+ * Encodes every resource once and versions it. Defects are recorded as problems that fail the
+ * consistency check, rather than thrown, so one bad resource costs a refused snapshot (the
+ * last good one keeps serving) instead of the control plane: a name given twice (Envoy NACKs
+ * duplicate names, xds_protocol "Duplicate Resource Names"), an empty name, a name that
+ * differs from the one inside the message, or an object that cannot be encoded. The offending
+ * entry is left out.
  */
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const byType = new Map<TypeUrl, ReadonlyMap<string, SnapshotResource>>();
@@ -134,7 +136,11 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
         problems.push(problem);
         continue;
       }
-      resources.set(name, buildResource(typeUrl, name, resource));
+      try {
+        resources.set(name, buildResource(typeUrl, name, resource));
+      } catch (err) {
+        problems.push(`${SHORT_NAME[typeUrl]} "${name}" cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
     byType.set(typeUrl, resources);
   }

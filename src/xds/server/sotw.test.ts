@@ -114,6 +114,18 @@ describe('SotW ADS', () => {
     expect(resourceNames(await nextResponse(s))).toEqual(['backend-a']);
   });
 
+  it('reports a NACK repeated on later requests (as gRPC clients do) once, and still answers added names', async () => {
+    publish(fakeGateway());
+    const s = h.sotw();
+    s.send({ node: fakeNode(), type_url: EDS, resource_names: ['backend-a'] });
+    const eds = await nextResponse(s);
+    const nack = { response_nonce: eds.nonce, error_detail: { code: 14, message: 'locality unset' } };
+    s.send({ type_url: EDS, resource_names: ['backend-a'], ...nack });
+    s.send({ type_url: EDS, resource_names: ['backend-a', 'backend-b'], ...nack });
+    expect(resourceNames(await nextResponse(s))).toEqual(['backend-b']);
+    expect(h.events.nacks.map((n) => n.names)).toEqual([['backend-a']]);
+  });
+
   it('ignores a request carrying a stale nonce', async () => {
     publish(fakeGateway());
     const s = h.sotw();

@@ -31,6 +31,10 @@ export function buildClusterLoadAssignment(c: ClusterIR): ClusterLoadAssignment 
         ? []
         : [
             {
+              // gRPC's xDS clients reject a group without a locality and ignore one without a weight;
+              // Envoy accepts both, and uses the weight only with locality-weighted balancing.
+              locality: {},
+              load_balancing_weight: { value: 1 },
               lb_endpoints: c.endpoints.map((e) => ({
                 endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
               })),
