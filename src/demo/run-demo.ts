@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   );
   for (const b of backends) say(`backend ${b.pod} (Service ${b.namespace}/${b.service}) on ${b.address}:${b.port}`);
 
-  const cp = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const cp = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(cp);
   await waitForPort(XDS.host, XDS.port, 15_000);
 

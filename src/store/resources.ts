@@ -36,16 +36,7 @@ export function isSupportedKind(kind: string): kind is SupportedKind {
 }
 
 export function emptyResources(): Resources {
-  return {
-    gatewayClasses: [],
-    gateways: [],
-    grpcRoutes: [],
-    referenceGrants: [],
-    services: [],
-    endpointSlices: [],
-    secrets: [],
-    namespaces: [],
-  };
+  return groupByKind([]);
 }
 
 /** Groups a flat list of (already validated) objects by kind. Unsupported kinds are ignored. */

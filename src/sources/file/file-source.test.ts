@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadCrdSchemas } from '../validation/crd-schemas';
+import { FileSource } from './file-source';
+import { formatSourceError } from './parse';
+
+const schemas = loadCrdSchemas();
+const ROUTE = (backend: string): string =>
+  `apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: r}\nspec:\n  rules: [{backendRefs: [{name: ${backend}, port: 8080}]}]\n`;
+
+function backendOf(source: FileSource): string | undefined {
+  const route = source.load().objects.find((o) => o.kind === 'GRPCRoute') as unknown as { spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } } | undefined;
+  return route?.spec.rules[0].backendRefs[0].name;
+}
+
+/** Rewrites a file so that its mtime or size surely differs from the last read. */
+function rewrite(file: string, text: string): void {
+  fs.writeFileSync(file, text);
+  const t = new Date(Date.now() + 1000 * Math.random() + 1000);
+  fs.utimesSync(file, t, t);
+}
+
+describe('FileSource', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-files-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads directories recursively, defaults the namespace and applies CRD defaults', () => {
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'r.yaml'), ROUTE('a'));
+    fs.writeFileSync(path.join(dir, '.r.yaml.swp'), 'garbage: [');
+    const snap = new FileSource([dir], schemas).load();
+    expect(snap.errors).toEqual([]);
+    const route = snap.objects[0] as unknown as { metadata: { namespace: string }; spec: { rules: Array<{ backendRefs: Array<{ group: string; kind: string; weight: number }> }> } };
+    expect(route.metadata.namespace).toBe('default');
+    expect(route.spec.rules[0].backendRefs[0]).toMatchObject({ group: '', kind: 'Service', weight: 1 });
+  });
+
+  it('keeps the last good objects of a file that stops parsing, and reports where', () => {
+    const file = path.join(dir, 'r.yaml');
+    fs.writeFileSync(file, ROUTE('a'));
+    const source = new FileSource([dir], schemas);
+    expect(backendOf(source)).toBe('a');
+    rewrite(file, `${ROUTE('b')}  - [unclosed\n`);
+    const snap = source.load();
+    expect(snap.errors.map(formatSourceError).join('\n')).toMatch(/r\.yaml: document 1: YAML/);
+    expect(backendOf(source)).toBe('a');
+  });
+
+  it('keeps the last good version of an object that fails validation, naming the field', () => {
+    const file = path.join(dir, 'r.yaml');
+    fs.writeFileSync(file, ROUTE('a'));
+    const source = new FileSource([dir], schemas);
+    source.load();
+    rewrite(file, ROUTE('a').replace('port: 8080', 'port: 99999'));
+    const snap = source.load();
+    expect(snap.errors.map(formatSourceError)).toEqual([
+      expect.stringMatching(/r\.yaml: document 1: GRPCRoute default\/r: spec\.rules\[0\]\.backendRefs\[0\]\.port: must be <= 65535/),
+    ]);
+    expect(backendOf(source)).toBe('a');
+  });
+
+  it('drops the objects of a deleted file', () => {
+    const file = path.join(dir, 'r.yaml');
+    fs.writeFileSync(file, ROUTE('a'));
+    const source = new FileSource([dir], schemas);
+    expect(source.load().objects).toHaveLength(1);
+    fs.rmSync(file);
+    expect(source.load().objects).toHaveLength(0);
+  });
+});

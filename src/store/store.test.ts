@@ -1,0 +1,30 @@
+import { KubernetesObject } from '../apis/meta';
+import { Store } from './store';
+
+function fakeRoute(name: string, gen = 1): KubernetesObject {
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name, namespace: 'default', generation: gen } };
+}
+
+describe('Store', () => {
+  it('reports a change only when content changes', () => {
+    const store = new Store();
+    expect(store.replaceAll([fakeRoute('a')])).toBe(true);
+    expect(store.replaceAll([fakeRoute('a')])).toBe(false);
+    expect(store.replaceAll([fakeRoute('a', 2)])).toBe(true);
+    expect(store.resources().grpcRoutes).toHaveLength(1);
+  });
+  it('deletes what a full reload no longer holds, and ignores unsupported kinds', () => {
+    const store = new Store();
+    store.replaceAll([fakeRoute('a'), fakeRoute('b'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }]);
+    expect(store.size()).toBe(2);
+    expect(store.replaceAll([fakeRoute('b')])).toBe(true);
+    expect(store.resources().grpcRoutes.map((r) => r.metadata.name)).toEqual(['b']);
+  });
+  it('applies single changes', () => {
+    const store = new Store();
+    expect(store.apply([{ op: 'upsert', object: fakeRoute('a') }])).toBe(true);
+    expect(store.get('GRPCRoute', 'default', 'a')).toBeDefined();
+    expect(store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }])).toBe(true);
+    expect(store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }])).toBe(false);
+  });
+});
