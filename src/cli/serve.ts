@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
+import { parseAddressPool } from '../gatewayapi/addresses';
 import { FileSource } from '../sources/file/file-source';
 import { formatSourceError, SourceError } from '../sources/file/parse';
 import { loadCrdSchemas } from '../sources/validation/crd-schemas';
@@ -16,7 +17,7 @@ import { nodeKeyFromCluster } from '../xds/cache/node-key';
 import { createXdsServer } from '../xds/server/ads';
 import { startDebugServer } from '../debug/server';
 import { debugState } from './debug-state';
-import { flag, flagList, FlagSpec, parseFlags, parseHostPort, usage } from './flags';
+import { flag, flagList, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable)', repeatable: true },
@@ -24,6 +25,7 @@ const SPECS: FlagSpec[] = [
   { name: 'debug-address', description: 'where the debug HTTP endpoint listens', default: '127.0.0.1:18001' },
   { name: 'controller-name', description: 'GatewayClass controllerName handled by this control plane', default: DEFAULT_CONTROLLER_NAME },
   { name: 'default-address', description: 'bind address for Gateways without spec.addresses', default: '127.0.0.1' },
+  { name: 'address-pool', description: 'give each Gateway without spec.addresses its own address from this CIDR (e.g. 127.0.100.0/24)' },
   { name: 'port-shift', description: 'added to Gateway listener ports below 1024 (80 binds 10080); 0 to disable', default: '10000' },
   { name: 'log-level', description: 'trace, debug, info, warn or error', default: 'info' },
   { name: 'help', description: 'show this help', boolean: true },
@@ -38,9 +40,17 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const paths = [...flagList(parsed, 'path'), ...parsed.positional];
   if (paths.length === 0) paths.push('examples');
   const log = pino({ level: flag(parsed, 'log-level') }, pino.destination({ dest: 2, sync: true }));
+  const pool = flag(parsed, 'address-pool');
+  let addressPool: ReturnType<typeof parseAddressPool> | undefined;
+  try {
+    addressPool = pool ? parseAddressPool(pool) : undefined;
+  } catch (e) {
+    throw new UsageError(`--address-pool: ${(e as Error).message}`);
+  }
   const options = (): TranslateOptions => ({
     controllerName: flag(parsed, 'controller-name')!,
     defaultAddress: flag(parsed, 'default-address')!,
+    addressPool,
     privilegedPortShift: Number(flag(parsed, 'port-shift')),
     now: new Date().toISOString(),
   });

@@ -3,6 +3,7 @@
  * and the Gateway-level status (Accepted, Programmed, addresses).
  */
 import { Gateway, GatewayClass } from '../apis/gateway-api';
+import { allocateAddresses } from './addresses';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
 import { buildListenerContexts, isListenerAccepted, ListenerContext, listenerStatus } from './listener';
 import { gatewayKey } from './naming';
@@ -26,10 +27,11 @@ export function buildGatewayContexts(
   options: TranslateOptions,
 ): GatewayContext[] {
   const classNames = new Set(ownClasses.map((c) => c.metadata.name));
-  return gateways
-    .filter((g) => classNames.has(g.spec.gatewayClassName))
+  const ours = gateways.filter((g) => classNames.has(g.spec.gatewayClassName));
+  const pooled = options.addressPool ? allocateAddresses(ours, options.addressPool) : new Map<string, string>();
+  return ours
     .map((gateway) => {
-      const { address, problem } = bindAddress(gateway, options);
+      const { address, problem } = bindAddress(gateway, pooled, options);
       return {
         gateway,
         key: gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name),
@@ -41,9 +43,10 @@ export function buildGatewayContexts(
 }
 
 /** The first `IPAddress` in spec.addresses is where Envoy binds; other address types are not supported. */
-function bindAddress(gateway: Gateway, options: TranslateOptions): { address: string; problem?: string } {
+function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): { address: string; problem?: string } {
   const requested = gateway.spec.addresses ?? [];
-  if (requested.length === 0) return { address: options.defaultAddress };
+  const key = gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name);
+  if (requested.length === 0) return { address: pooled.get(key) ?? options.defaultAddress };
   const first = requested[0];
   if ((first.type ?? 'IPAddress') !== 'IPAddress' || !first.value || !IPV4.test(first.value)) {
     return { address: options.defaultAddress, problem: `spec.addresses[0]: only IPv4 IPAddress values are supported` };

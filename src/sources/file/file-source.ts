@@ -9,6 +9,7 @@ import * as path from 'path';
 import { KubernetesObject } from '../../apis/meta';
 import { CrdSchemas } from '../validation/crd-schemas';
 import { parseManifests, SourceError } from './parse';
+import { ServerFields } from './server-fields';
 
 export interface FileSourceSnapshot {
   objects: KubernetesObject[];
@@ -28,6 +29,7 @@ const MANIFEST = /\.(ya?ml|json)$/;
 export class FileSource {
   private readonly files = new Map<string, FileState>();
   private readonly watchers: fs.FSWatcher[] = [];
+  private readonly serverFields = new ServerFields();
 
   constructor(
     private readonly paths: readonly string[],
@@ -46,7 +48,7 @@ export class FileSource {
       for (const [key, obj] of state.objects) objects.set(key, obj);
       errors.push(...state.errors);
     }
-    return { objects: [...objects.values()], errors, files: [...this.files.keys()].sort() };
+    return { objects: this.serverFields.stamp([...objects.values()]), errors, files: [...this.files.keys()].sort() };
   }
 
   /** Calls `onChange` on any change below the watched paths (callers debounce). */

@@ -1,0 +1,55 @@
+/**
+ * Addresses for Gateways that ask for none. With an address pool (`--address-pool
+ * 127.0.100.0/24`), each such Gateway gets its own address, so several Gateways can use the
+ * same ports on one machine (one Envoy per Gateway, as in the conformance suite). The choice
+ * hashes the Gateway's namespace/name, so adding or removing other Gateways does not move it
+ * (only a hash collision probes to the next free address). Without a pool, every Gateway gets
+ * the default address.
+ */
+import { Gateway } from '../apis/gateway-api';
+
+export interface AddressPool {
+  /** First address as a 32-bit number, and how many addresses follow it. */
+  base: number;
+  size: number;
+}
+
+export function parseAddressPool(cidr: string): AddressPool {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) throw new Error(`address pool "${cidr}": expected an IPv4 CIDR such as 127.0.100.0/24`);
+  const bits = Number(m[5]);
+  if (bits < 8 || bits > 30) throw new Error(`address pool "${cidr}": the prefix must be between /8 and /30`);
+  const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
+  const size = 2 ** (32 - bits);
+  const base = ip - (ip % size);
+  // Skip the network address (.0) and the last one, which look odd even on loopback.
+  return { base: base + 1, size: size - 2 };
+}
+
+function toDotted(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** FNV-1a: a small stable hash, identical across processes and versions. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** Gateway key → pool address, for the Gateways without spec.addresses. */
+export function allocateAddresses(gateways: readonly Gateway[], pool: AddressPool): Map<string, string> {
+  const keys = gateways
+    .filter((g) => (g.spec.addresses ?? []).length === 0)
+    .map((g) => `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`)
+    .sort();
+  const used = new Set<number>();
+  const out = new Map<string, string>();
+  for (const key of keys) {
+    let slot = fnv1a(key) % pool.size;
+    for (let tries = 0; used.has(slot) && tries < pool.size; tries++) slot = (slot + 1) % pool.size;
+    used.add(slot);
+    out.set(key, toDotted(pool.base + slot));
+  }
+  return out;
+}
