@@ -5,10 +5,12 @@
 import { bootstrapCommand } from './bootstrap';
 import { UsageError } from './flags';
 import { serveCommand } from './serve';
+import { statusCommand } from './status';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[]) => number | Promise<number> }> = {
   serve: { summary: 'run the control plane (file mode)', run: serveCommand },
   bootstrap: { summary: 'print an Envoy bootstrap for a Gateway', run: bootstrapCommand },
+  status: { summary: 'show status conditions (from files, or from a running server)', run: statusCommand },
 };
 
 function help(): string {

@@ -11,6 +11,7 @@ import { Store } from '../store/store';
 import { buildSnapshot, Snapshot } from '../xds/cache/snapshot';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { translateAll } from './translate-all';
+import { carryTransitionTimes } from '../status/transition-times';
 
 export interface ReconcileResult {
   durationMs: number;
@@ -45,7 +46,7 @@ export class Reconciler {
     }
     for (const key of this.keys) if (!result.resources.has(key)) this.cache.setSnapshot(key, buildSnapshot({}));
     this.keys = new Set(result.resources.keys());
-    this.lastStatus = result.status;
+    this.lastStatus = carryTransitionTimes(this.lastStatus, result.status);
     this.lastIR = result.ir;
     this.built = true;
     const durationMs = performance.now() - start;

@@ -1,0 +1,83 @@
+/**
+ * `attache status`: the conditions of every GatewayClass, Gateway and route Attaché owns, as
+ * kubectl would show them (YAML, one document per object). From files (`--path`, translated
+ * offline, nothing served) or from a running control plane's debug endpoint (`--server`).
+ */
+import { stringify } from 'yaml';
+import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
+import { StatusEntry } from '../gatewayapi/status';
+import { translate } from '../gatewayapi/translate';
+import { FileSource } from '../sources/file/file-source';
+import { formatSourceError } from '../sources/file/parse';
+import { loadCrdSchemas } from '../sources/validation/crd-schemas';
+import { groupByKind } from '../store/resources';
+import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
+
+const SPECS: FlagSpec[] = [
+  { name: 'path', description: 'file or directory of Kubernetes YAML to compute status for (repeatable)', repeatable: true },
+  { name: 'server', description: 'a running control plane debug endpoint, e.g. http://127.0.0.1:18001' },
+  { name: 'controller-name', description: 'GatewayClass controllerName to act as (with --path)', default: DEFAULT_CONTROLLER_NAME },
+  { name: 'output', description: 'yaml or json', default: 'yaml' },
+  { name: 'help', description: 'show this help', boolean: true },
+];
+
+/** A status entry as the Kubernetes object it belongs to. */
+export function asObject(entry: StatusEntry): object {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: entry.kind,
+    metadata: {
+      name: entry.name,
+      ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}),
+      ...(entry.generation !== undefined ? { generation: entry.generation } : {}),
+    },
+    status: entry.status,
+  };
+}
+
+export function renderStatus(entries: readonly StatusEntry[], output: string): string {
+  const objects = entries.map(asObject);
+  if (output === 'json') return `${JSON.stringify(objects, null, 2)}\n`;
+  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+}
+
+function statusFromFiles(paths: string[], controllerName: string): { entries: StatusEntry[]; errors: string[] } {
+  const schemas = loadCrdSchemas();
+  const snap = new FileSource(paths, schemas).load();
+  const options = { controllerName, defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: new Date().toISOString() };
+  const { status } = translate(groupByKind(snap.objects), options, schemas.bundleVersion);
+  return { entries: status, errors: snap.errors.map(formatSourceError) };
+}
+
+async function statusFromServer(server: string): Promise<StatusEntry[]> {
+  const url = `${server.replace(/\/$/, '')}/status?format=json`;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    throw new UsageError(`--server: cannot reach ${url}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new UsageError(`--server: ${url} answered ${res.status}`);
+  return (await res.json()) as StatusEntry[];
+}
+
+export async function statusCommand(argv: readonly string[]): Promise<number> {
+  const parsed = parseFlags(argv, SPECS);
+  if (flag(parsed, 'help')) {
+    process.stdout.write(usage('status', 'Show the status conditions of every object Attaché owns.', SPECS));
+    return 0;
+  }
+  const output = flag(parsed, 'output')!;
+  if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: expected yaml or json, got "${output}"`);
+  const server = flag(parsed, 'server');
+  const paths = [...flagList(parsed, 'path'), ...parsed.positional];
+  if (server && paths.length > 0) throw new UsageError('give either --path or --server, not both');
+  if (server) {
+    process.stdout.write(renderStatus(await statusFromServer(server), output));
+    return 0;
+  }
+  const { entries, errors } = statusFromFiles(paths.length > 0 ? paths : ['examples'], flag(parsed, 'controller-name')!);
+  for (const e of errors) process.stderr.write(`error: ${e}\n`);
+  process.stdout.write(renderStatus(entries, output));
+  return errors.length > 0 ? 1 : 0;
+}
