@@ -95,8 +95,12 @@ export class CelRuleCompiler {
     let message: Program | undefined;
     if (spec.messageExpression !== undefined) {
       const compiled = this.compileExpression(spec.messageExpression);
-      if (compiled.kind === 'ok') message = compiled.program;
-      else this.markUnsupported(where, spec.messageExpression, compiled.kind === 'unsupported' ? compiled.reason : 'messageExpression reads oldSelf');
+      if (compiled.kind === 'ok') {
+        message = compiled.program;
+      } else {
+        const reason = compiled.kind === 'unsupported' ? compiled.reason : 'messageExpression reads oldSelf';
+        this.markUnsupported(where, spec.messageExpression, reason);
+      }
     }
     return { spec, where, program: rule.program, message };
   }
@@ -104,19 +108,23 @@ export class CelRuleCompiler {
   private compileExpression(text: string): Compiled {
     const cached = this.cache.get(text);
     if (cached) return cached;
-    let compiled: Compiled;
+    const compiled = this.compileUncached(text);
+    this.cache.set(text, compiled);
+    return compiled;
+  }
+
+  private compileUncached(text: string): Compiled {
     try {
       const parsed = parse(text);
       const refs = references(parsed.expr);
+      if (refs.idents.has('oldSelf')) return { kind: 'transition' };
+      // The planner binds functions lazily, so a missing one would only show on evaluation.
       const missing = [...refs.calls].filter((f) => !PLANNER_OPERATORS.has(f) && !this.env.funcs.find(f));
-      if (refs.idents.has('oldSelf')) compiled = { kind: 'transition' };
-      else if (missing.length > 0) compiled = { kind: 'unsupported', reason: `unsupported function(s): ${missing.join(', ')}` };
-      else compiled = { kind: 'ok', program: plan(this.env, parsed) as Program };
+      if (missing.length > 0) return { kind: 'unsupported', reason: `unsupported function(s): ${missing.join(', ')}` };
+      return { kind: 'ok', program: plan(this.env, parsed) };
     } catch (e) {
-      compiled = { kind: 'unsupported', reason: `does not compile: ${e instanceof Error ? e.message : String(e)}` };
+      return { kind: 'unsupported', reason: `does not compile: ${e instanceof Error ? e.message : String(e)}` };
     }
-    this.cache.set(text, compiled);
-    return compiled;
   }
 
   private markUnsupported(where: string, rule: string, reason: string): void {
@@ -130,7 +138,8 @@ export class CelRuleCompiler {
       if (self !== undefined) for (const rule of node.rules) this.runRule(rule, self, path, errors);
     }
     if (Array.isArray(value)) {
-      if (node.items) value.forEach((item, i) => this.evaluateNode(node.items!, item, `${path}[${i}]`, errors));
+      const items = node.items;
+      if (items) value.forEach((item, i) => this.evaluateNode(items, item, `${path}[${i}]`, errors));
       return;
     }
     if (typeof value !== 'object') return;
@@ -141,7 +150,8 @@ export class CelRuleCompiler {
     if (node.additionalProperties) {
       const declared = node.schema.properties ?? {};
       for (const [key, v] of Object.entries(fields)) {
-        if (!Object.prototype.hasOwnProperty.call(declared, key)) this.evaluateNode(node.additionalProperties, v, `${path}[${key}]`, errors);
+        if (Object.prototype.hasOwnProperty.call(declared, key)) continue;
+        this.evaluateNode(node.additionalProperties, v, `${path}[${key}]`, errors);
       }
     }
   }
@@ -155,7 +165,8 @@ export class CelRuleCompiler {
       }
       // As the apiserver: an error while evaluating (a missing field, an index out of range)
       // rejects the object, naming the rule by its message when it has one.
-      errors.push({ field: path || '(root)', message: `${result.message} evaluating rule: ${rule.spec.message ?? rule.spec.rule}` });
+      const name = rule.spec.message ?? rule.spec.rule;
+      errors.push({ field: path || '(root)', message: `${result.message} evaluating rule: ${name}` });
       return;
     }
     if (result === true) return;
