@@ -16,12 +16,22 @@ import { sleep, withDeadline } from './wait';
 
 export type EchoMethod = 'Echo' | 'EchoTwo' | 'EchoThree';
 
+/** gRPC over TLS (ALPN h2, which grpc-js always offers) instead of plaintext h2c. */
+export interface EchoTlsOptions {
+  /** PEM of the CA (or self-signed certificate) the server's certificate must chain to. */
+  ca: string;
+  /** SNI sent in the ClientHello, and the name the server's certificate must carry. */
+  servername: string;
+}
+
 export interface EchoCallOptions {
   /** host:port of Envoy's listener (or a backend directly). */
   target: string;
   method?: EchoMethod;
-  /** :authority to send; default is the target. */
+  /** :authority to send; default is the target (with `tls`: the servername). */
   authority?: string;
+  /** Connect with TLS; omitted: plaintext. */
+  tls?: EchoTlsOptions;
   metadata?: Record<string, string>;
   /** New client and TCP connection for this call, closed after (default false: shared). */
   freshConnection?: boolean;
@@ -42,6 +52,10 @@ export interface EchoResult {
   headers?: Array<{ key: string; value: string }>;
   /** Status message on errors. */
   details?: string;
+  /** Response headers (initial metadata) the client received, lower-case keys, values in order. */
+  responseHeaders?: Record<string, string[]>;
+  /** Trailers; a local reply from Envoy (trailers-only) carries its headers here. */
+  trailers?: Record<string, string[]>;
 }
 
 type EchoClientCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => GrpcEchoClient;
@@ -67,18 +81,23 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 
 const shared = new Map<string, GrpcEchoClient>();
 
-function newClient(target: string, fresh: boolean): GrpcEchoClient {
+function newClient(target: string, fresh: boolean, tls?: EchoTlsOptions): GrpcEchoClient {
   // grpc-js shares subchannels (TCP connections) between clients process-wide; a private pool
   // is what makes a "fresh connection" really a new connection for Envoy to balance.
-  const options = fresh ? { ...CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 } : CHANNEL_OPTIONS;
-  return new (clientCtor())(target, grpc.credentials.createInsecure(), options);
+  const options: grpc.ChannelOptions = fresh ? { ...CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 } : { ...CHANNEL_OPTIONS };
+  if (!tls) return new (clientCtor())(target, grpc.credentials.createInsecure(), options);
+  // The override is both the SNI and the name checked against the certificate.
+  options['grpc.ssl_target_name_override'] = tls.servername;
+  options['grpc.default_authority'] = tls.servername;
+  return new (clientCtor())(target, grpc.credentials.createSsl(Buffer.from(tls.ca)), options);
 }
 
-function sharedClient(target: string): GrpcEchoClient {
-  let client = shared.get(target);
+function sharedClient(target: string, tls?: EchoTlsOptions): GrpcEchoClient {
+  const key = tls ? `${target}|${tls.servername}|${tls.ca}` : target;
+  let client = shared.get(key);
   if (!client) {
-    client = newClient(target, false);
-    shared.set(target, client);
+    client = newClient(target, false, tls);
+    shared.set(key, client);
   }
   return client;
 }
@@ -89,15 +108,23 @@ export function closeEchoClients(): void {
   shared.clear();
 }
 
+function metadataRecord(md: grpc.Metadata): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(md.toJSON())) out[key] = values.map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : String(v)));
+  return out;
+}
+
 function invoke(client: GrpcEchoClient, method: EchoMethod, md: grpc.Metadata, options: grpc.CallOptions): Promise<EchoResult> {
   return new Promise((resolve) => {
+    let responseHeaders: Record<string, string[]> | undefined;
     const cb = (err: grpc.ServiceError | null, res?: EchoResponse__Output): void => {
       if (err) {
-        resolve({ code: err.code, details: err.details });
+        resolve({ code: err.code, details: err.details, responseHeaders, trailers: err.metadata ? metadataRecord(err.metadata) : undefined });
         return;
       }
       const a = res?.assertions;
       resolve({
+        responseHeaders,
         code: grpc.status.OK,
         pod: a?.context?.pod,
         namespace: a?.context?.namespace,
@@ -107,16 +134,19 @@ function invoke(client: GrpcEchoClient, method: EchoMethod, md: grpc.Metadata, o
         headers: a?.headers.map((h) => ({ key: h.key, value: h.value })),
       });
     };
-    if (method === 'Echo') client.Echo({}, md, options, cb);
-    else if (method === 'EchoTwo') client.EchoTwo({}, md, options, cb);
-    else client.EchoThree({}, md, options, cb);
+    const call =
+      method === 'Echo' ? client.Echo({}, md, options, cb) : method === 'EchoTwo' ? client.EchoTwo({}, md, options, cb) : client.EchoThree({}, md, options, cb);
+    // grpc-js emits the response headers before it calls back with the message or the status.
+    call.on('metadata', (headers: grpc.Metadata) => {
+      responseHeaders = metadataRecord(headers);
+    });
   });
 }
 
 /** One unary call; resolves (never rejects) with the status and the backend's identity. */
 export async function callEcho(opts: EchoCallOptions): Promise<EchoResult> {
   const fresh = opts.freshConnection ?? false;
-  const client = fresh ? newClient(opts.target, true) : sharedClient(opts.target);
+  const client = fresh ? newClient(opts.target, true, opts.tls) : sharedClient(opts.target, opts.tls);
   const md = new grpc.Metadata();
   for (const [key, value] of Object.entries(opts.metadata ?? {})) md.add(key, value);
   // CallOptions.host sets :authority per call, so one shared channel serves every hostname.

@@ -45,6 +45,7 @@ export interface Gateway extends KubernetesObject {
     gatewayClassName: string;
     listeners: GatewayListener[];
     addresses?: Array<{ type?: string; value?: string }>;
+    infrastructure?: { parametersRef?: { group: string; kind: string; name: string } };
   };
 }
 
@@ -83,15 +84,108 @@ export interface GRPCRouteMatch {
   headers?: HeaderMatch[];
 }
 
+/** HTTPHeaderFilter: RequestHeaderModifier and ResponseHeaderModifier (shared with HTTPRoute). */
+export interface HTTPHeaderFilter {
+  set?: Array<{ name: string; value: string }>;
+  add?: Array<{ name: string; value: string }>;
+  remove?: string[];
+}
+
+/** HTTPRequestMirrorFilter: `percent` or `fraction` (CEL: not both); neither means 100 %. */
+export interface HTTPRequestMirrorFilter {
+  backendRef: BackendRef;
+  percent?: number;
+  fraction?: { numerator: number; denominator?: number };
+}
+
+/** GRPCRouteFilter (the same union as HTTPRouteFilter's header, mirror and extension members). */
+export interface RouteFilter {
+  /** `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestMirror` or `ExtensionRef` (HTTPRoute has more). */
+  type: string;
+  requestHeaderModifier?: HTTPHeaderFilter;
+  responseHeaderModifier?: HTTPHeaderFilter;
+  requestMirror?: HTTPRequestMirrorFilter;
+  extensionRef?: { group: string; kind: string; name: string };
+}
+
+export interface GRPCBackendRef extends BackendRef {
+  filters?: RouteFilter[];
+}
+
 export interface GRPCRouteRule {
   name?: string;
   matches?: GRPCRouteMatch[];
-  backendRefs?: BackendRef[];
+  filters?: RouteFilter[];
+  backendRefs?: GRPCBackendRef[];
 }
 
 export interface GRPCRoute extends KubernetesObject {
   kind: 'GRPCRoute';
   spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: GRPCRouteRule[] };
+}
+
+/** HTTPPathMatch; the CRD defaults both fields (`PathPrefix`, `/`). */
+export interface HTTPPathMatch {
+  type?: 'Exact' | 'PathPrefix' | 'RegularExpression';
+  value?: string;
+}
+
+/** HTTPQueryParamMatch: names are case-sensitive, unlike header names. */
+export interface HTTPQueryParamMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPRouteMatch {
+  path?: HTTPPathMatch;
+  headers?: HeaderMatch[];
+  queryParams?: HTTPQueryParamMatch[];
+  method?: string;
+}
+
+/** HTTPPathModifier, shared by RequestRedirect and URLRewrite. */
+export interface HTTPPathModifier {
+  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
+  replaceFullPath?: string;
+  replacePrefixMatch?: string;
+}
+
+export interface HTTPRequestRedirectFilter {
+  scheme?: 'http' | 'https';
+  hostname?: string;
+  path?: HTTPPathModifier;
+  port?: number;
+  /** The CRD defaults it to 302. */
+  statusCode?: number;
+}
+
+export interface HTTPURLRewriteFilter {
+  hostname?: string;
+  path?: HTTPPathModifier;
+}
+
+/** HTTPRouteFilter: GRPCRouteFilter's members plus the HTTP-only ones (CORS is read as a type only). */
+export interface HTTPRouteFilter extends RouteFilter {
+  requestRedirect?: HTTPRequestRedirectFilter;
+  urlRewrite?: HTTPURLRewriteFilter;
+}
+
+export interface HTTPBackendRef extends BackendRef {
+  filters?: HTTPRouteFilter[];
+}
+
+export interface HTTPRouteRule {
+  name?: string;
+  /** The CRD defaults it to one PathPrefix `/` match. */
+  matches?: HTTPRouteMatch[];
+  filters?: HTTPRouteFilter[];
+  backendRefs?: HTTPBackendRef[];
+}
+
+export interface HTTPRoute extends KubernetesObject {
+  kind: 'HTTPRoute';
+  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: HTTPRouteRule[] };
 }
 
 export interface ReferenceGrant extends KubernetesObject {

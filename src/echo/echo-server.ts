@@ -32,8 +32,20 @@ export interface EchoServerOptions {
 export interface RunningEchoServer {
   address: string;
   port: number;
+  /**
+   * The calls this server answered (Echo and EchoTwo), oldest first, the last 1000: lets a
+   * test see requests no client got an answer for, such as the copies a RequestMirror sends.
+   */
+  served(): ReadonlyArray<ServedCall>;
   stop(): Promise<void>;
 }
+
+export interface ServedCall {
+  method: string;
+  authority: string;
+}
+
+const SERVED_LOG_MAX = 1000;
 
 /** Identity reported in every response's `assertions.context`. */
 interface EchoIdentity {
@@ -71,9 +83,12 @@ function headersOf(metadata: grpc.Metadata, authority: string): Header[] {
 function echoHandler(
   method: string,
   identity: EchoIdentity,
+  log: ServedCall[],
 ): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
   return (call, callback) => {
     const authority = call.getHost();
+    log.push({ method, authority });
+    if (log.length > SERVED_LOG_MAX) log.shift();
     const response: EchoResponse = {
       assertions: {
         fully_qualified_method: `/${ECHO_SERVICE}/${method}`,
@@ -92,10 +107,10 @@ function echoHandler(
   };
 }
 
-function handlers(identity: EchoIdentity): GrpcEchoHandlers {
+function handlers(identity: EchoIdentity, log: ServedCall[]): GrpcEchoHandlers {
   return {
-    Echo: echoHandler('Echo', identity),
-    EchoTwo: echoHandler('EchoTwo', identity),
+    Echo: echoHandler('Echo', identity, log),
+    EchoTwo: echoHandler('EchoTwo', identity, log),
     EchoThree: (_call, callback) => {
       callback({ code: grpc.status.UNIMPLEMENTED, details: 'method EchoThree not implemented' });
     },
@@ -139,7 +154,8 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
     ingress: opts.ingress ?? '',
   };
   const server = new grpc.Server();
-  server.addService(grpcEchoService(), handlers(identity));
+  const log: ServedCall[] = [];
+  server.addService(grpcEchoService(), handlers(identity, log));
   let port: number;
   try {
     port = await bind(server, hostPort(address, opts.port ?? 0));
@@ -151,6 +167,7 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
   return {
     address,
     port,
+    served: () => [...log],
     stop: () => (stopping ??= shutdown(server)),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * backendRefs → clusters. A valid ref to a Service port becomes one EDS cluster per Service
- * port (shared by every route), its endpoints from the Service's EndpointSlices. An invalid ref
- * keeps its weight but has no cluster, so its share of traffic gets UNAVAILABLE (GRPCRoute spec).
+ * port and protocol (shared by every route), its endpoints from the Service's EndpointSlices.
+ * An invalid ref keeps its weight but has no cluster, so its share of traffic gets the route
+ * kind's error: UNAVAILABLE for GRPCRoute, 500 for HTTPRoute (their backendRefs docs).
  */
+import { ServicePort } from '../apis/core';
 import { BackendRef, GATEWAY_GROUP } from '../apis/gateway-api';
 import { ClusterIR, DestinationIR, EndpointIR } from '../ir/types';
 import { ConditionType, Reason, TranslationIssue } from './conditions';
@@ -19,7 +21,8 @@ export interface ResolvedBackend {
 export interface BackendContext {
   routeKind: string;
   routeNamespace: string;
-  protocol: ClusterIR['protocol'];
+  /** The protocol Envoy speaks to the backend: fixed by the route kind, or read from the Service port. */
+  protocol: ClusterIR['protocol'] | ((port: ServicePort) => ClusterIR['protocol']);
   index: ResourceIndex;
 }
 
@@ -46,9 +49,10 @@ export function resolveBackendRef(ref: BackendRef, field: string, ctx: BackendCo
   if (ref.port === undefined) return invalid(Reason.BackendNotFound, `${field}.port: a port is required for a Service reference`);
   const servicePort = service.spec.ports?.find((p) => p.port === ref.port);
   if (!servicePort) return invalid(Reason.BackendNotFound, `${field}.port: Service ${namespace}/${ref.name} has no port ${ref.port}`);
-  const name = serviceClusterName(namespace, ref.name, ref.port, ctx.protocol);
+  const protocol = typeof ctx.protocol === 'function' ? ctx.protocol(servicePort) : ctx.protocol;
+  const name = serviceClusterName(namespace, ref.name, ref.port, protocol);
   const endpoints = endpointsFor(ctx.index, namespace, ref.name, servicePort.name);
-  return { destination: { cluster: name, weight }, cluster: { name, protocol: ctx.protocol, endpoints } };
+  return { destination: { cluster: name, weight }, cluster: { name, protocol, endpoints } };
 }
 
 /** Ready endpoints of the Service port named `portName` (EndpointSlice ports carry the Service port's name). */

@@ -24,6 +24,7 @@ export const Reason = {
   ListenersNotValid: 'ListenersNotValid',
   UnsupportedProtocol: 'UnsupportedProtocol',
   UnsupportedAddress: 'UnsupportedAddress',
+  InvalidParameters: 'InvalidParameters',
   InvalidRouteKinds: 'InvalidRouteKinds',
   NotAllowedByListeners: 'NotAllowedByListeners',
   NoMatchingListenerHostname: 'NoMatchingListenerHostname',
@@ -32,6 +33,10 @@ export const Reason = {
   BackendNotFound: 'BackendNotFound',
   InvalidKind: 'InvalidKind',
   RefNotPermitted: 'RefNotPermitted',
+  // Listener reasons (gateway_types.go ListenerConditionReason).
+  InvalidCertificateRef: 'InvalidCertificateRef',
+  HostnameConflict: 'HostnameConflict',
+  ProtocolConflict: 'ProtocolConflict',
 } as const;
 
 export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
@@ -63,4 +68,9 @@ export interface TranslationIssue {
   message: string;
   /** The field path inside the object, e.g. `spec.rules[1].backendRefs[0]`. */
   field?: string;
+}
+
+/** A value Attaché cannot implement as written (route status reason UnsupportedValue). */
+export function unsupportedValue(field: string, message: string): TranslationIssue {
+  return { type: ConditionType.Accepted, reason: Reason.UnsupportedValue, message: `${field}: ${message}`, field };
 }

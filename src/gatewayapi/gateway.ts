@@ -1,14 +1,18 @@
 /**
  * Gateways of our GatewayClasses: where their proxies bind (spec.addresses), their listeners,
- * and the Gateway-level status (Accepted, Programmed, addresses).
+ * the Gateway-level status (Accepted, Programmed, addresses), and each Gateway's IR (its Envoy
+ * listeners, filter chains and certificates).
  */
 import { Gateway, GatewayClass } from '../apis/gateway-api';
+import { ClusterIR, FilterChainIR, GatewayIR, HTTPListener, SecretIR } from '../ir/types';
 import { allocateAddresses } from './addresses';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
-import { buildListenerContexts, isListenerAccepted, ListenerContext, listenerStatus } from './listener';
-import { gatewayKey } from './naming';
+import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, ListenerContext, listenerStatus } from './listener';
+import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteConfigName } from './naming';
 import { TranslateOptions } from './options';
+import { ResourceIndex } from './resource-index';
 import { GatewayStatusEntry } from './status';
+import { buildVirtualHosts, HostedCandidate } from './virtual-hosts';
 
 export interface GatewayContext {
   gateway: Gateway;
@@ -25,6 +29,7 @@ export function buildGatewayContexts(
   gateways: readonly Gateway[],
   ownClasses: readonly GatewayClass[],
   options: TranslateOptions,
+  index: ResourceIndex,
 ): GatewayContext[] {
   const classNames = new Set(ownClasses.map((c) => c.metadata.name));
   const ours = gateways.filter((g) => classNames.has(g.spec.gatewayClassName));
@@ -37,7 +42,7 @@ export function buildGatewayContexts(
         key: gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name),
         address,
         addressProblem: problem,
-        listeners: buildListenerContexts(gateway, address, options),
+        listeners: buildListenerContexts(gateway, address, options, index),
       };
     });
 }
@@ -54,18 +59,35 @@ function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, opti
   return { address: first.value };
 }
 
+/** ListenersNotValid SHOULD say which listeners are rejected (and why) and which are accepted (GatewaySpec.Listeners). */
+function listenersNotValidMessage(listeners: readonly ListenerContext[]): string {
+  const rejected = listeners.flatMap((l) => {
+    const issue = l.issues.find((i) => i.type === ConditionType.Accepted);
+    return issue ? [`${l.listener.name} (${issue.reason})`] : [];
+  });
+  const accepted = listeners.filter(isListenerAccepted).map((l) => l.listener.name);
+  return `Listeners not accepted: ${rejected.join(', ')}; accepted: ${accepted.join(', ') || 'none'}`;
+}
+
 export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<ListenerContext, number>, options: TranslateOptions): GatewayStatusEntry {
   const c = new ConditionBuilder(ctx.gateway.metadata.generation, options.now);
   const listeners = ctx.listeners.map((l) => listenerStatus(l, attached.get(l) ?? 0, options));
   const anyValid = ctx.listeners.some(isListenerAccepted);
   const allValid = ctx.listeners.every(isListenerAccepted);
+  // A listener can be accepted yet not served (HTTPS without a valid certificate).
+  const anyProgrammed = ctx.listeners.some(isListenerProgrammed);
+  // Attaché defines no parameters kind, so any infrastructure.parametersRef cannot be resolved
+  // (GatewayInfrastructure.parametersRef: "Accepted=False, reason InvalidParameters").
+  const parametersRef = ctx.gateway.spec.infrastructure?.parametersRef;
   const conditions = [
-    ctx.addressProblem
+    parametersRef
+      ? c.make(ConditionType.Accepted, false, Reason.InvalidParameters, `spec.infrastructure.parametersRef: ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a parameters kind Attaché supports`)
+      : ctx.addressProblem
       ? c.make(ConditionType.Accepted, false, Reason.UnsupportedAddress, ctx.addressProblem)
       : allValid
         ? c.make(ConditionType.Accepted, true, Reason.Accepted, 'Gateway is accepted')
-        : c.make(ConditionType.Accepted, anyValid, Reason.ListenersNotValid, 'Some listeners are not valid'),
-    anyValid && !ctx.addressProblem
+        : c.make(ConditionType.Accepted, anyValid, Reason.ListenersNotValid, listenersNotValidMessage(ctx.listeners)),
+    anyProgrammed && !ctx.addressProblem && !parametersRef
       ? c.make(ConditionType.Programmed, true, Reason.Programmed, `Configuration is served to proxies with node.cluster "${ctx.key}"`)
       : c.make(ConditionType.Programmed, false, Reason.Invalid, 'No valid listener to program'),
   ];
@@ -76,4 +98,70 @@ export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<Listene
     generation: ctx.gateway.metadata.generation,
     status: { addresses: [{ type: 'IPAddress', value: ctx.address }], conditions, listeners },
   };
+}
+
+/** Route candidates per Gateway listener; a listener is a key as soon as one route attaches to it. */
+export type AttachedCandidates = ReadonlyMap<ListenerContext, readonly HostedCandidate[]>;
+
+/**
+ * The IR of one Gateway: one IR listener per port Envoy binds.
+ *  - Plain HTTP listeners on a port share one filter chain and RouteConfiguration, whose
+ *    virtual hosts merge the routes of all of them (the Host header tells them apart).
+ *  - Each HTTPS listener gets its own filter chain, chosen by SNI (its hostname; none means any
+ *    name), with its certificates and its own RouteConfiguration, so a request only ever sees
+ *    the routes of the listener its TLS handshake selected (Envoy Gateway's layout).
+ * Conflict detection (listener.ts) guarantees one protocol per port and distinct hostnames, so
+ * no two chains of a listener have the same match. Listeners Envoy cannot serve (not accepted,
+ * or HTTPS without a certificate) get no chain; a port left without chains gets no listener.
+ */
+export function buildGatewayIR(gateway: GatewayContext, attached: AttachedCandidates, clusters: ClusterIR[]): GatewayIR {
+  const byPort = new Map<number, ListenerContext[]>();
+  for (const l of gateway.listeners) {
+    if (isListenerProgrammed(l)) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
+  }
+  const listeners: HTTPListener[] = [...byPort.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([port, onPort]) => ({
+      name: listenerName(gateway.address, port),
+      address: gateway.address,
+      port,
+      filterChains:
+        onPort[0].protocol === 'HTTPS'
+          ? onPort.map((l) => tlsChain(gateway.address, port, l, attached))
+          : [httpChain(gateway.address, port, onPort, attached)],
+    }));
+  const secrets = servedSecrets(byPort);
+  return { key: gateway.key, listeners, clusters, ...(secrets.length > 0 ? { secrets } : {}) };
+}
+
+function httpChain(address: string, port: number, onPort: readonly ListenerContext[], attached: AttachedCandidates): FilterChainIR {
+  const grpc = onPort.some((l) => attached.has(l));
+  return {
+    name: filterChainName(port),
+    serverNames: [],
+    routeConfigName: routeConfigName(address, port),
+    virtualHosts: buildVirtualHosts(onPort.flatMap((l) => attached.get(l) ?? [])),
+    grpc: { web: grpc, stats: grpc },
+  };
+}
+
+function tlsChain(address: string, port: number, l: ListenerContext, attached: AttachedCandidates): FilterChainIR {
+  const hosted = attached.get(l);
+  const grpc = hosted !== undefined;
+  return {
+    name: filterChainName(port, l.listener.name),
+    // Envoy's server_names take `*.example.com` as a suffix wildcard, like the Gateway API hostname.
+    serverNames: l.listener.hostname ? [l.listener.hostname] : [],
+    tls: { secretNames: [...new Set(l.certificates.map((s) => s.name))] },
+    routeConfigName: tlsRouteConfigName(address, port, l.listener.name),
+    virtualHosts: buildVirtualHosts(hosted ?? []),
+    grpc: { web: grpc, stats: grpc },
+  };
+}
+
+/** Every certificate a served chain names, once (listeners may share a Secret), by name. */
+function servedSecrets(byPort: ReadonlyMap<number, readonly ListenerContext[]>): SecretIR[] {
+  const byName = new Map<string, SecretIR>();
+  for (const onPort of byPort.values()) for (const l of onPort) for (const s of l.certificates) byName.set(s.name, s);
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

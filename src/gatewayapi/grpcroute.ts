@@ -1,99 +1,186 @@
 /**
  * GRPCRoute rules → route candidates: one per `matches[]` entry (matches are ORed), each with
- * its Envoy match, its action, and the precedence facts GRPCRouteRule.matches orders by.
- * Method matches follow GEP-1016's `:path` equivalences.
+ * its Envoy match, its action, its filters, and the precedence facts GRPCRouteRule.matches
+ * orders by. A rule that cannot be implemented as written is dropped whole and reported
+ * (route status PartiallyInvalid with "Dropped Rule", or Accepted=False when no rule is left,
+ * GEP-1364); its siblings are unaffected.
+ *
+ * Matches: the method becomes a `:path` match (GEP-1016's equivalences), the headers header
+ * matchers. RegularExpression values are checked with the RE2 Envoy compiles them with
+ * (`validateRegex`) before anything is sent, so a bad pattern drops its rule here instead of
+ * making Envoy NACK the whole RouteConfiguration. They match the way Envoy's `safe_regex` does:
+ * RE2, full match (the whole `:path`, the whole header value); `^` and `$` are not needed.
  */
-import { GRPCMethodMatch, GRPCRoute, GRPCRouteMatch, HeaderMatch } from '../apis/gateway-api';
-import { ClusterIR, DestinationIR, HeaderMatchIR, PathMatchIR, RouteActionIR, RouteMatchIR } from '../ir/types';
-import { BackendContext, resolveBackendRef } from './backend-refs';
-import { TranslationIssue } from './conditions';
-import { routeName } from './naming';
+import { GRPCMethodMatch, GRPCRoute, GRPCRouteMatch, GRPCRouteRule, HeaderMatch } from '../apis/gateway-api';
+import { ClusterIR, HeaderMatchIR, PathMatchIR, RouteActionIR, RouteIR } from '../ir/types';
+import { BackendContext } from './backend-refs';
+import { TranslationIssue, unsupportedValue } from './conditions';
+import { routeName, ruleStatPrefix } from './naming';
 import { MatchPrecedence } from './precedence';
+import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
+import { backendAction, ruleRouteFields, translateRuleParts } from './route-rules';
+import { DroppedRule, RuleOutcome } from './route-status';
 
 export interface RouteCandidate {
   /** The route object, for the cross-route tie-breaks (creation time, namespace/name). */
   source: { namespace: string; name: string; creationTimestamp?: string };
   ruleIndex: number;
   matchIndex: number;
-  name: string;
-  match: RouteMatchIR;
-  action: RouteActionIR;
+  /** The Envoy route, complete: match, action, header modifiers, mirrors. */
+  route: RouteIR;
   precedence: MatchPrecedence;
 }
 
 export interface TranslatedRoute {
   candidates: RouteCandidate[];
   clusters: ClusterIR[];
+  /** ResolvedRefs problems, of kept and dropped rules alike: every reference is reported. */
   issues: TranslationIssue[];
+  rules: RuleOutcome;
+}
+
+interface TranslatedRule {
+  /** The route fields shared by every match of the rule. */
+  shared: Omit<RouteIR, 'name' | 'match'>;
+  clusters: ClusterIR[];
+  refIssues: TranslationIssue[];
+  invalid: TranslationIssue[];
 }
 
 export function translateGRPCRoute(route: GRPCRoute, index: ResourceIndex): TranslatedRoute {
   const namespace = route.metadata.namespace ?? 'default';
   const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: namespace, protocol: 'h2c', index };
-  const candidates: RouteCandidate[] = [];
-  const clusters: ClusterIR[] = [];
-  const issues: TranslationIssue[] = [];
+  const out: TranslatedRoute = { candidates: [], clusters: [], issues: [], rules: { total: 0, dropped: [] } };
   const source = { namespace, name: route.metadata.name, creationTimestamp: route.metadata.creationTimestamp };
-  (route.spec.rules ?? []).forEach((rule, ruleIndex) => {
-    const resolved = (rule.backendRefs ?? []).map((ref, i) => resolveBackendRef(ref, `spec.rules[${ruleIndex}].backendRefs[${i}]`, ctx));
-    for (const r of resolved) {
-      if (r.cluster) clusters.push(r.cluster);
-      if (r.issue) issues.push(r.issue);
+  const rules = route.spec.rules ?? [];
+  out.rules.total = rules.length;
+  rules.forEach((rule, ruleIndex) => {
+    const t = translateRule(rule, `spec.rules[${ruleIndex}]`, ctx);
+    out.issues.push(...t.refIssues);
+    if (t.invalid.length > 0) {
+      const dropped: DroppedRule = { index: ruleIndex, issues: t.invalid };
+      if (rule.name !== undefined) dropped.name = rule.name;
+      out.rules.dropped.push(dropped);
+      return;
     }
-    const action = ruleAction(resolved.map((r) => r.destination), (rule.backendRefs ?? []).length);
+    out.clusters.push(...t.clusters);
+    // Named rules (rules[].name, GEP-995) get per-rule Envoy stats; the route name keeps the
+    // index, which is unique even where the standard CRD does not enforce unique names.
+    const statPrefix = rule.name !== undefined ? ruleStatPrefix('GRPCRoute', namespace, route.metadata.name, rule.name) : undefined;
     // A rule without matches matches every gRPC request.
-    const matches: GRPCRouteMatch[] = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
+    const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
     matches.forEach((m, matchIndex) => {
-      candidates.push({
+      const headers = headerMatches(m.headers);
+      out.candidates.push({
         source,
         ruleIndex,
         matchIndex,
-        name: routeName('GRPCRoute', namespace, route.metadata.name, ruleIndex, matchIndex),
-        match: { path: pathMatch(m.method), headers: headerMatches(m.headers), grpcOnly: true },
-        action,
+        route: {
+          name: routeName('GRPCRoute', namespace, route.metadata.name, ruleIndex, matchIndex),
+          ...(statPrefix !== undefined ? { statPrefix } : {}),
+          match: { path: pathMatch(m.method), headers, grpcOnly: true },
+          ...t.shared,
+        },
         precedence: {
           serviceChars: m.method?.service?.length ?? 0,
           methodChars: m.method?.method?.length ?? 0,
-          headerCount: headerMatches(m.headers).length,
+          headerCount: headers.length,
         },
       });
     });
   });
-  return { candidates, clusters, issues };
+  return out;
 }
 
-function ruleAction(destinations: DestinationIR[], refCount: number): RouteActionIR {
-  // No backendRefs: UNIMPLEMENTED (Envoy's 404 local reply maps to it for gRPC).
-  if (refCount === 0) return { kind: 'direct', status: 404 };
-  const live = destinations.filter((d) => d.weight > 0);
-  // Every backend invalid, or every weight 0: all matching RPCs get UNAVAILABLE (503).
-  if (live.length === 0 || live.every((d) => d.cluster === undefined)) return { kind: 'direct', status: 503 };
-  return { kind: 'forward', destinations: live };
+function translateRule(rule: GRPCRouteRule, field: string, ctx: BackendContext): TranslatedRule {
+  const parts = translateRuleParts(rule, field, ctx);
+  const invalid = [...(rule.matches ?? []).flatMap((m, i) => matchIssues(m, `${field}.matches[${i}]`)), ...parts.invalid];
+  // An unresolvable ExtensionRef on the rule: "requests that would have been processed by that
+  // filter MUST receive a HTTP error response" (GRPCRouteFilter.type). 500 (gRPC UNKNOWN), not
+  // 503: nothing is unavailable, the configuration is wrong, and UNAVAILABLE invites retries.
+  // Otherwise no backendRefs: UNIMPLEMENTED (Envoy's 404 local reply maps to it for gRPC); every
+  // backend invalid or weighted 0: UNAVAILABLE (503), as GRPCRouteRule.backendRefs requires.
+  const action: RouteActionIR = parts.filters.unresolved ? { kind: 'direct', status: 500 } : backendAction(parts.backends, { none: 404, invalid: 503 });
+  return { shared: ruleRouteFields(parts, action), clusters: parts.clusters, refIssues: parts.refIssues, invalid };
 }
 
+/** One path segment: gRPC paths are `/<service>/<method>` and neither part contains `/`. */
+const ANY_SEGMENT = '[^/]+';
+
+/**
+ * GEP-1016 (and the GRPCMethodMatch docs):
+ * - Exact service+method: exact `/${SERVICE}/${METHOD}`; service only: prefix `/${SERVICE}/`;
+ *   method only (implementation-specific): regex `/[^/]+/${METHOD}`. Exact values cannot hold
+ *   RE2 metacharacters other than `.` in the service, which only the prefix form sees.
+ * - RegularExpression: regex `/${SERVICE}/${METHOD}`, an unset part being any segment (GEP-1016
+ *   writes `.+`; `[^/]+` is the same on a gRPC path and cannot span the separator). Each part
+ *   is grouped, so an alternation stays inside its segment: service `a|b` is `/(?:a|b)/…`, not
+ *   "`/a` or `b/…`"; a flag such as `(?i)` is scoped by the group too.
+ */
 export function pathMatch(method: GRPCMethodMatch | undefined): PathMatchIR {
   const service = method?.service;
   const name = method?.method;
   if (!service && !name) return { kind: 'prefix', value: '/' };
   if ((method?.type ?? 'Exact') === 'RegularExpression') {
-    return { kind: 'regex', value: `/${service || '[^/]+'}/${name || '[^/]+'}` };
+    const part = (p: string | undefined): string => (p ? `(?:${p})` : ANY_SEGMENT);
+    return { kind: 'regex', value: `/${part(service)}/${part(name)}` };
   }
   if (service && name) return { kind: 'exact', value: `/${service}/${name}` };
   if (service) return { kind: 'prefix', value: `/${service}/` };
-  // Method only: any service. The method pattern has no RE2 metacharacters (CRD: ^[A-Za-z_][A-Za-z_0-9]*$).
-  return { kind: 'regex', value: `/[^/]+/${name}` };
+  return { kind: 'regex', value: `/${ANY_SEGMENT}/${name}` };
 }
 
 /** Header names are case-insensitive; when one name repeats, only the first entry counts (GRPCHeaderMatch). */
 export function headerMatches(headers: readonly HeaderMatch[] | undefined): HeaderMatchIR[] {
-  const seen = new Set<string>();
-  const out: HeaderMatchIR[] = [];
-  for (const h of headers ?? []) {
-    const name = h.name.toLowerCase();
-    if (seen.has(name)) continue;
-    seen.add(name);
-    out.push({ name, kind: h.type === 'RegularExpression' ? 'regex' : 'exact', value: h.value });
+  return firstPerName(headers).map((h) => ({
+    name: h.name.toLowerCase(),
+    kind: h.type === 'RegularExpression' ? 'regex' : 'exact',
+    value: h.value,
+  }));
+}
+
+/**
+ * Why a match cannot be implemented, if it cannot: a RegularExpression RE2 refuses, or a match
+ * type that is not `Exact` or `RegularExpression` (the route status docs name UnsupportedValue
+ * for "an enum value not recognized"; the CRD enum normally stops it earlier).
+ */
+export function matchIssues(m: GRPCRouteMatch, field: string): TranslationIssue[] {
+  const issues: TranslationIssue[] = [];
+  const method = m.method;
+  if (method) {
+    const type = method.type ?? 'Exact';
+    if (type !== 'Exact' && type !== 'RegularExpression') {
+      issues.push(unsupportedValue(`${field}.method.type`, `method match type "${type}" is not supported`));
+    } else if (type === 'RegularExpression') {
+      for (const part of ['service', 'method'] as const) {
+        const value = method[part];
+        if (value) issues.push(...regexIssues(value, `${field}.method.${part}`));
+      }
+      // The parts are valid alone; the composed path must be too (it is what Envoy compiles).
+      if (issues.length === 0) issues.push(...regexIssues(pathMatch(method).value, `${field}.method`));
+    }
   }
-  return out;
+  firstPerName(m.headers).forEach((h) => {
+    const at = `${field}.headers[${(m.headers ?? []).indexOf(h)}]`;
+    const type = h.type ?? 'Exact';
+    if (type === 'RegularExpression') issues.push(...regexIssues(h.value, `${at}.value`));
+    else if (type !== 'Exact') issues.push(unsupportedValue(`${at}.type`, `header match type "${type}" is not supported`));
+  });
+  return issues;
+}
+
+function regexIssues(pattern: string, field: string): TranslationIssue[] {
+  const r = validateRegex(pattern);
+  return r.ok ? [] : [unsupportedValue(field, `invalid regular expression ${JSON.stringify(pattern)}: ${r.error}`)];
+}
+
+function firstPerName(headers: readonly HeaderMatch[] | undefined): HeaderMatch[] {
+  const seen = new Set<string>();
+  return (headers ?? []).filter((h) => {
+    const name = h.name.toLowerCase();
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
 }

@@ -1,11 +1,12 @@
 /** Lookups over the translation input, built once per translation. */
-import { EndpointSlice, Service, SERVICE_NAME_LABEL } from '../apis/core';
+import { EndpointSlice, Secret, Service, SERVICE_NAME_LABEL } from '../apis/core';
 import { ReferenceGrant } from '../apis/gateway-api';
 import { Resources } from '../store/resources';
 
 export class ResourceIndex {
   private readonly services = new Map<string, Service>();
   private readonly slices = new Map<string, EndpointSlice[]>();
+  private readonly secrets = new Map<string, Secret>();
   readonly referenceGrants: readonly ReferenceGrant[];
 
   constructor(resources: Resources) {
@@ -16,7 +17,12 @@ export class ResourceIndex {
       const key = `${slice.metadata.namespace}/${svc}`;
       this.slices.set(key, [...(this.slices.get(key) ?? []), slice]);
     }
+    for (const s of resources.secrets) this.secrets.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
     this.referenceGrants = resources.referenceGrants;
+  }
+
+  secret(namespace: string, name: string): Secret | undefined {
+    return this.secrets.get(`${namespace}/${name}`);
   }
 
   service(namespace: string, name: string): Service | undefined {

@@ -1,25 +1,64 @@
-/** RouteParentStatus for each parent a route names: Accepted and ResolvedRefs with the spec's reasons. */
+/**
+ * RouteParentStatus for each parent a route names: Accepted, ResolvedRefs and PartiallyInvalid
+ * with the spec's reasons (apis/v1/shared_types.go).
+ *
+ * Invalid rules are handled by the "Drop Rule(s)" approach of RouteConditionPartiallyInvalid
+ * (GEP-1364): the rule is left out, the route stays Accepted=True at its current generation,
+ * and PartiallyInvalid=True carries a message that starts with "Dropped Rule" and names each
+ * dropped rule. "A Route MUST be considered Accepted if at least one of the Route's rules is
+ * implemented", so when every rule is dropped the route is Accepted=False (UnsupportedValue),
+ * and PartiallyInvalid, which "MUST NOT be set if a Route is fully valid, fully invalid, or not
+ * accepted", is absent.
+ */
 import { Condition } from '../apis/meta';
 import { ConditionBuilder, ConditionType, Reason, TranslationIssue } from './conditions';
 import { TranslateOptions } from './options';
 import { ParentAttachment } from './parent-refs';
 import { RouteParentStatus } from './status';
 
+export interface DroppedRule {
+  index: number;
+  /** `rules[].name`, when the rule has one. */
+  name?: string;
+  /** Why it was dropped (reason UnsupportedValue). */
+  issues: TranslationIssue[];
+}
+
+/** How many rules a route has and which were dropped; the same for every parent. */
+export interface RuleOutcome {
+  total: number;
+  dropped: DroppedRule[];
+}
+
 export function routeParentStatus(
   attachment: ParentAttachment,
   generation: number | undefined,
   issues: readonly TranslationIssue[],
   options: TranslateOptions,
+  rules: RuleOutcome = { total: 0, dropped: [] },
 ): RouteParentStatus {
   const c = new ConditionBuilder(generation, options.now);
-  const refIssue = issues.find((i) => i.type === ConditionType.ResolvedRefs);
+  const refIssues = issues.filter((i) => i.type === ConditionType.ResolvedRefs);
+  const allDropped = rules.total > 0 && rules.dropped.length === rules.total;
   const conditions: Condition[] = [
     attachment.issue
       ? c.make(ConditionType.Accepted, false, attachment.issue.reason, attachment.issue.message)
-      : c.make(ConditionType.Accepted, true, Reason.Accepted, `Attached to ${attachment.listeners.map((l) => l.listener.listener.name).join(', ')}`),
-    refIssue
-      ? c.make(ConditionType.ResolvedRefs, false, refIssue.reason, issues.filter((i) => i.type === ConditionType.ResolvedRefs).map((i) => i.message).join('; '))
+      : allDropped
+        ? c.make(ConditionType.Accepted, false, Reason.UnsupportedValue, `No valid rule. ${droppedMessage(rules.dropped)}`)
+        : c.make(ConditionType.Accepted, true, Reason.Accepted, `Attached to ${attachment.listeners.map((l) => l.listener.listener.name).join(', ')}`),
+    refIssues.length > 0
+      ? c.make(ConditionType.ResolvedRefs, false, refIssues[0].reason, refIssues.map((i) => i.message).join('; '))
       : c.make(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, 'All references resolved'),
   ];
+  if (!attachment.issue && rules.dropped.length > 0 && !allDropped) {
+    conditions.push(c.make(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, droppedMessage(rules.dropped)));
+  }
   return { parentRef: attachment.parentRef, controllerName: options.controllerName, conditions };
+}
+
+/** `Dropped Rule "name": why; Dropped Rule spec.rules[2]: why` — by name when set, else by index. */
+export function droppedMessage(dropped: readonly DroppedRule[]): string {
+  return dropped
+    .map((d) => `Dropped Rule ${d.name !== undefined ? JSON.stringify(d.name) : `spec.rules[${d.index}]`}: ${d.issues.map((i) => i.message).join('; ')}`)
+    .join('; ');
 }

@@ -41,7 +41,7 @@ export interface RouteParentStatus {
 }
 
 export interface RouteStatusEntry extends ObjectRef {
-  kind: 'GRPCRoute';
+  kind: 'GRPCRoute' | 'HTTPRoute';
   status: { parents: RouteParentStatus[] };
 }
 

@@ -22,15 +22,11 @@ export function buildVirtualHosts(hosted: readonly HostedCandidate[]): VirtualHo
     const best = new Map<string, HostedCandidate>();
     for (const h of hosted) {
       if (!hostnameCovers(h.hostname, domain)) continue;
-      const prev = best.get(h.candidate.name);
+      const prev = best.get(h.candidate.route.name);
       // The same match may apply through several hostnames; keep its most specific one.
-      if (!prev || rank(h, prev) < 0) best.set(h.candidate.name, h);
+      if (!prev || rank(h, prev) < 0) best.set(h.candidate.route.name, h);
     }
-    const routes = [...best.values()].sort(rank).map(({ candidate }) => ({
-      name: candidate.name,
-      match: candidate.match,
-      action: candidate.action,
-    }));
+    const routes = [...best.values()].sort(rank).map(({ candidate }) => candidate.route);
     return { name: virtualHostName(domain), domains: [domain], routes };
   });
 }

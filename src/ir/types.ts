@@ -9,6 +9,8 @@ export interface GatewayIR {
   key: string;
   listeners: HTTPListener[];
   clusters: ClusterIR[];
+  /** Certificates the TLS filter chains serve over SDS; omitted when no listener terminates TLS. */
+  secrets?: SecretIR[];
 }
 
 /** One socket Envoy binds: every Gateway listener on the same port shares it. */
@@ -37,6 +39,15 @@ export interface FilterChainIR {
   grpc: { web: boolean; stats: boolean };
 }
 
+/** A certificate and its private key, served to Envoy as an SDS `Secret` named `name`. */
+export interface SecretIR {
+  name: string;
+  /** PEM: the certificate, then any intermediates. */
+  certificateChain: string;
+  /** PEM of the private key that matches the first certificate. */
+  privateKey: string;
+}
+
 export interface VirtualHostIR {
   name: string;
   /** Envoy domains: exact hostnames, `*.suffix` wildcards, or `*`. */
@@ -48,6 +59,11 @@ export interface VirtualHostIR {
 export interface RouteIR {
   /** `<kind>/<ns>/<name>/rule/<i>/match/<j>`: Gateway API identity, for stats and debugging. */
   name: string;
+  /**
+   * Per-route statistics under `vhost.<vhost>.route.<statPrefix>.`; set for named rules
+   * (`rules[].name`), shared by every route of that rule, so a rule's traffic can be counted.
+   */
+  statPrefix?: string;
   match: RouteMatchIR;
   action: RouteActionIR;
   /** Header changes for every request/response of this route (RequestHeaderModifier, ResponseHeaderModifier). */
@@ -74,6 +90,11 @@ export interface MirrorIR {
 export type PathMatchIR =
   | { kind: 'exact'; value: string }
   | { kind: 'prefix'; value: string }
+  /**
+   * Whole path segments: the path is `value`, or starts with `value/` (HTTPRoute PathPrefix:
+   * `/abc` matches `/abc`, `/abc/` and `/abc/def`, not `/abcd`). `value` never ends with `/`.
+   */
+  | { kind: 'segmentPrefix'; value: string }
   | { kind: 'regex'; value: string };
 
 export interface HeaderMatchIR {
@@ -82,21 +103,63 @@ export interface HeaderMatchIR {
   value: string;
 }
 
+/** A query parameter match; unlike header names, query parameter names are case-sensitive. */
+export interface QueryParamMatchIR {
+  name: string;
+  kind: 'exact' | 'regex';
+  value: string;
+}
+
 export interface RouteMatchIR {
   path: PathMatchIR;
   headers: HeaderMatchIR[];
+  /** Every one must match (HTTPRoute `queryParams`); absent means none. */
+  queryParams?: QueryParamMatchIR[];
+  /** The request method, e.g. `GET` (HTTPRoute `method`); absent means any. */
+  method?: string;
   /** Match only gRPC requests (content-type application/grpc*). */
   grpcOnly: boolean;
 }
 
 export type RouteActionIR =
-  | { kind: 'forward'; destinations: DestinationIR[] }
+  | ForwardActionIR
   /** A local reply, e.g. 503 (gRPC UNAVAILABLE) when every backend of a rule is invalid. */
-  | { kind: 'direct'; status: number };
+  | { kind: 'direct'; status: number }
+  | RedirectActionIR;
+
+export interface ForwardActionIR {
+  kind: 'forward';
+  destinations: DestinationIR[];
+  /**
+   * The status of the share of invalid backends (destinations without `cluster`): each route kind
+   * chooses. Absent means 503 (GRPCRoute: UNAVAILABLE); HTTPRoute sets 500 (HTTPRouteRule.backendRefs).
+   */
+  invalidBackendStatus?: 500 | 503;
+  /** Changes to the request before it is forwarded (HTTPRoute URLRewrite). */
+  rewrite?: { hostname?: string; path?: PathRewriteIR };
+}
+
+/**
+ * A new path (HTTPPathModifier). `prefix`: the request matched the segment prefix `prefix` (no
+ * trailing `/`; `/` for the root), which is replaced by `value`, as in ReplacePrefixMatch's table:
+ * `/foo/bar` with prefix `/foo` and value `/xyz` (or `/xyz/`) becomes `/xyz/bar`; value `/` gives `/bar`.
+ */
+export type PathRewriteIR = { kind: 'full'; value: string } | { kind: 'prefix'; prefix: string; value: string };
+
+/** An HTTP redirect answered by the proxy (HTTPRoute RequestRedirect); unset parts keep the request's. */
+export interface RedirectActionIR {
+  kind: 'redirect';
+  scheme?: 'http' | 'https';
+  hostname?: string;
+  port?: number;
+  path?: PathRewriteIR;
+  status: 301 | 302 | 303 | 307 | 308;
+}
 
 /**
  * A weighted destination. `cluster` undefined marks the share of an invalid backendRef: Envoy
- * answers it with 503, which gRPC clients see as UNAVAILABLE (GRPCRoute BackendRefs spec).
+ * answers it with the action's `invalidBackendStatus`, by default 503, which gRPC clients see as
+ * UNAVAILABLE (GRPCRoute BackendRefs spec).
  */
 export interface DestinationIR {
   cluster?: string;
@@ -108,7 +171,10 @@ export interface DestinationIR {
 
 export interface ClusterIR {
   name: string;
-  /** `h2c`: HTTP/2 with prior knowledge, what gRPC backends speak without TLS. */
+  /**
+   * `h2c`: HTTP/2 with prior knowledge, what gRPC backends speak without TLS. `http1`: HTTP/1.1,
+   * for HTTPRoute backends whose Service port does not say `appProtocol: kubernetes.io/h2c`.
+   */
   protocol: 'h2c' | 'http1';
   endpoints: EndpointIR[];
 }

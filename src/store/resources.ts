@@ -3,13 +3,14 @@
  * Translation reads only this value (no I/O), so the same Resources always give the same output.
  */
 import { EndpointSlice, Namespace, Secret, Service } from '../apis/core';
-import { Gateway, GatewayClass, GRPCRoute, ReferenceGrant } from '../apis/gateway-api';
+import { Gateway, GatewayClass, GRPCRoute, HTTPRoute, ReferenceGrant } from '../apis/gateway-api';
 import { KubernetesObject } from '../apis/meta';
 
 export interface Resources {
   gatewayClasses: readonly GatewayClass[];
   gateways: readonly Gateway[];
   grpcRoutes: readonly GRPCRoute[];
+  httpRoutes: readonly HTTPRoute[];
   referenceGrants: readonly ReferenceGrant[];
   services: readonly Service[];
   endpointSlices: readonly EndpointSlice[];
@@ -22,6 +23,7 @@ export const KIND_TO_FIELD = {
   GatewayClass: 'gatewayClasses',
   Gateway: 'gateways',
   GRPCRoute: 'grpcRoutes',
+  HTTPRoute: 'httpRoutes',
   ReferenceGrant: 'referenceGrants',
   Service: 'services',
   EndpointSlice: 'endpointSlices',
@@ -45,6 +47,7 @@ export function groupByKind(objects: Iterable<KubernetesObject>): Resources {
     gatewayClasses: [],
     gateways: [],
     grpcRoutes: [],
+    httpRoutes: [],
     referenceGrants: [],
     services: [],
     endpointSlices: [],

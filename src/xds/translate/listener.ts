@@ -1,6 +1,8 @@
 /**
- * HTTPListener → Envoy Listener: one socket, one HttpConnectionManager that fetches its routes
- * over RDS (ADS), so route changes never touch the Listener and never drain connections.
+ * HTTPListener → Envoy Listener: one socket; each filter chain has an HttpConnectionManager that
+ * fetches its routes over RDS (ADS), so route changes never touch the Listener and never drain
+ * connections. TLS chains are chosen by SNI (`filter_chain_match.server_names`, read by the TLS
+ * inspector) and fetch their certificates over SDS.
  */
 import { FilterChainIR, HTTPListener } from '../../ir/types';
 import type { FilterChain } from '../../generated/envoy/config/listener/v3/FilterChain';
@@ -10,14 +12,18 @@ import type { HttpFilter } from '../../generated/envoy/extensions/filters/networ
 import type { Router } from '../../generated/envoy/extensions/filters/http/router/v3/Router';
 import type { GrpcWeb } from '../../generated/envoy/extensions/filters/http/grpc_web/v3/GrpcWeb';
 import type { FilterConfig as GrpcStats } from '../../generated/envoy/extensions/filters/http/grpc_stats/v3/FilterConfig';
+import { downstreamTlsTransportSocket, tlsInspectorFilter } from './secret';
 import { seconds, typedConfig, TypedConfigUrl } from './typed-config';
 
 export function buildListener(l: HTTPListener): Listener {
-  return {
+  const listener: Listener = {
     name: l.name,
     address: { socket_address: { address: l.address, port_value: l.port } },
     filter_chains: l.filterChains.map((chain) => buildFilterChain(chain, l.port)),
   };
+  // Without the inspector, SNI is unknown when the chain is chosen and server_names never match.
+  if (l.filterChains.some((chain) => chain.tls)) listener.listener_filters = [tlsInspectorFilter()];
+  return listener;
 }
 
 function buildFilterChain(chain: FilterChainIR, port: number): FilterChain {
@@ -34,10 +40,14 @@ function buildFilterChain(chain: FilterChainIR, port: number): FilterChain {
     // Long-lived gRPC streams: no idle timeout imposed by the proxy by default.
     stream_idle_timeout: seconds(0),
   };
-  return {
+  const out: FilterChain = {
     name: chain.name,
     filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: typedConfig(TypedConfigUrl.HttpConnectionManager, hcm) }],
   };
+  // No server_names (a listener without hostname) matches any SNI, and none: the fallback chain.
+  if (chain.serverNames.length > 0) out.filter_chain_match = { server_names: [...chain.serverNames] };
+  if (chain.tls) out.transport_socket = downstreamTlsTransportSocket(chain.tls.secretNames);
+  return out;
 }
 
 function httpFilters(l: FilterChainIR): HttpFilter[] {

@@ -7,6 +7,7 @@ import { TypeUrl } from '../resources';
 import { buildCluster, buildClusterLoadAssignment } from './cluster';
 import { buildListener } from './listener';
 import { buildRouteConfiguration } from './route';
+import { buildSecret } from './secret';
 
 export interface NamedResource {
   name: string;
@@ -17,7 +18,7 @@ export type EnvoyResources = Record<TypeUrl, NamedResource[]>;
 
 export function translateGateway(ir: GatewayIR): EnvoyResources {
   return {
-    [TypeUrl.Secret]: [],
+    [TypeUrl.Secret]: (ir.secrets ?? []).map((s) => ({ name: s.name, resource: buildSecret(s) })),
     [TypeUrl.Cluster]: ir.clusters.map((c) => ({ name: c.name, resource: buildCluster(c) })),
     [TypeUrl.ClusterLoadAssignment]: ir.clusters.map((c) => ({ name: c.name, resource: buildClusterLoadAssignment(c) })),
     [TypeUrl.Listener]: ir.listeners.map((l) => ({ name: l.name, resource: buildListener(l) })),
