@@ -9,6 +9,8 @@ export interface FlagSpec {
   default?: string;
   boolean?: boolean;
   repeatable?: boolean;
+  /** A one-letter alias, as in `-f FILE` (kubectl style). */
+  short?: string;
 }
 
 export interface ParsedFlags {
@@ -24,17 +26,19 @@ export function envName(flag: string): string {
 
 export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], env: NodeJS.ProcessEnv = process.env): ParsedFlags {
   const byName = new Map(specs.map((s) => [s.name, s]));
+  for (const s of specs) if (s.short) byName.set(s.short, s);
   const values = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) {
+    const isShort = /^-[a-zA-Z]$/.test(arg);
+    if (!arg.startsWith('--') && !isShort) {
       positional.push(arg);
       continue;
     }
-    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    const [rawName, inline] = isShort ? [arg.slice(1), undefined] : arg.slice(2).split(/=(.*)/s, 2);
     const spec = byName.get(rawName);
-    if (!spec) throw new UsageError(`unknown flag --${rawName}`);
+    if (!spec) throw new UsageError(`unknown flag ${isShort ? '-' : '--'}${rawName}`);
     let value = inline;
     if (value === undefined) value = spec.boolean ? 'true' : argv[++i];
     if (value === undefined) throw new UsageError(`flag --${rawName} needs a value`);
@@ -59,7 +63,7 @@ export function flagList(parsed: ParsedFlags, name: string): string[] {
 
 export function usage(command: string, summary: string, specs: readonly FlagSpec[]): string {
   const lines = specs.map((s) => {
-    const left = `  --${s.name}${s.boolean ? '' : ' VALUE'}`;
+    const left = `  ${s.short ? `-${s.short}, ` : ''}--${s.name}${s.boolean ? '' : ' VALUE'}`;
     const def = s.default !== undefined ? ` (default ${s.default})` : '';
     return `${left.padEnd(30)} ${s.description}${def} [env ${envName(s.name)}]`;
   });

@@ -6,11 +6,17 @@ import { bootstrapCommand } from './bootstrap';
 import { UsageError } from './flags';
 import { serveCommand } from './serve';
 import { statusCommand } from './status';
+import { translateCommand } from './translate';
+import { validateCommand } from './validate';
+import { proxiesCommand } from './proxies';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[]) => number | Promise<number> }> = {
   serve: { summary: 'run the control plane (file mode)', run: serveCommand },
   bootstrap: { summary: 'print an Envoy bootstrap for a Gateway', run: bootstrapCommand },
   status: { summary: 'show status conditions (from files, or from a running server)', run: statusCommand },
+  translate: { summary: 'print the Envoy resources for manifests, offline', run: translateCommand },
+  validate: { summary: 'check manifests (schema, CEL, references); exit 1 on problems', run: validateCommand },
+  proxies: { summary: 'list connected proxies and whether they are in sync', run: proxiesCommand },
 };
 
 function help(): string {

@@ -7,17 +7,15 @@ import { stringify } from 'yaml';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
-import { FileSource } from '../sources/file/file-source';
 import { formatSourceError } from '../sources/file/parse';
-import { loadCrdSchemas } from '../sources/validation/crd-schemas';
-import { groupByKind } from '../store/resources';
+import { loadFiles, offlineOptions } from './load-files';
 import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
-  { name: 'path', description: 'file or directory of Kubernetes YAML to compute status for (repeatable)', repeatable: true },
+  { name: 'path', short: 'f', description: 'file or directory of Kubernetes YAML to compute status for (repeatable)', repeatable: true },
   { name: 'server', description: 'a running control plane debug endpoint, e.g. http://127.0.0.1:18001' },
   { name: 'controller-name', description: 'GatewayClass controllerName to act as (with --path)', default: DEFAULT_CONTROLLER_NAME },
-  { name: 'output', description: 'yaml or json', default: 'yaml' },
+  { name: 'output', short: 'o', description: 'yaml or json', default: 'yaml' },
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
@@ -42,11 +40,9 @@ export function renderStatus(entries: readonly StatusEntry[], output: string): s
 }
 
 function statusFromFiles(paths: string[], controllerName: string): { entries: StatusEntry[]; errors: string[] } {
-  const schemas = loadCrdSchemas();
-  const snap = new FileSource(paths, schemas).load();
-  const options = { controllerName, defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: new Date().toISOString() };
-  const { status } = translate(groupByKind(snap.objects), options, schemas.bundleVersion);
-  return { entries: status, errors: snap.errors.map(formatSourceError) };
+  const { resources, errors, schemas } = loadFiles(paths);
+  const { status } = translate(resources, offlineOptions(controllerName), schemas.bundleVersion);
+  return { entries: status, errors: errors.map(formatSourceError) };
 }
 
 async function statusFromServer(server: string): Promise<StatusEntry[]> {

@@ -1,0 +1,25 @@
+/** Offline commands (status, translate, validate) read files the way `attache serve` does. */
+import { KubernetesObject } from '../apis/meta';
+import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
+import { FileSource } from '../sources/file/file-source';
+import { SourceError } from '../sources/file/parse';
+import { CrdSchemas, loadCrdSchemas } from '../sources/validation/crd-schemas';
+import { groupByKind, Resources } from '../store/resources';
+
+export interface LoadedFiles {
+  objects: KubernetesObject[];
+  resources: Resources;
+  errors: SourceError[];
+  schemas: CrdSchemas;
+}
+
+export function loadFiles(paths: readonly string[]): LoadedFiles {
+  const schemas = loadCrdSchemas();
+  const snap = new FileSource(paths, schemas).load();
+  return { objects: snap.objects, resources: groupByKind(snap.objects), errors: snap.errors, schemas };
+}
+
+/** The options `attache serve` would use by default; offline output matches a default server. */
+export function offlineOptions(controllerName = DEFAULT_CONTROLLER_NAME): TranslateOptions {
+  return { controllerName, defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: new Date().toISOString() };
+}
