@@ -1,7 +1,7 @@
 /**
  * Echo backends for e2e tests, one per simulated pod.
  *
- * They run in-process (src/echo/echo-server.ts) rather than as child processes: starting is a
+ * They run in-process (src/echo/echo-server.ts, http-echo-server.ts) rather than as child processes: starting is a
  * few milliseconds instead of a Node boot each, and there is nothing to leak if a test dies.
  * Envoy still reaches them over real TCP on their own loopback address and port, which is all
  * the system under test can observe.
@@ -10,6 +10,7 @@
  * plane into the matching backend specs, so slices and listening servers cannot drift apart.
  */
 import { startEchoServer, type RunningEchoServer } from '../../src/echo/echo-server';
+import { startHttpEchoServer } from '../../src/echo/http-echo-server';
 import type { EchoBackendSpec } from '../../src/echo/endpoint-slice-backends';
 
 export { backendsFromEndpointSlices, type EchoBackendSpec } from '../../src/echo/endpoint-slice-backends';
@@ -27,10 +28,14 @@ export interface EchoBackends {
   stop(): Promise<void>;
 }
 
-/** Starts all specs; if any fails to bind, the ones already started are stopped and it throws. */
-export async function startEchoBackends(specs: readonly EchoBackendSpec[], ingress = 'attache'): Promise<EchoBackends> {
+/**
+ * Starts all specs; if any fails to bind, the ones already started are stopped and it throws.
+ * `protocol`: gRPC echo servers (the default), or HTTP/1.1 ones (src/echo/http-echo-server.ts).
+ */
+export async function startEchoBackends(specs: readonly EchoBackendSpec[], ingress = 'attache', protocol: 'grpc' | 'http' = 'grpc'): Promise<EchoBackends> {
+  const start = protocol === 'http' ? startHttpEchoServer : startEchoServer;
   const results = await Promise.allSettled(
-    specs.map((s) => startEchoServer({ address: s.address, port: s.port, pod: s.pod, namespace: s.namespace, service: s.service, ingress })),
+    specs.map((s) => start({ address: s.address, port: s.port, pod: s.pod, namespace: s.namespace, service: s.service, ingress })),
   );
   const backends: RunningBackend[] = [];
   const errors: string[] = [];

@@ -134,8 +134,13 @@ export function buildGatewayIR(gateway: GatewayContext, attached: AttachedCandid
   return { key: gateway.key, listeners, clusters, ...(secrets.length > 0 ? { secrets } : {}) };
 }
 
+/** The gRPC-Web and gRPC statistics filters serve GRPCRoute rules (Envoy Gateway's rule); HTTPRoutes alone need neither. */
+function servesGRPCRoute(hosted: readonly HostedCandidate[] | undefined): boolean {
+  return (hosted ?? []).some((h) => h.candidate.route.match.grpcOnly);
+}
+
 function httpChain(address: string, port: number, onPort: readonly ListenerContext[], attached: AttachedCandidates): FilterChainIR {
-  const grpc = onPort.some((l) => attached.has(l));
+  const grpc = onPort.some((l) => servesGRPCRoute(attached.get(l)));
   return {
     name: filterChainName(port),
     serverNames: [],
@@ -147,7 +152,7 @@ function httpChain(address: string, port: number, onPort: readonly ListenerConte
 
 function tlsChain(address: string, port: number, l: ListenerContext, attached: AttachedCandidates): FilterChainIR {
   const hosted = attached.get(l);
-  const grpc = hosted !== undefined;
+  const grpc = servesGRPCRoute(hosted);
   return {
     name: filterChainName(port, l.listener.name),
     // Envoy's server_names take `*.example.com` as a suffix wildcard, like the Gateway API hostname.

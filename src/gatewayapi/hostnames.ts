@@ -34,7 +34,7 @@ export function intersectHostnames(listenerHostname: string | undefined, routeHo
   return [...out];
 }
 
-/** Precedence criteria 1 and 2 of GRPCRouteRule.matches: characters of a matching (non-wildcard) hostname. */
+/** Precedence by hostname (GRPCRouteRule.matches, HTTPRouteSpec.hostnames): characters of a matching (non-wildcard) hostname. */
 export function hostnamePrecedence(hostname: string): { nonWildcardChars: number; chars: number } {
   if (hostname === ANY_HOST) return { nonWildcardChars: 0, chars: 0 };
   return { nonWildcardChars: isWildcard(hostname) ? 0 : hostname.length, chars: hostname.length };

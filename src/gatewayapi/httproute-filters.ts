@@ -1,8 +1,8 @@
 /**
  * The HTTPRoute-only filters, RequestRedirect and URLRewrite → IR. The filters GRPCRoute shares
  * (header modifiers, mirrors, ExtensionRef) go through filters.ts; these two are taken by its
- * `own` hook and turned into the rule's action here, once the rule's matches are known, since
- * ReplacePrefixMatch replaces what the rule's one PathPrefix match matched.
+ * `own` hook and turned into the rule's action here; ReplacePrefixMatch is given the prefix the
+ * rule's one PathPrefix match matched (httproute.ts `replaceablePrefix`).
  *
  * - RequestRedirect (HTTPRequestRedirectFilter): a redirect answered by the proxy. Its port is
  *   the given one, else the well-known port of a given scheme ("http" 80, "https" 443: "the
@@ -14,10 +14,9 @@
  * - URLRewrite (HTTPURLRewriteFilter): the hostname (the `Host`/`:authority` sent upstream) and
  *   the path, changed before forwarding.
  */
-import { HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteFilter, HTTPRouteMatch, HTTPURLRewriteFilter } from '../apis/gateway-api';
+import { HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteFilter, HTTPURLRewriteFilter } from '../apis/gateway-api';
 import { ForwardActionIR, PathRewriteIR, RedirectActionIR } from '../ir/types';
 import { TranslationIssue, unsupportedValue } from './conditions';
-import { segmentPrefix } from './httproute-matches';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308] as const;
 const WELL_KNOWN_PORTS = { http: 80, https: 443 } as const;
@@ -47,17 +46,6 @@ export function httpOnlyFilters(): { taken: HTTPOnlyFilters; own: (f: HTTPRouteF
     return false;
   };
   return { taken, own };
-}
-
-/**
- * The path prefix ReplacePrefixMatch replaces: "ReplacePrefixMatch is only compatible with a
- * `PathPrefix` HTTPRouteMatch", and CEL asks for exactly one match. Undefined when the rule has
- * another shape.
- */
-export function replaceablePrefix(matches: readonly HTTPRouteMatch[]): string | undefined {
-  if (matches.length !== 1) return undefined;
-  const path = matches[0].path ?? {};
-  return (path.type ?? 'PathPrefix') === 'PathPrefix' ? segmentPrefix(path.value ?? '/') : undefined;
 }
 
 export function redirectAction(

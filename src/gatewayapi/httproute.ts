@@ -14,16 +14,30 @@
  *   with prior knowledge, anything else HTTP/1.1 (GRPCRoute backends are always h2c);
  * - matches take no `grpc` flag: an HTTPRoute rule matches gRPC requests too, after every
  *   GRPCRoute rule on the same host (precedence.ts).
+ *
+ * Matches (HTTPRouteMatch → Envoy route match):
+ * - path: `Exact` is an exact `:path` match (without the query); `PathPrefix` matches whole path
+ *   elements, ignoring a trailing `/` (`/abc` matches `/abc`, `/abc/`, `/abc/def`, not `/abcd`,
+ *   HTTPPathMatch), which is Envoy's `path_separated_prefix`, except `/`, a plain prefix;
+ *   `RegularExpression` is RE2, full match, like every Envoy `safe_regex`.
+ * - headers: as GRPCRoute's (case-insensitive names, the first entry per name counts).
+ * - queryParams: names are case-sensitive; "only the first entry with an equivalent name MUST be
+ *   considered" (HTTPQueryParamMatch.name).
+ * - method: the `:method` pseudo-header.
+ *
+ * Regular expressions are checked with the RE2 Envoy compiles them with (`validateRegex`), so a
+ * bad pattern drops its rule here instead of making Envoy NACK the whole RouteConfiguration.
  */
 import { ServicePort } from '../apis/core';
-import { HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from '../apis/gateway-api';
-import { ClusterIR, RouteActionIR, RouteIR } from '../ir/types';
+import { HTTPPathMatch, HTTPQueryParamMatch, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from '../apis/gateway-api';
+import { ClusterIR, PathMatchIR, QueryParamMatchIR, RouteActionIR, RouteIR, RouteMatchIR } from '../ir/types';
 import { BackendContext } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
-import { TranslatedRoute } from './grpcroute';
-import { forwardRewrite, HTTPOnlyFilters, httpOnlyFilters, redirectAction, replaceablePrefix } from './httproute-filters';
-import { httpMatchIssues, httpRouteMatch, MATCH_ALL } from './httproute-matches';
+import { headerMatches, TranslatedRoute } from './grpcroute';
+import { forwardRewrite, HTTPOnlyFilters, httpOnlyFilters, redirectAction } from './httproute-filters';
 import { routeName, ruleStatPrefix } from './naming';
+import { HTTPMatchPrecedence } from './precedence';
+import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
 import { DroppedRule } from './route-status';
 import { backendAction, RuleParts, ruleRouteFields, translateRuleParts } from './route-rules';
@@ -33,6 +47,9 @@ export const H2C_APP_PROTOCOL = 'kubernetes.io/h2c';
 
 /** HTTPRoute's status codes: no backendRefs, and invalid backendRefs, both 500 (HTTPRouteRule.backendRefs). */
 const ERROR_STATUS = { none: 500, invalid: 500 } as const;
+
+/** What a rule without `matches` gets (the CRD default): every request. */
+export const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 interface TranslatedRule {
   shared: Omit<RouteIR, 'name' | 'match'>;
@@ -99,19 +116,116 @@ function translateRule(rule: HTTPRouteRule, matches: readonly HTTPRouteMatch[], 
 
 function ruleAction(parts: RuleParts, taken: HTTPOnlyFilters, prefix: string | undefined, field: string): { action: RouteActionIR; issues: TranslationIssue[] } {
   // An unresolvable ExtensionRef: "requests that would have been processed by that filter MUST
-  // receive a HTTP error response" (HTTPRouteFilter.type), 500 as for invalid backends.
-  const unresolved: RouteActionIR = { kind: 'direct', status: 500 };
+  // receive a HTTP error response" (HTTPRouteFilter.type), 500 as for invalid backends. (With
+  // issues, the rule is dropped and the action never reaches Envoy.)
+  const error: RouteActionIR = { kind: 'direct', status: 500 };
   if (taken.redirect) {
     // CEL: "RequestRedirect filter must not be used together with backendRefs".
     if (parts.backends.length > 0) {
-      return { action: unresolved, issues: [unsupportedValue(`${field}.backendRefs`, 'backendRefs cannot be combined with a RequestRedirect filter')] };
+      return { action: error, issues: [unsupportedValue(`${field}.backendRefs`, 'backendRefs cannot be combined with a RequestRedirect filter')] };
     }
     const r = redirectAction(taken.redirect, prefix);
-    return { action: parts.filters.unresolved || !r.action ? unresolved : r.action, issues: r.issues };
+    return { action: parts.filters.unresolved || !r.action ? error : r.action, issues: r.issues };
   }
   const rewrite = taken.rewrite ? forwardRewrite(taken.rewrite, prefix) : { issues: [] };
-  if (parts.filters.unresolved) return { action: unresolved, issues: rewrite.issues };
+  if (parts.filters.unresolved) return { action: error, issues: rewrite.issues };
   const action = backendAction(parts.backends, ERROR_STATUS);
   if (action.kind === 'forward' && rewrite.rewrite) action.rewrite = rewrite.rewrite;
   return { action, issues: rewrite.issues };
+}
+
+/**
+ * The path prefix ReplacePrefixMatch replaces: "ReplacePrefixMatch is only compatible with a
+ * `PathPrefix` HTTPRouteMatch", and CEL asks for exactly one match. Undefined when the rule has
+ * another shape.
+ */
+export function replaceablePrefix(matches: readonly HTTPRouteMatch[]): string | undefined {
+  if (matches.length !== 1) return undefined;
+  const path = matches[0].path ?? {};
+  return (path.type ?? 'PathPrefix') === 'PathPrefix' ? segmentPrefix(path.value ?? '/') : undefined;
+}
+
+export function httpRouteMatch(m: HTTPRouteMatch): { match: RouteMatchIR; precedence: HTTPMatchPrecedence } {
+  const path = m.path ?? {};
+  const headers = headerMatches(m.headers);
+  const queryParams = queryParamMatches(m.queryParams);
+  const match: RouteMatchIR = {
+    path: pathMatch(path),
+    headers,
+    ...(queryParams.length > 0 ? { queryParams } : {}),
+    ...(m.method !== undefined ? { method: m.method } : {}),
+    grpcOnly: false,
+  };
+  const type = path.type ?? 'PathPrefix';
+  return {
+    match,
+    precedence: {
+      kind: 'HTTPRoute',
+      pathType: type === 'Exact' ? 'exact' : type === 'RegularExpression' ? 'regex' : 'prefix',
+      // A PathPrefix's trailing `/` is ignored when matching, so it is not counted either.
+      pathChars: (type === 'PathPrefix' ? segmentPrefix(path.value ?? '/') : path.value ?? '/').length,
+      hasMethod: m.method !== undefined,
+      headerCount: headers.length,
+      queryParamCount: queryParams.length,
+    },
+  };
+}
+
+export function pathMatch(path: HTTPPathMatch): PathMatchIR {
+  const value = path.value ?? '/';
+  switch (path.type ?? 'PathPrefix') {
+    case 'Exact':
+      return { kind: 'exact', value };
+    case 'RegularExpression':
+      return { kind: 'regex', value };
+    default: {
+      const prefix = segmentPrefix(value);
+      return prefix === '/' ? { kind: 'prefix', value: '/' } : { kind: 'segmentPrefix', value: prefix };
+    }
+  }
+}
+
+/** A PathPrefix value as whole path elements: without its trailing `/` (`/` stays `/`). */
+export function segmentPrefix(value: string): string {
+  return value.replace(/\/+$/, '') || '/';
+}
+
+function queryParamMatches(params: readonly HTTPQueryParamMatch[] | undefined): QueryParamMatchIR[] {
+  return firstPerName(params).map((q) => ({ name: q.name, kind: q.type === 'RegularExpression' ? 'regex' : 'exact', value: q.value }));
+}
+
+/** Why a match cannot be implemented, if it cannot: a pattern RE2 refuses, or an unknown match type. */
+export function httpMatchIssues(m: HTTPRouteMatch, field: string): TranslationIssue[] {
+  const issues: TranslationIssue[] = [];
+  const pathType = m.path?.type ?? 'PathPrefix';
+  if (pathType === 'RegularExpression') issues.push(...regexIssues(m.path?.value ?? '', `${field}.path.value`));
+  else if (pathType !== 'Exact' && pathType !== 'PathPrefix') issues.push(unsupportedValue(`${field}.path.type`, `path match type "${pathType}" is not supported`));
+  const seenHeaders = new Set<string>();
+  (m.headers ?? []).forEach((h, i) => {
+    // Only the first entry per (case-insensitive) name is used, so only it is checked.
+    if (seenHeaders.has(h.name.toLowerCase())) return;
+    seenHeaders.add(h.name.toLowerCase());
+    issues.push(...stringMatchIssues(h.type, h.value, `${field}.headers[${i}]`, 'header'));
+  });
+  const kept = firstPerName(m.queryParams);
+  (m.queryParams ?? []).forEach((q, i) => {
+    if (kept.includes(q)) issues.push(...stringMatchIssues(q.type, q.value, `${field}.queryParams[${i}]`, 'query param'));
+  });
+  return issues;
+}
+
+function stringMatchIssues(type: string | undefined, value: string, field: string, what: string): TranslationIssue[] {
+  const t = type ?? 'Exact';
+  if (t === 'RegularExpression') return regexIssues(value, `${field}.value`);
+  return t === 'Exact' ? [] : [unsupportedValue(`${field}.type`, `${what} match type "${t}" is not supported`)];
+}
+
+function regexIssues(pattern: string, field: string): TranslationIssue[] {
+  const r = validateRegex(pattern);
+  return r.ok ? [] : [unsupportedValue(field, `invalid regular expression ${JSON.stringify(pattern)}: ${r.error}`)];
+}
+
+function firstPerName(params: readonly HTTPQueryParamMatch[] | undefined): HTTPQueryParamMatch[] {
+  const seen = new Set<string>();
+  return (params ?? []).filter((q) => !seen.has(q.name) && seen.add(q.name) !== undefined);
 }

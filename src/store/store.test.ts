@@ -1,8 +1,8 @@
 import { KubernetesObject } from '../apis/meta';
 import { Store } from './store';
 
-function fakeRoute(name: string, gen = 1): KubernetesObject {
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name, namespace: 'default', generation: gen } };
+function fakeRoute(name: string, gen = 1, kind = 'GRPCRoute'): KubernetesObject {
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name, namespace: 'default', generation: gen } };
 }
 
 describe('Store', () => {
@@ -19,6 +19,12 @@ describe('Store', () => {
     expect(store.size()).toBe(2);
     expect(store.replaceAll([fakeRoute('b')])).toBe(true);
     expect(store.resources().grpcRoutes.map((r) => r.metadata.name)).toEqual(['b']);
+  });
+  it('keeps GRPCRoutes and HTTPRoutes apart, even with the same name', () => {
+    const store = new Store();
+    store.replaceAll([fakeRoute('a'), fakeRoute('a', 1, 'HTTPRoute')]);
+    expect(store.resources().grpcRoutes).toHaveLength(1);
+    expect(store.resources().httpRoutes.map((r) => r.kind)).toEqual(['HTTPRoute']);
   });
   it('applies single changes', () => {
     const store = new Store();
