@@ -28,6 +28,8 @@ test-e2e:
 
 # Rewrite golden outputs after a deliberate change; review `git diff` before committing.
 golden:
+	UPDATE_GOLDEN=1 npx jest --selectProjects unit src/gatewayapi
+	node scripts/sync-ir-inputs.js
 	UPDATE_GOLDEN=1 npx jest --selectProjects unit
 
 types:
