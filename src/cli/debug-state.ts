@@ -4,16 +4,33 @@ import { formatSourceError, SourceError } from '../sources/file/parse';
 import { Reconciler } from '../pipeline/reconciler';
 import { configDump } from '../xds/config-dump';
 import type { XdsServer } from '../xds/server/ads';
+import { Store } from '../store/store';
+import { Resources } from '../store/resources';
 
-export function debugState(reconciler: Reconciler, errors: () => SourceError[], xds: XdsServer): DebugState {
+export function debugState(reconciler: Reconciler, store: Store, errors: () => SourceError[], xds: XdsServer): DebugState {
   return {
     ready: () => reconciler.ready(),
     status: () => reconciler.status(),
     errors: () => errors().map(formatSourceError),
     proxies: () => xds.connections(),
-    configDump: (gateway) => {
-      const keys = gateway ? [gateway] : reconciler.gatewayKeys();
+    configDump: ({ gateway, proxy }) => {
+      const served = proxy ? xds.connections().find((c) => c.nodeId === proxy)?.key : gateway;
+      const keys = served ? [served] : proxy ? [] : reconciler.gatewayKeys();
       return keys.map((key) => ({ gateway: key, resources: configDump(reconciler.snapshot(key)) }));
     },
+    ir: () => reconciler.ir(),
+    objects: () => withoutSecretData(store.resources()),
+  };
+}
+
+/** Secrets are listed by name and keys only: their values never leave through the debug endpoint. */
+function withoutSecretData(resources: Resources): Resources {
+  return {
+    ...resources,
+    secrets: resources.secrets.map((s) => ({
+      ...s,
+      data: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, '[redacted]'])),
+      ...(s.stringData ? { stringData: Object.fromEntries(Object.keys(s.stringData).map((k) => [k, '[redacted]'])) } : {}),
+    })),
   };
 }

@@ -75,7 +75,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`);
   const debugAddr = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
-  const debug = await startDebugServer(debugAddr.host, debugAddr.port, debugState(reconciler, () => errors, xds));
+  const debug = await startDebugServer(debugAddr.host, debugAddr.port, debugState(reconciler, store, () => errors, xds));
   log.info({ xds: `${xdsAddr.host}:${xdsPort}`, debug: `http://${debugAddr.host}:${debug.port}`, paths }, 'attache serving');
   // One plain line on stdout that scripts and tests wait for.
   process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort}, debug on http://${debugAddr.host}:${debug.port}\n`);

@@ -4,8 +4,11 @@
  *   /readyz         200 once the first snapshot is built
  *   /status         computed status of every owned object (YAML; ?format=json)
  *   /errors         input errors (file, document, object, field)
- *   /config_dump    Envoy resources per Gateway, as Envoy would print them (?gateway=NS/NAME)
+ *   /config_dump    Envoy resources per Gateway, as Envoy would print them
+ *                   (?gateway=NS/NAME, or ?proxy=NODE_ID for the Gateway that proxy serves)
  *   /proxies        connected proxies
+ *   /ir             the intermediate representation per Gateway
+ *   /objects        the input objects, as the store holds them
  */
 import * as http from 'http';
 import { stringify } from 'yaml';
@@ -14,8 +17,10 @@ export interface DebugState {
   ready(): boolean;
   status(): unknown;
   errors(): unknown;
-  configDump(gateway?: string): unknown;
+  configDump(filter: { gateway?: string; proxy?: string }): unknown;
   proxies(): unknown;
+  ir(): unknown;
+  objects(): unknown;
 }
 
 export interface DebugServer {
@@ -41,11 +46,15 @@ export function startDebugServer(host: string, port: number, state: DebugState):
       case '/errors':
         return send(200, state.errors());
       case '/config_dump':
-        return send(200, state.configDump(url.searchParams.get('gateway') ?? undefined));
+        return send(200, state.configDump({ gateway: url.searchParams.get('gateway') ?? undefined, proxy: url.searchParams.get('proxy') ?? undefined }));
       case '/proxies':
         return send(200, state.proxies());
+      case '/ir':
+        return send(200, state.ir());
+      case '/objects':
+        return send(200, state.objects());
       default:
-        return send(404, `unknown path ${url.pathname}; try /healthz /readyz /status /errors /config_dump /proxies\n`);
+        return send(404, `unknown path ${url.pathname}; try /healthz /readyz /status /errors /config_dump /proxies /ir /objects\n`);
     }
   });
   return new Promise((resolve, reject) => {
