@@ -18,6 +18,19 @@ module.exports = {
       testMatch: ['**/*.e2e.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/e2e/harness/global-setup.ts',
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/e2e/kubernetes/'],
+      maxWorkers: 1,
+    },
+    {
+      // Against a real kube-apiserver + etcd (scripts/kube.sh), started once for the project.
+      // Needs the private network namespace of scripts/netns.sh (scripts/test.sh runs jest there).
+      displayName: 'e2e-kubernetes',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/e2e/kubernetes'],
+      testMatch: ['**/*.e2e.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      globalSetup: '<rootDir>/e2e/kubernetes/global-setup.ts',
+      globalTeardown: '<rootDir>/e2e/kubernetes/global-teardown.ts',
       maxWorkers: 1,
     },
   ],

@@ -24,5 +24,5 @@ rm -rf src/generated
 npx proto-loader-gen-types --keepCase --longs String --enums String --defaults --oneofs \
   --grpcLib @grpc/grpc-js \
   -I "$DEPS/envoy-api" -I "$DEPS/xds" -I "$DEPS/googleapis" -I "$DEPS/protoc-gen-validate" -I protos \
-  -O src/generated/ "${ROOTS[@]}" grpcecho.proto
+  -O src/generated/ "${ROOTS[@]}" grpcecho.proto attache/testing/v1/ticker.proto
 echo "generated $(find src/generated -name '*.ts' | wc -l) files"

@@ -1,6 +1,10 @@
 /**
  * Starts `attache serve` (the compiled CLI, as users run it) on free loopback ports, on a
  * private copy of a manifests folder so tests can edit files freely.
+ *
+ * For restart tests, `dir` serves a folder in place and `xdsPort`/`debugPort` reuse the ports
+ * of a control plane that was killed: Envoy reconnects to the same address, as it would to a
+ * restarted pod behind a stable Service.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,13 +15,29 @@ import { ROOT } from './envoy';
 
 export interface RunningControlPlane {
   proc: TrackedProcess;
-  /** The folder it serves (a copy; edit it). */
+  /** The folder it serves (a copy unless `dir` was given; edit it). */
   dir: string;
   xds: { host: string; port: number };
   debugUrl: string;
+  debugPort: number;
+  /** SIGTERM (graceful); removes the folder if it is a copy. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would end it; keeps the folder. Resolves once it is gone. */
+  kill(): Promise<void>;
   /** GET a debug endpoint path as text. */
   debug(pathAndQuery: string): Promise<string>;
+}
+
+export interface StartControlPlaneOptions {
+  /** A folder to copy and serve... */
+  manifests?: string;
+  /** ...or one to serve in place (not copied, not removed). Exactly one of the two. */
+  dir?: string;
+  defaultAddress: string;
+  /** Fixed ports (default: free ones). */
+  xdsPort?: number;
+  debugPort?: number;
+  extraArgs?: string[];
 }
 
 export function copyManifests(from: string): string {
@@ -26,10 +46,12 @@ export function copyManifests(from: string): string {
   return dir;
 }
 
-export async function startControlPlane(opts: { manifests: string; defaultAddress: string; extraArgs?: string[] }): Promise<RunningControlPlane> {
-  const dir = copyManifests(opts.manifests);
-  const xdsPort = await freePort();
-  const debugPort = await freePort();
+export async function startControlPlane(opts: StartControlPlaneOptions): Promise<RunningControlPlane> {
+  if ((opts.manifests === undefined) === (opts.dir === undefined)) throw new Error('startControlPlane: pass exactly one of manifests, dir');
+  const copied = opts.dir === undefined;
+  const dir = opts.dir ?? copyManifests(opts.manifests as string);
+  const xdsPort = opts.xdsPort ?? (await freePort());
+  const debugPort = opts.debugPort ?? (await freePort());
   const proc = spawnTracked('attache', process.execPath, [
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',
@@ -47,9 +69,14 @@ export async function startControlPlane(opts: { manifests: string; defaultAddres
     dir,
     xds: { host: '127.0.0.1', port: xdsPort },
     debugUrl,
+    debugPort,
     stop: async () => {
       await proc.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (copied) fs.rmSync(dir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
     },
     debug: async (p) => (await fetch(debugUrl + p, { signal: AbortSignal.timeout(5000) })).text(),
   };

@@ -15,7 +15,7 @@ const ENVOY = path.join(ROOT, '.cache/bin/envoy');
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 const TSC_TIMEOUT_MS = 180_000;
 
-function checkEnvoy(): void {
+export function checkEnvoy(): void {
   try {
     fs.accessSync(ENVOY, fs.constants.X_OK);
   } catch {
@@ -23,7 +23,9 @@ function checkEnvoy(): void {
   }
 }
 
-function build(): void {
+/** Builds dist/ once per jest run, however many projects' global setups ask for it. */
+export function build(): void {
+  if (process.env.ATTACHE_E2E_BUILT === '1') return;
   const started = Date.now();
   const result = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.json'], {
     cwd: ROOT,
@@ -35,6 +37,7 @@ function build(): void {
     throw new Error(`e2e: \`tsc -p tsconfig.json\` failed, dist/ would be stale:\n${result.stdout}${result.stderr}`);
   }
   process.stderr.write(`\ne2e: dist/ rebuilt in ${Date.now() - started} ms\n`);
+  process.env.ATTACHE_E2E_BUILT = '1';
 }
 
 export default function globalSetup(): void {

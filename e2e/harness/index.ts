@@ -29,4 +29,5 @@ export * from './wait';
 export * from './envoy';
 export * from './backends';
 export * from './grpc-client';
+export * from './ticker-client';
 export * from './control-plane';

@@ -6,9 +6,17 @@ import { configDump } from '../xds/config-dump';
 import type { XdsServer } from '../xds/server/ads';
 import { Store } from '../store/store';
 import { Resources } from '../store/resources';
+import type { StatusWriteCounters } from '../status/kubernetes-writer';
 
-export function debugState(reconciler: Reconciler, store: Store, errors: () => SourceError[], xds: XdsServer): DebugState {
+export function debugState(
+  reconciler: Reconciler,
+  store: Store,
+  errors: () => SourceError[],
+  xds: XdsServer,
+  statusWrites: () => StatusWriteCounters | undefined = () => undefined,
+): DebugState {
   return {
+    statusWrites: () => statusWrites() ?? { source: 'file', note: 'status is written back in Kubernetes mode only' },
     ready: () => reconciler.ready(),
     status: () => reconciler.status(),
     errors: () => errors().map(formatSourceError),

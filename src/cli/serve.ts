@@ -1,26 +1,32 @@
 /**
- * `attache serve`: the control plane. Reads Gateway API objects from files (watched), serves
- * xDS (ADS, SotW and Delta) to Envoy, and the debug endpoint. Every flag can also be set by an
- * environment variable (see --help).
+ * `attache serve`: the control plane. Reads Gateway API objects from files (watched) or from the
+ * Kubernetes API (`--source kubernetes`: informers, status written back), serves xDS (ADS, SotW
+ * and Delta) to Envoy, and the debug endpoint. Every flag can also be set by an environment
+ * variable (see --help).
  */
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
 import { parseAddressPool } from '../gatewayapi/addresses';
 import { FileSource } from '../sources/file/file-source';
 import { formatSourceError, SourceError } from '../sources/file/parse';
-import { loadCrdSchemas } from '../sources/validation/crd-schemas';
+import { CrdSchemas, loadCrdSchemas } from '../sources/validation/crd-schemas';
 import { Store } from '../store/store';
 import { Coalescer } from '../pipeline/coalescer';
 import { Reconciler } from '../pipeline/reconciler';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { nodeKeyFromCluster } from '../xds/cache/node-key';
 import { createXdsServer } from '../xds/server/ads';
+import { combineCallbacks } from '../xds/server/callbacks';
+import { AttacheMetrics } from '../metrics/registry';
 import { startDebugServer } from '../debug/server';
 import { debugState } from './debug-state';
+import { RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
 import { flag, flagList, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
-  { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable)', repeatable: true },
+  { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
+  { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable; file source)', repeatable: true },
+  { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   { name: 'debug-address', description: 'where the debug HTTP endpoint listens', default: '127.0.0.1:18001' },
   { name: 'controller-name', description: 'GatewayClass controllerName handled by this control plane', default: DEFAULT_CONTROLLER_NAME },
@@ -34,10 +40,13 @@ const SPECS: FlagSpec[] = [
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
-    process.stdout.write(usage('serve', 'Serve Gateway API objects from files to Envoy over xDS.', SPECS));
+    process.stdout.write(usage('serve', 'Serve Gateway API objects from files or the Kubernetes API to Envoy over xDS.', SPECS));
     return 0;
   }
+  const sourceKind = flag(parsed, 'source');
+  if (sourceKind !== 'file' && sourceKind !== 'kubernetes') throw new UsageError(`--source: must be file or kubernetes, got "${sourceKind}"`);
   const paths = [...flagList(parsed, 'path'), ...parsed.positional];
+  if (sourceKind === 'kubernetes' && paths.length > 0) throw new UsageError('--path: not used with --source kubernetes');
   if (paths.length === 0) paths.push('examples');
   const log = pino({ level: flag(parsed, 'log-level') }, pino.destination({ dest: 2, sync: true }));
   const pool = flag(parsed, 'address-pool');
@@ -55,12 +64,46 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     now: new Date().toISOString(),
   });
   const schemas = loadCrdSchemas();
-  const source = new FileSource(paths, schemas);
   const store = new Store();
   const cache = new SnapshotCache({ nodeKey: nodeKeyFromCluster });
-  const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion);
-  let errors: SourceError[] = [];
+  const metrics = new AttacheMetrics();
+  const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
+  const source: RunningSource =
+    sourceKind === 'kubernetes'
+      ? await startKubernetesSource({ kubeconfig: flag(parsed, 'kubeconfig'), controllerName: flag(parsed, 'controller-name')!, store, reconciler, log })
+      : startFileSource(paths, schemas, store, reconciler, log);
 
+  const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
+  const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
+  const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`);
+  const debugAddr = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
+  const state = { ...debugState(reconciler, store, () => source.errors?.() ?? [], xds, () => source.statusWrites?.()), metrics };
+  const debug = await startDebugServer(debugAddr.host, debugAddr.port, state);
+  const from = sourceKind === 'kubernetes' ? { kubeconfig: flag(parsed, 'kubeconfig') ?? 'default' } : { paths };
+  log.info({ xds: `${xdsAddr.host}:${xdsPort}`, debug: `http://${debugAddr.host}:${debug.port}`, ...from }, 'attache serving');
+  // One plain line on stdout that scripts and tests wait for.
+  process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort}, debug on http://${debugAddr.host}:${debug.port}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await source.stop();
+  await Promise.all([xds.shutdown(), debug.close()]);
+  return 0;
+}
+
+/** What serve needs from either source while it runs. */
+type RunningSource = Partial<Pick<RunningKubernetesSource, 'statusWrites'>> & {
+  errors?: () => SourceError[];
+  stop(): Promise<void>;
+};
+
+/** File mode: load, then reload on every change below the paths (coalesced). */
+function startFileSource(paths: string[], schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): RunningSource {
+  const source = new FileSource(paths, schemas);
+  let errors: SourceError[] = [];
   const reload = (): void => {
     const snap = source.load();
     errors = snap.errors;
@@ -70,23 +113,11 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   reload();
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, reload);
   source.watch(() => coalescer.notify());
-
-  const xds = createXdsServer({ cache, logger: log });
-  const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
-  const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`);
-  const debugAddr = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
-  const debug = await startDebugServer(debugAddr.host, debugAddr.port, debugState(reconciler, store, () => errors, xds));
-  log.info({ xds: `${xdsAddr.host}:${xdsPort}`, debug: `http://${debugAddr.host}:${debug.port}`, paths }, 'attache serving');
-  // One plain line on stdout that scripts and tests wait for.
-  process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort}, debug on http://${debugAddr.host}:${debug.port}\n`);
-
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  coalescer.cancel();
-  source.close();
-  await Promise.all([xds.shutdown(), debug.close()]);
-  return 0;
+  return {
+    errors: () => errors,
+    stop: async () => {
+      coalescer.cancel();
+      source.close();
+    },
+  };
 }

@@ -9,6 +9,7 @@
  *   /proxies        connected proxies
  *   /ir             the intermediate representation per Gateway
  *   /objects        the input objects, as the store holds them
+ *   /metrics        Prometheus metrics (text exposition format)
  */
 import * as http from 'http';
 import { stringify } from 'yaml';
@@ -21,6 +22,10 @@ export interface DebugState {
   proxies(): unknown;
   ir(): unknown;
   objects(): unknown;
+  /** Kubernetes mode: status writes so far (count, conflicts, failures, queue). */
+  statusWrites(): unknown;
+  /** Prometheus metrics; `/metrics` answers 404 without them. */
+  metrics?: { text(): Promise<string>; contentType: string };
 }
 
 export interface DebugServer {
@@ -53,8 +58,20 @@ export function startDebugServer(host: string, port: number, state: DebugState):
         return send(200, state.ir());
       case '/objects':
         return send(200, state.objects());
+      case '/metrics':
+        if (!state.metrics) return send(404, 'no metrics\n');
+        void state.metrics.text().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': state.metrics?.contentType ?? 'text/plain' });
+            res.end(text);
+          },
+          (err: unknown) => send(500, `metrics: ${String(err)}\n`),
+        );
+        return;
+      case '/status_writes':
+        return send(200, state.statusWrites());
       default:
-        return send(404, `unknown path ${url.pathname}; try /healthz /readyz /status /errors /config_dump /proxies /ir /objects\n`);
+        return send(404, `unknown path ${url.pathname}; try /healthz /readyz /status /status_writes /errors /config_dump /proxies /ir /objects /metrics\n`);
     }
   });
   return new Promise((resolve, reject) => {

@@ -7,6 +7,8 @@
  *
  * `Echo` and `EchoTwo` echo; `EchoThree` answers UNIMPLEMENTED, as upstream does, so route
  * matching on the method can be told apart from "backend reached but method unknown".
+ * The same server also serves `attache.testing.v1.Ticker` (ticker-service.ts), a
+ * server-streaming RPC for long-stream tests.
  */
 import * as grpc from '@grpc/grpc-js';
 import { echoPackageDefinition } from '../xds/proto';
@@ -15,6 +17,7 @@ import type { GrpcEchoHandlers } from '../generated/gateway_api_conformance/echo
 import type { EchoRequest__Output } from '../generated/gateway_api_conformance/echo_basic/grpcecho/EchoRequest';
 import type { EchoResponse } from '../generated/gateway_api_conformance/echo_basic/grpcecho/EchoResponse';
 import type { Header } from '../generated/gateway_api_conformance/echo_basic/grpcecho/Header';
+import { tickerHandlers, tickerService } from './ticker-service';
 
 export const ECHO_SERVICE = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
 
@@ -156,6 +159,7 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
   const server = new grpc.Server();
   const log: ServedCall[] = [];
   server.addService(grpcEchoService(), handlers(identity, log));
+  server.addService(tickerService(), tickerHandlers(identity.pod));
   let port: number;
   try {
     port = await bind(server, hostPort(address, opts.port ?? 0));

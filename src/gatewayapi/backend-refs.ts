@@ -6,8 +6,9 @@
  */
 import { ServicePort } from '../apis/core';
 import { BackendRef, GATEWAY_GROUP } from '../apis/gateway-api';
-import { ClusterIR, DestinationIR, EndpointIR } from '../ir/types';
+import { ClusterIR, DestinationIR } from '../ir/types';
 import { ConditionType, Reason, TranslationIssue } from './conditions';
+import { endpointsFor } from './endpoints';
 import { serviceClusterName } from './naming';
 import { isReferencePermitted } from './reference-grant';
 import { ResourceIndex } from './resource-index';
@@ -53,24 +54,4 @@ export function resolveBackendRef(ref: BackendRef, field: string, ctx: BackendCo
   const name = serviceClusterName(namespace, ref.name, ref.port, protocol);
   const endpoints = endpointsFor(ctx.index, namespace, ref.name, servicePort.name);
   return { destination: { cluster: name, weight }, cluster: { name, protocol, endpoints } };
-}
-
-/** Ready endpoints of the Service port named `portName` (EndpointSlice ports carry the Service port's name). */
-function endpointsFor(index: ResourceIndex, namespace: string, service: string, portName: string | undefined): EndpointIR[] {
-  const out: EndpointIR[] = [];
-  const seen = new Set<string>();
-  for (const slice of index.endpointSlices(namespace, service)) {
-    const port = slice.ports?.find((p) => (p.name ?? '') === (portName ?? ''))?.port;
-    if (port === undefined || slice.addressType === 'FQDN') continue;
-    for (const ep of slice.endpoints ?? []) {
-      // `ready` unset means ready (EndpointConditions docs).
-      if (ep.conditions?.ready === false) continue;
-      for (const address of ep.addresses.slice(0, 1)) {
-        const key = `${address}:${port}`;
-        if (!seen.has(key)) out.push({ address, port });
-        seen.add(key);
-      }
-    }
-  }
-  return out.sort((a, b) => (a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1));
 }

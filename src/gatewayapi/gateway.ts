@@ -21,6 +21,24 @@ export interface GatewayContext {
   /** Why the requested address cannot be used, if so. */
   addressProblem?: string;
   listeners: ListenerContext[];
+  /** Which gRPC filters this Gateway allows on chains that carry GRPCRoutes (its annotations). */
+  grpcFilters: GrpcFilters;
+}
+
+/** Gateway annotations that turn the gRPC filters off: only the value "false" does. */
+export const GRPC_WEB_ANNOTATION = 'attache.dev/grpc-web';
+export const GRPC_STATS_ANNOTATION = 'attache.dev/grpc-stats';
+
+type GrpcFilters = FilterChainIR['grpc'];
+
+/**
+ * Both filters are on by default: they leave plain gRPC untouched and are what gRPC users
+ * expect of a gateway. Annotations, not a parametersRef, turn them off: Attaché defines no
+ * parameters kind, and a Gateway with an unresolvable parametersRef is not accepted.
+ */
+function grpcFiltersOf(gateway: Gateway): GrpcFilters {
+  const annotations = gateway.metadata.annotations ?? {};
+  return { web: annotations[GRPC_WEB_ANNOTATION] !== 'false', stats: annotations[GRPC_STATS_ANNOTATION] !== 'false' };
 }
 
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
@@ -43,6 +61,7 @@ export function buildGatewayContexts(
         address,
         addressProblem: problem,
         listeners: buildListenerContexts(gateway, address, options, index),
+        grpcFilters: grpcFiltersOf(gateway),
       };
     });
 }
@@ -127,8 +146,8 @@ export function buildGatewayIR(gateway: GatewayContext, attached: AttachedCandid
       port,
       filterChains:
         onPort[0].protocol === 'HTTPS'
-          ? onPort.map((l) => tlsChain(gateway.address, port, l, attached))
-          : [httpChain(gateway.address, port, onPort, attached)],
+          ? onPort.map((l) => tlsChain(gateway, port, l, attached))
+          : [httpChain(gateway, port, onPort, attached)],
     }));
   const secrets = servedSecrets(byPort);
   return { key: gateway.key, listeners, clusters, ...(secrets.length > 0 ? { secrets } : {}) };
@@ -139,28 +158,31 @@ function servesGRPCRoute(hosted: readonly HostedCandidate[] | undefined): boolea
   return (hosted ?? []).some((h) => h.candidate.route.match.grpcOnly);
 }
 
-function httpChain(address: string, port: number, onPort: readonly ListenerContext[], attached: AttachedCandidates): FilterChainIR {
+function chainGrpcFilters(gateway: GatewayContext, servesGrpc: boolean): GrpcFilters {
+  return { web: servesGrpc && gateway.grpcFilters.web, stats: servesGrpc && gateway.grpcFilters.stats };
+}
+
+function httpChain(gateway: GatewayContext, port: number, onPort: readonly ListenerContext[], attached: AttachedCandidates): FilterChainIR {
   const grpc = onPort.some((l) => servesGRPCRoute(attached.get(l)));
   return {
     name: filterChainName(port),
     serverNames: [],
-    routeConfigName: routeConfigName(address, port),
+    routeConfigName: routeConfigName(gateway.address, port),
     virtualHosts: buildVirtualHosts(onPort.flatMap((l) => attached.get(l) ?? [])),
-    grpc: { web: grpc, stats: grpc },
+    grpc: chainGrpcFilters(gateway, grpc),
   };
 }
 
-function tlsChain(address: string, port: number, l: ListenerContext, attached: AttachedCandidates): FilterChainIR {
+function tlsChain(gateway: GatewayContext, port: number, l: ListenerContext, attached: AttachedCandidates): FilterChainIR {
   const hosted = attached.get(l);
-  const grpc = servesGRPCRoute(hosted);
   return {
     name: filterChainName(port, l.listener.name),
     // Envoy's server_names take `*.example.com` as a suffix wildcard, like the Gateway API hostname.
     serverNames: l.listener.hostname ? [l.listener.hostname] : [],
     tls: { secretNames: [...new Set(l.certificates.map((s) => s.name))] },
-    routeConfigName: tlsRouteConfigName(address, port, l.listener.name),
+    routeConfigName: tlsRouteConfigName(gateway.address, port, l.listener.name),
     virtualHosts: buildVirtualHosts(hosted ?? []),
-    grpc: { web: grpc, stats: grpc },
+    grpc: chainGrpcFilters(gateway, servesGRPCRoute(hosted)),
   };
 }
 

@@ -58,3 +58,22 @@ export function serviceClusterName(namespace: string, name: string, port: number
 export function gatewayKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
+
+/** The Service port behind a cluster named by `serviceClusterName`, or undefined for any other name. */
+export function parseServiceClusterName(cluster: string): { namespace: string; name: string; port: number; protocol: string } | undefined {
+  const m = /^service\/([^/]+)\/([^/]+)\/(\d+)\/([^/]+)$/.exec(cluster);
+  return m ? { namespace: m[1], name: m[2], port: Number(m[3]), protocol: m[4] } : undefined;
+}
+
+/** Route kinds as `routeName` writes them (lower case), back to their Kubernetes kind. */
+const ROUTE_KINDS: Readonly<Record<string, string>> = { grpcroute: 'GRPCRoute', httproute: 'HTTPRoute' };
+
+/**
+ * The Gateway API route behind an Envoy route named by `routeName`, or undefined for any other
+ * name. Used to say which route a proxy's rejection of a RouteConfiguration came from.
+ */
+export function parseRouteName(route: string): { kind: string; namespace: string; name: string } | undefined {
+  const m = /^([a-z]+)\/([^/]+)\/([^/]+)\/rule\/\d+\/match\/\d+$/.exec(route);
+  const kind = m ? ROUTE_KINDS[m[1]] : undefined;
+  return m && kind ? { kind, namespace: m[2], name: m[3] } : undefined;
+}

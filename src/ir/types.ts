@@ -35,7 +35,10 @@ export interface FilterChainIR {
   /** The RouteConfiguration this chain's HCM fetches over RDS. */
   routeConfigName: string;
   virtualHosts: VirtualHostIR[];
-  /** Enable the gRPC-Web and gRPC statistics filters (set when a GRPCRoute attaches). */
+  /**
+   * Enable the gRPC-Web and gRPC statistics filters: set when a GRPCRoute attaches, unless the
+   * Gateway's `attache.dev/grpc-web` / `attache.dev/grpc-stats` annotation is "false".
+   */
   grpc: { web: boolean; stats: boolean };
 }
 
@@ -117,7 +120,7 @@ export interface RouteMatchIR {
   queryParams?: QueryParamMatchIR[];
   /** The request method, e.g. `GET` (HTTPRoute `method`); absent means any. */
   method?: string;
-  /** Match only gRPC requests (content-type application/grpc*). */
+  /** Match only gRPC requests (content-type application/grpc*), and gRPC-Web ones where the chain's grpc.web is on. */
   grpcOnly: boolean;
 }
 

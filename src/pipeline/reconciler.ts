@@ -1,29 +1,65 @@
 /**
  * The rebuild loop: store contents → translateAll → one snapshot per Gateway key in the cache.
- * A Gateway whose translation or snapshot fails keeps its last good snapshot; the others go on.
- * Keys that disappear get an empty snapshot, so their proxies drop the configuration.
+ *
+ * Two paths:
+ *  - full: everything is translated again (any change but EndpointSlices, or a proxy rejection);
+ *  - endpoints: only EndpointSlices changed, so only ClusterLoadAssignments are rebuilt, on top
+ *    of the snapshots already served (endpoints-fast-path.ts); nothing else is translated.
+ * Either way the cache compares content hashes, so proxies are sent only what changed.
+ *
+ * Fault isolation: a Gateway whose translation or snapshot fails keeps its last good snapshot;
+ * the others go on. A proxy's rejection (NACK) is traced back to the route or resource that
+ * caused it (status/proxy-rejections.ts): that one is held at its last accepted version and
+ * reported in status, and a rebuild lets every other change through. Keys that disappear get
+ * an empty snapshot, so their proxies drop the configuration.
  */
 import type { Logger } from 'pino';
+import { ResourceIndex } from '../gatewayapi/resource-index';
 import { TranslateOptions } from '../gatewayapi/options';
 import { StatusEntry } from '../gatewayapi/status';
+import { translate } from '../gatewayapi/translate';
 import { GatewayIR } from '../ir/types';
+import type { AttacheMetrics, RebuildPath } from '../metrics/registry';
+import { BuildHistory } from '../status/build-history';
+import { withProxyConditions } from '../status/proxy-conditions';
+import { ProxyRejections } from '../status/proxy-rejections';
+import { routeOwners, type RouteOwners } from '../status/route-owners';
+import { carryTransitionTimes } from '../status/transition-times';
 import { Store } from '../store/store';
 import { buildSnapshot, Snapshot } from '../xds/cache/snapshot';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
+import { TypeUrl } from '../xds/resources';
+import type { XdsCallbacks } from '../xds/server/callbacks';
+import type { EnvoyResources } from '../xds/translate/translate';
+import { refreshEndpoints } from './endpoints-fast-path';
+import { routeObjects, withHeldRoutes } from './held-routes';
 import { translateAll } from './translate-all';
-import { carryTransitionTimes } from '../status/transition-times';
 
 export interface ReconcileResult {
+  path: RebuildPath;
   durationMs: number;
   gateways: number;
   failed: string[];
 }
 
+export interface ReconcilerHooks {
+  metrics?: AttacheMetrics;
+}
+
+type StatusListener = (status: StatusEntry[]) => void;
+
 export class Reconciler {
+  private rawStatus: StatusEntry[] = [];
   private lastStatus: StatusEntry[] = [];
   private lastIR: GatewayIR[] = [];
   private keys = new Set<string>();
+  /** Keys whose last full rebuild failed: they serve an older snapshot than lastIR describes. */
+  private failedKeys = new Set<string>();
   private built = false;
+  private rebuildScheduled = false;
+  private readonly history = new BuildHistory();
+  private readonly rejections = new ProxyRejections(this.history);
+  private readonly statusListeners = new Set<StatusListener>();
 
   constructor(
     private readonly store: Store,
@@ -31,27 +67,14 @@ export class Reconciler {
     private readonly options: () => TranslateOptions,
     private readonly log: Logger,
     private readonly bundleVersion?: string,
+    private readonly hooks: ReconcilerHooks = {},
   ) {}
 
+  /** Rebuilds from the store: the endpoints path when only EndpointSlices changed since the last rebuild, else full. */
   reconcile(): ReconcileResult {
-    const start = performance.now();
-    const result = translateAll(this.store.resources(), this.options(), this.bundleVersion);
-    const failed: string[] = [];
-    for (const [key, resources] of result.resources) {
-      const outcome = this.cache.setSnapshot(key, buildSnapshot(resources));
-      if (!outcome.ok) {
-        failed.push(key);
-        this.log.error({ gateway: key, errors: outcome.errors }, 'snapshot rejected; the last good configuration keeps serving');
-      }
-    }
-    for (const key of this.keys) if (!result.resources.has(key)) this.cache.setSnapshot(key, buildSnapshot({}));
-    this.keys = new Set(result.resources.keys());
-    this.lastStatus = carryTransitionTimes(this.lastStatus, result.status);
-    this.lastIR = result.ir;
-    this.built = true;
-    const durationMs = performance.now() - start;
-    this.log.info({ gateways: result.resources.size, durationMs: Math.round(durationMs * 100) / 100 }, 'translated');
-    return { durationMs, gateways: result.resources.size, failed };
+    const kinds = this.store.takeChangedKinds();
+    const onlyEndpoints = this.built && kinds.size > 0 && [...kinds].every((k) => k === 'EndpointSlice');
+    return (onlyEndpoints ? this.endpointsOnly() : undefined) ?? this.full();
   }
 
   ready(): boolean {
@@ -60,6 +83,12 @@ export class Reconciler {
 
   status(): StatusEntry[] {
     return this.lastStatus;
+  }
+
+  /** Called with the new status after every change to it (rebuilds and proxy rejections). */
+  onStatusChange(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
   ir(): GatewayIR[] {
@@ -72,5 +101,120 @@ export class Reconciler {
 
   gatewayKeys(): string[] {
     return [...this.keys].sort();
+  }
+
+  /** xDS server callbacks that feed proxy ACKs and NACKs into status and rebuilds. */
+  proxyCallbacks(): XdsCallbacks {
+    return {
+      onAck: (e) => {
+        if (this.rejections.onAck(e)) this.refreshStatus();
+      },
+      onNack: (e) => {
+        const acted = this.rejections.onNack(e, this.options().now);
+        this.log.warn({ gateway: e.key, node: e.node.id, rejected: e.rejected, acted }, acted ? 'holding what the proxy rejected at its last accepted version' : 'proxy rejection reported');
+        if (acted) this.scheduleRebuild();
+        else this.refreshStatus();
+      },
+      onStreamClosed: (e) => {
+        if (this.rejections.onStreamClosed(e.streamId)) this.refreshStatus();
+      },
+    };
+  }
+
+  private scheduleRebuild(): void {
+    if (this.rebuildScheduled) return;
+    this.rebuildScheduled = true;
+    // After the current event: several proxies of a Gateway NACK the same push together.
+    setImmediate(() => {
+      this.rebuildScheduled = false;
+      this.full();
+    });
+  }
+
+  private full(): ReconcileResult {
+    const start = performance.now();
+    const options = this.options();
+    const resources = this.store.resources();
+    const current = routeObjects(resources);
+    this.rejections.releaseChanged((owner) => current.get(owner));
+    const held = this.rejections.heldRoutes();
+    const effective = withHeldRoutes(resources, held);
+    const result = translateAll(effective, options, this.bundleVersion);
+    for (const f of result.failures) this.log.error({ object: f.object, error: f.error }, 'translation failed; left out, the rest is served');
+    const failed = result.failures.flatMap((f) => (f.gatewayKey ? [f.gatewayKey] : []));
+    const routes = held.length > 0 ? routeObjects(effective) : current;
+    for (const [key, envoy] of result.resources) {
+      if (!this.publish(key, envoy, routes)) failed.push(key);
+    }
+    this.failedKeys = new Set(failed);
+    for (const key of this.keys) {
+      if (result.resources.has(key) || this.failedKeys.has(key)) continue;
+      this.cache.setSnapshot(key, buildSnapshot({}));
+      this.history.forget(key);
+    }
+    this.keys = new Set([...result.resources.keys(), ...failed]);
+    // Status describes the objects as written, also while some are served at an older version.
+    this.rawStatus = held.length > 0 ? this.statusOf(resources, options, result.status) : result.status;
+    this.lastIR = result.ir;
+    this.built = true;
+    this.hooks.metrics?.heldRoutes.set(held.length);
+    this.refreshStatus();
+    return this.finish('full', start, result.resources.size, failed);
+  }
+
+  /** Encodes, pins and stores one Gateway's snapshot, and records it for tracing ACKs and NACKs. */
+  private publish(key: string, envoy: EnvoyResources, routes: ReadonlyMap<string, object>): boolean {
+    const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy));
+    const outcome = this.cache.setSnapshot(key, snapshot);
+    if (!outcome.ok) {
+      this.log.error({ gateway: key, errors: outcome.errors }, 'snapshot rejected; the last good configuration keeps serving');
+      return false;
+    }
+    const owners = new Map<string, RouteOwners>();
+    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource));
+    this.history.record(key, { snapshot, owners, routes });
+    return true;
+  }
+
+  private statusOf(resources: ReturnType<Store['resources']>, options: TranslateOptions, fallback: StatusEntry[]): StatusEntry[] {
+    try {
+      return translate(resources, options, this.bundleVersion).status;
+    } catch {
+      return fallback;
+    }
+  }
+
+  /** The EndpointSlice fast path; undefined when it cannot answer and a full rebuild must run. */
+  private endpointsOnly(): ReconcileResult | undefined {
+    if (this.failedKeys.size > 0) return undefined;
+    const start = performance.now();
+    const index = new ResourceIndex(this.store.resources());
+    const refreshed = [];
+    for (const ir of this.lastIR) {
+      const base = this.cache.getSnapshot(ir.key);
+      const r = base && refreshEndpoints(ir, base, index);
+      if (!r) return undefined;
+      refreshed.push(r);
+    }
+    for (const r of refreshed) {
+      if (r.changed.length === 0) continue;
+      if (!this.cache.setSnapshot(r.ir.key, r.snapshot).ok) return undefined;
+      this.history.extend(r.ir.key, r.snapshot);
+      this.log.debug({ gateway: r.ir.key, clusters: r.changed }, 'endpoints refreshed');
+    }
+    this.lastIR = refreshed.map((r) => r.ir);
+    return this.finish('endpoints', start, refreshed.length, []);
+  }
+
+  private finish(path: RebuildPath, start: number, gateways: number, failed: string[]): ReconcileResult {
+    const durationMs = performance.now() - start;
+    this.hooks.metrics?.recordRebuild(path, durationMs);
+    this.log.info({ path, gateways, durationMs: Math.round(durationMs * 100) / 100 }, 'translated');
+    return { path, durationMs, gateways, failed };
+  }
+
+  private refreshStatus(): void {
+    this.lastStatus = carryTransitionTimes(this.lastStatus, withProxyConditions(this.rawStatus, this.rejections));
+    for (const listener of this.statusListeners) listener(this.lastStatus);
   }
 }

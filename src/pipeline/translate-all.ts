@@ -2,24 +2,122 @@
  * The pure middle of the pipeline, composed: store contents → (gatewayapi) IR + status →
  * (xds/translate) Envoy resources per Gateway key. No I/O; the serve loop and `attache translate`
  * both call it, so what the CLI prints is what proxies get.
+ *
+ * Fault isolation: problems in objects become status conditions, never exceptions — but a bug
+ * that throws on one odd object must not take every Gateway down with it. If translation
+ * throws, the objects that throw on their own are found and left out (each gets
+ * `Accepted=False` with the error), and the rest is translated without them. A Gateway whose
+ * Envoy resources cannot be built is reported in `failures` and its proxies keep their last
+ * snapshot (the reconciler does not empty a failed key).
  */
-import { translate } from '../gatewayapi/translate';
+import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
+import { Condition } from '../apis/meta';
+import { gatewayKey } from '../gatewayapi/naming';
 import { TranslateOptions } from '../gatewayapi/options';
-import { StatusEntry } from '../gatewayapi/status';
+import { RouteStatusEntry, StatusEntry } from '../gatewayapi/status';
+import { translate, TranslateResult } from '../gatewayapi/translate';
 import { GatewayIR } from '../ir/types';
 import { Resources } from '../store/resources';
 import { EnvoyResources, translateGateway } from '../xds/translate/translate';
+
+/** An object or Gateway left out because translating it threw. */
+export interface TranslationFailure {
+  /** `GRPCRoute default/name`, `Gateway default/name`. */
+  object: string;
+  /** Set for a Gateway whose proxies keep their last snapshot. */
+  gatewayKey?: string;
+  error: string;
+}
 
 export interface PipelineResult {
   /** Envoy resources for the proxies of each Gateway, keyed `namespace/name` (node.cluster). */
   resources: Map<string, EnvoyResources>;
   ir: GatewayIR[];
   status: StatusEntry[];
+  failures: TranslationFailure[];
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export function translateAll(resources: Resources, options: TranslateOptions, bundleVersion?: string): PipelineResult {
-  const { gateways, status } = translate(resources, options, bundleVersion);
+  const { gateways, status, failures } = translateIsolated(resources, options, bundleVersion);
   const out = new Map<string, EnvoyResources>();
-  for (const ir of gateways) out.set(ir.key, translateGateway(ir));
-  return { resources: out, ir: gateways, status };
+  for (const ir of gateways) {
+    try {
+      out.set(ir.key, translateGateway(ir));
+    } catch (err) {
+      failures.push({ object: `Gateway ${ir.key}`, gatewayKey: ir.key, error: message(err) });
+    }
+  }
+  return { resources: out, ir: gateways, status, failures };
+}
+
+type Route = GRPCRoute | HTTPRoute;
+
+function withRoutes(resources: Resources, routes: readonly Route[]): Resources {
+  return {
+    ...resources,
+    grpcRoutes: routes.filter((r): r is GRPCRoute => r.kind === 'GRPCRoute'),
+    httpRoutes: routes.filter((r): r is HTTPRoute => r.kind === 'HTTPRoute'),
+  };
+}
+
+function throws(run: () => unknown): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (err) {
+    return message(err);
+  }
+}
+
+/** `translate`, leaving out the routes and then the Gateways that make it throw on their own. */
+function translateIsolated(resources: Resources, options: TranslateOptions, bundleVersion?: string): TranslateResult & { failures: TranslationFailure[] } {
+  try {
+    return { ...translate(resources, options, bundleVersion), failures: [] };
+  } catch {
+    // Slow path, taken only after a bug: one translation per object to find the culprits.
+  }
+  const failures: TranslationFailure[] = [];
+  // Gateways first, without routes, so a Gateway's bug is not blamed on every route.
+  const gateways = resources.gateways.filter((gateway) => {
+    const error = throws(() => translate({ ...withRoutes(resources, []), gateways: [gateway] }, options, bundleVersion));
+    const key = gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name);
+    if (error !== undefined) failures.push({ object: `Gateway ${key}`, gatewayKey: key, error });
+    return error === undefined;
+  });
+  const routes: Route[] = [...resources.grpcRoutes, ...resources.httpRoutes];
+  const goodRoutes = routes.filter((route) => {
+    const error = throws(() => translate({ ...withRoutes(resources, [route]), gateways }, options, bundleVersion));
+    if (error !== undefined) failures.push({ object: `${route.kind} ${route.metadata.namespace}/${route.metadata.name}`, error });
+    return error === undefined;
+  });
+  const result = translate({ ...withRoutes(resources, goodRoutes), gateways }, options, bundleVersion);
+  const failedRoutes = routes.filter((r) => !goodRoutes.includes(r));
+  return { ...result, status: [...result.status, ...failedRoutes.map((r) => failedRouteStatus(r, failures, options))], failures };
+}
+
+/** What a route that could not be translated reports on each of its parents. */
+function failedRouteStatus(route: Route, failures: readonly TranslationFailure[], options: TranslateOptions): RouteStatusEntry {
+  const id = `${route.kind} ${route.metadata.namespace}/${route.metadata.name}`;
+  const error = failures.find((f) => f.object === id)?.error ?? 'unknown error';
+  const accepted: Condition = {
+    type: 'Accepted',
+    status: 'False',
+    reason: 'UnsupportedValue',
+    message: `Attaché failed to translate this route and left it out (please report this bug): ${error}`,
+    observedGeneration: route.metadata.generation,
+    lastTransitionTime: options.now,
+  };
+  return {
+    kind: route.kind,
+    namespace: route.metadata.namespace,
+    name: route.metadata.name,
+    generation: route.metadata.generation,
+    status: {
+      parents: (route.spec.parentRefs ?? []).map((parentRef) => ({ parentRef, controllerName: options.controllerName, conditions: [accepted] })),
+    },
+  };
 }

@@ -33,4 +33,14 @@ describe('Store', () => {
     expect(store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }])).toBe(true);
     expect(store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }])).toBe(false);
   });
+  it('tells which kinds changed since it was last asked', () => {
+    const store = new Store();
+    store.replaceAll([fakeRoute('a'), { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'default' } }]);
+    expect([...store.takeChangedKinds()].sort()).toEqual(['EndpointSlice', 'GRPCRoute']);
+    expect(store.takeChangedKinds().size).toBe(0);
+    store.replaceAll([fakeRoute('a'), { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'default', labels: { x: 'y' } } }]);
+    expect([...store.takeChangedKinds()]).toEqual(['EndpointSlice']);
+    store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }]);
+    expect([...store.takeChangedKinds()]).toEqual(['GRPCRoute']);
+  });
 });

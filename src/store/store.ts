@@ -17,15 +17,27 @@ export function storeKey(kind: string, namespace: string | undefined, name: stri
 export class Store {
   private readonly objects = new Map<string, { object: KubernetesObject; fingerprint: string }>();
   private cached: Resources | undefined;
+  /** Kinds changed since the last `takeChangedKinds`: lets the reconciler pick a cheaper rebuild. */
+  private changedKinds = new Set<string>();
 
   /** Applies changes; returns true when the stored content differs afterwards. */
   apply(changes: Iterable<StoreChange>): boolean {
     let changed = false;
     for (const change of changes) {
-      changed = (change.op === 'upsert' ? this.upsert(change.object) : this.remove(change)) || changed;
+      const kind = change.op === 'upsert' ? change.object.kind : change.kind;
+      const one = change.op === 'upsert' ? this.upsert(change.object) : this.remove(change);
+      if (one) this.changedKinds.add(kind);
+      changed = one || changed;
     }
     if (changed) this.cached = undefined;
     return changed;
+  }
+
+  /** The kinds whose objects changed since the previous call (e.g. only `EndpointSlice`), and resets them. */
+  takeChangedKinds(): ReadonlySet<string> {
+    const kinds = this.changedKinds;
+    this.changedKinds = new Set<string>();
+    return kinds;
   }
 
   /** Makes the store hold exactly `objects` (what a full reload of a source produced). */

@@ -114,3 +114,13 @@ export function echoPackageDefinition(): protoLoader.PackageDefinition {
   }
   return cachedEcho;
 }
+
+let cachedTicker: protoLoader.PackageDefinition | undefined;
+
+/** The server-streaming test service the echo backends also serve (protos/attache/testing/v1/ticker.proto). */
+export function tickerPackageDefinition(): protoLoader.PackageDefinition {
+  if (!cachedTicker) {
+    cachedTicker = protoLoader.loadSync(['attache/testing/v1/ticker.proto'], { ...LOADER_OPTIONS, defaults: true });
+  }
+  return cachedTicker;
+}

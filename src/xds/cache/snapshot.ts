@@ -66,6 +66,16 @@ export class Snapshot {
     return this.versions.get(typeUrl) ?? combinedVersion([]);
   }
 
+  /**
+   * A copy with the resources of one type replaced and every other type shared, already
+   * encoded: the EndpointSlice fast path re-encodes ClusterLoadAssignments only.
+   */
+  withResources(typeUrl: TypeUrl, resources: ReadonlyMap<string, SnapshotResource>, problems: readonly string[] = []): Snapshot {
+    const byType = new Map(this.byType);
+    byType.set(typeUrl, resources);
+    return new Snapshot(byType, [...this.problems, ...problems]);
+  }
+
   /** True when every type has the same version in both snapshots, i.e. nothing to push. */
   sameContentAs(other: Snapshot): boolean {
     return ADS_PUSH_ORDER.every((typeUrl) => this.typeVersion(typeUrl) === other.typeVersion(typeUrl));
@@ -129,20 +139,31 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   for (const typeUrl of ADS_PUSH_ORDER) {
     const entries = input[typeUrl];
     if (!entries) continue;
-    const resources = new Map<string, SnapshotResource>();
-    for (const { name, resource } of entries) {
-      const problem = nameProblem(typeUrl, name, resource, resources);
-      if (problem !== undefined) {
-        problems.push(problem);
-        continue;
-      }
-      try {
-        resources.set(name, buildResource(typeUrl, name, resource));
-      } catch (err) {
-        problems.push(`${SHORT_NAME[typeUrl]} "${name}" cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    byType.set(typeUrl, resources);
+    const built = buildResources(typeUrl, entries);
+    byType.set(typeUrl, built.resources);
+    problems.push(...built.problems);
   }
   return new Snapshot(byType, problems);
+}
+
+/** Encodes the resources of one type, as `buildSnapshot` does for each (same checks, same problems). */
+export function buildResources(
+  typeUrl: TypeUrl,
+  entries: ReadonlyArray<{ name: string; resource: object }>,
+): { resources: Map<string, SnapshotResource>; problems: string[] } {
+  const resources = new Map<string, SnapshotResource>();
+  const problems: string[] = [];
+  for (const { name, resource } of entries) {
+    const problem = nameProblem(typeUrl, name, resource, resources);
+    if (problem !== undefined) {
+      problems.push(problem);
+      continue;
+    }
+    try {
+      resources.set(name, buildResource(typeUrl, name, resource));
+    } catch (err) {
+      problems.push(`${SHORT_NAME[typeUrl]} "${name}" cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { resources, problems };
 }

@@ -12,6 +12,9 @@
 import type { Logger } from 'pino';
 import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import type { TypeUrl } from '../resources';
+import type { RejectedResource, ResourceVersion } from './accepted-versions';
+
+export type { RejectedResource, ResourceVersion } from './accepted-versions';
 
 export type XdsProtocol = 'sotw' | 'delta';
 
@@ -43,6 +46,8 @@ export interface AckEvent extends NodeStreamEvent {
   nonce: string;
   /** The resources of the acknowledged response (Delta: also its `removed_resources`). */
   names: string[];
+  /** The resources of the acknowledged response with their content versions (what the client now runs). */
+  resources: ResourceVersion[];
 }
 
 export interface NackErrorDetail {
@@ -63,6 +68,18 @@ export interface NackEvent extends NodeStreamEvent {
   names: string[];
   /** The version of the rejected response (SotW `version_info`, Delta `system_version_info`), '' if unknown. */
   rejectedVersion: string;
+  /**
+   * The resources of the rejected response that the client did not already run at that
+   * version, each with the version it still runs: one of them is what the client refused.
+   * A SotW LDS/CDS response repeats unchanged resources; those are not listed.
+   */
+  rejected: RejectedResource[];
+  /**
+   * Whether `rejected[].acceptedVersion` is reliable. False when the stream started from a
+   * state we cannot see (a SotW client reconnecting after a control-plane restart): then an
+   * absent `acceptedVersion` does not mean the resource was new to the client.
+   */
+  clientStateKnown: boolean;
 }
 
 export interface PushEvent extends NodeStreamEvent {
@@ -71,6 +88,8 @@ export interface PushEvent extends NodeStreamEvent {
   nonce: string;
   /** Names of the resources in the response. */
   names: string[];
+  /** The resources in the response with their content versions. */
+  resources: ResourceVersion[];
   /** Delta only: `removed_resources`. */
   removed: string[];
   /** Encoded size of the resources (the Any values), a proxy for the response size. */
@@ -81,6 +100,8 @@ export interface PushEvent extends NodeStreamEvent {
 export interface XdsCallbacks {
   /** A stream was accepted; its node is not known yet. */
   onStreamOpen?(event: StreamEvent): void;
+  /** The stream's first request named its node; from now on it is served the snapshot of `key`. */
+  onStreamIdentified?(event: NodeStreamEvent): void;
   /** A stream ended for any reason (client gone, error, server shutdown). Called exactly once per opened stream. */
   onStreamClosed?(event: StreamClosedEvent): void;
   /** The client accepted a response (request with the response's nonce and no `error_detail`). */
@@ -94,6 +115,23 @@ export interface XdsCallbacks {
   onPush?(event: PushEvent): void;
 }
 
+/** One set of callbacks that calls each given set in turn (e.g. metrics, then status). */
+export function combineCallbacks(...sets: readonly XdsCallbacks[]): XdsCallbacks {
+  const each =
+    <K extends keyof XdsCallbacks>(name: K) =>
+    (event: Parameters<NonNullable<XdsCallbacks[K]>>[0]): void => {
+      for (const set of sets) (set[name] as ((e: typeof event) => void) | undefined)?.call(set, event);
+    };
+  return {
+    onStreamOpen: each('onStreamOpen'),
+    onStreamIdentified: each('onStreamIdentified'),
+    onStreamClosed: each('onStreamClosed'),
+    onAck: each('onAck'),
+    onNack: each('onNack'),
+    onPush: each('onPush'),
+  };
+}
+
 /** Calls the optional callbacks, shielding the stream from callbacks that throw. */
 export class CallbackInvoker {
   constructor(
@@ -103,6 +141,10 @@ export class CallbackInvoker {
 
   streamOpen(event: StreamEvent): void {
     this.guard('onStreamOpen', () => this.callbacks.onStreamOpen?.(event));
+  }
+
+  streamIdentified(event: NodeStreamEvent): void {
+    this.guard('onStreamIdentified', () => this.callbacks.onStreamIdentified?.(event));
   }
 
   streamClosed(event: StreamClosedEvent): void {

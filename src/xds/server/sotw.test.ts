@@ -107,7 +107,11 @@ describe('SotW ADS', () => {
       key: 'gw',
     });
     expect(nack.node.id).toBe('envoy-1');
-    expect(h.server.connections()[0].types[0].lastNack).toEqual({ nonce: cds.nonce, errorDetail: { code: 3, message: 'bad cluster' } });
+    expect(h.server.connections()[0].types[0].lastNack).toEqual({
+      nonce: cds.nonce,
+      errorDetail: { code: 3, message: 'bad cluster' },
+      rejected: ['backend-a', 'backend-b'],
+    });
 
     // A fix is a new snapshot with different content, and that is pushed.
     publish(fakeGateway({ clusters: ['backend-a'] }));

@@ -39,7 +39,7 @@ export class SotwStream extends XdsStream<DiscoveryRequest__Output, DiscoveryRes
       this.log.debug({ type: SHORT_NAME[sub.typeUrl], nonce, current: sub.lastNonce }, 'stale nonce; request ignored');
       return;
     }
-    if (created) sub.clientVersionAtStart = request.version_info;
+    if (created) sub.startSotw(request.version_info);
     if (nonce !== '') this.settle(sub, nonce, request.error_detail, request.version_info);
     sub.updateSotw(request.resource_names);
     this.advance();

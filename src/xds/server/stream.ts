@@ -14,9 +14,9 @@ import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import type { Status__Output } from '../../generated/google/rpc/Status';
 import { combinedVersion, type Snapshot } from '../cache/snapshot';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl, isTypeUrl } from '../resources';
-import type { NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
+import type { NackErrorDetail, NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
-import { TypeSubscription, type ResponsePlan } from './subscription';
+import { TypeSubscription, type OutstandingResponse, type ResponsePlan } from './subscription';
 import { EndpointWarming } from './warming';
 import { nackDetail, normalizeNode } from './wire';
 
@@ -122,6 +122,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.key = this.ctx.cache.nodeKey(this.node);
     this.unwatch = this.ctx.cache.watch(this.key, () => this.advance());
     this.log.info({ node: this.node.id, key: this.key, peer: this.peer }, 'xDS stream identified');
+    this.ctx.callbacks.streamIdentified(this.nodeEvent());
     return true;
   }
 
@@ -223,7 +224,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
       { node: this.node?.id, key: this.key, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
       'xDS push',
     );
-    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, removed: plan.removed, bytes });
+    const resources = plan.resources.map((r) => ({ name: r.name, version: r.version }));
+    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, resources, removed: plan.removed, bytes });
   }
 
   /**
@@ -239,24 +241,45 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
       return;
     }
     if (errorDetail) {
-      const detail = nackDetail(errorDetail);
-      sub.lastNack = { nonce, errorDetail: detail };
-      const names = response?.names ?? [];
-      const rejectedVersion = response?.version ?? '';
-      this.log.error(
-        { node: this.node?.id, key: this.key, type: SHORT_NAME[sub.typeUrl], nonce, rejectedVersion, names, error: detail },
-        'xDS NACK: the proxy rejected configuration',
-      );
-      // Rejected clusters will never ask for their endpoints: stop holding routes for them.
-      if (sub.typeUrl === TypeUrl.Cluster) this.warming.release();
-      const version = clientVersion ?? sub.lastVersionAcked;
-      this.ctx.callbacks.nack({ ...this.nodeEvent(), typeUrl: sub.typeUrl, version, nonce, errorDetail: detail, names, rejectedVersion });
+      this.reportNack(sub, nonce, nackDetail(errorDetail), response, clientVersion ?? sub.lastVersionAcked);
       return;
     }
     if (!response) return;
     sub.lastVersionAcked = response.version;
     sub.lastNack = undefined;
-    this.ctx.callbacks.ack({ ...this.nodeEvent(), typeUrl: sub.typeUrl, version: response.version, nonce, names: response.names });
+    sub.acceptResponse(response);
+    this.ctx.callbacks.ack({
+      ...this.nodeEvent(),
+      typeUrl: sub.typeUrl,
+      version: response.version,
+      nonce,
+      names: response.names,
+      resources: response.resources,
+    });
+  }
+
+  private reportNack(sub: TypeSubscription, nonce: string, detail: NackErrorDetail, response: OutstandingResponse | undefined, version: string): void {
+    const rejected = response ? sub.rejectedIn(response) : [];
+    sub.lastNack = { nonce, errorDetail: detail, rejected: rejected.map((r) => r.name) };
+    const names = response?.names ?? [];
+    const rejectedVersion = response?.version ?? '';
+    this.log.error(
+      { node: this.node?.id, key: this.key, type: SHORT_NAME[sub.typeUrl], nonce, rejectedVersion, rejected: sub.lastNack.rejected, error: detail },
+      'xDS NACK: the proxy rejected configuration',
+    );
+    // Rejected clusters will never ask for their endpoints: stop holding routes for them.
+    if (sub.typeUrl === TypeUrl.Cluster) this.warming.release();
+    this.ctx.callbacks.nack({
+      ...this.nodeEvent(),
+      typeUrl: sub.typeUrl,
+      version,
+      nonce,
+      errorDetail: detail,
+      names,
+      rejectedVersion,
+      rejected,
+      clientStateKnown: sub.clientStateKnown(),
+    });
   }
 
   private streamEvent(): StreamEvent {
@@ -274,7 +297,9 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.unwatch?.();
     this.warming.disarm();
     this.ctx.streams.delete(this.id);
-    this.log.debug({ node: this.node?.id }, 'xDS stream closed');
+    // Info, like the identification: which proxies come and go is operational information.
+    const seconds = Math.round((Date.now() - this.openedAt.getTime()) / 100) / 10;
+    this.log.info({ node: this.node?.id, key: this.key, peer: this.peer, seconds }, 'xDS stream closed');
     this.ctx.callbacks.streamClosed({ ...this.streamEvent(), node: this.node, key: this.key });
   }
 }

@@ -80,7 +80,7 @@ describe('TypeSubscription outstanding responses', () => {
     eds.commit(eds.planSotw(snapshot, false)!, '1', 'v1');
     eds.updateSotw(['backend-a', 'backend-b']);
     eds.commit(eds.planSotw(snapshot, false)!, '2', 'v1');
-    expect(eds.takeOutstanding('2')).toEqual({ version: 'v1', names: ['backend-b'] });
+    expect(eds.takeOutstanding('2')).toMatchObject({ version: 'v1', names: ['backend-b'] });
     expect(eds.takeOutstanding('1')).toBeUndefined();
     expect(eds.takeOutstanding('2')).toBeUndefined();
   });

@@ -14,6 +14,7 @@
  */
 import { FULL_STATE_TYPES, type TypeUrl } from '../resources';
 import type { Snapshot, SnapshotResource } from '../cache/snapshot';
+import { AcceptedVersions, type RejectedResource, type ResourceVersion, type SettledResponse } from './accepted-versions';
 import type { NackErrorDetail } from './callbacks';
 
 const WILDCARD = '*';
@@ -33,13 +34,17 @@ export interface ResponsePlan {
 export interface LastNack {
   nonce: string;
   errorDetail: NackErrorDetail;
+  /** Names in the rejected response that the client did not already run at that version. */
+  rejected: string[];
 }
 
 /** A written response not yet ACKed or NACKed. */
-export interface OutstandingResponse {
+export interface OutstandingResponse extends SettledResponse {
   version: string;
   /** Resource names in it, then (Delta) its removed names. */
   names: string[];
+  resources: ResourceVersion[];
+  removed: string[];
 }
 
 /** What the client holds of one name: the version, and the resource itself when we sent it. */
@@ -57,6 +62,8 @@ export interface SubscriptionInfo {
   names: string[];
   /** How many resources the client is believed to hold. */
   held: number;
+  /** How many of them it has accepted (ACKed); fewer than `held` after a NACK. */
+  accepted: number;
   lastNonce: string;
   lastVersionSent: string;
   lastVersionAcked: string;
@@ -89,6 +96,8 @@ export class TypeSubscription {
   private readonly mustAnswer = new Set<string>();
   /** Written responses awaiting ACK/NACK, by nonce, oldest first. */
   private readonly outstanding = new Map<string, OutstandingResponse>();
+  /** What the client runs: `held` minus what it rejected. */
+  private readonly accepted = new AcceptedVersions();
 
   /** True once a response was written (or a reconnecting client was shown to be current). */
   responded = false;
@@ -97,7 +106,7 @@ export class TypeSubscription {
   lastVersionAcked = '';
   lastNack: LastNack | undefined;
   /** SotW: `version_info` of the first request, i.e. what a reconnecting client already runs. */
-  clientVersionAtStart = '';
+  private clientVersionAtStart = '';
 
   constructor(readonly typeUrl: TypeUrl) {}
 
@@ -111,6 +120,7 @@ export class TypeSubscription {
       wildcard: this.wildcard,
       names: [...this.explicit].sort(),
       held: this.held.size,
+      accepted: this.accepted.size(),
       lastNonce: this.lastNonce,
       lastVersionSent: this.lastVersionSent,
       lastVersionAcked: this.lastVersionAcked,
@@ -132,6 +142,27 @@ export class TypeSubscription {
     return found;
   }
 
+  /** The client ACKed `response`. */
+  acceptResponse(response: OutstandingResponse): void {
+    this.accepted.accept(response);
+  }
+
+  /** Whether we know what the client ran before a response (false after a SotW reconnect to a new process). */
+  clientStateKnown(): boolean {
+    return this.accepted.known;
+  }
+
+  /** The resources of a rejected response that the client did not already run at that version. */
+  rejectedIn(response: OutstandingResponse): RejectedResource[] {
+    return this.accepted.rejectedIn(response);
+  }
+
+  /** SotW: the first request's `version_info`. Empty means the client holds nothing of this type yet. */
+  startSotw(clientVersion: string): void {
+    this.clientVersionAtStart = clientVersion;
+    if (clientVersion === '') this.accepted.seed({});
+  }
+
   private inScope(name: string): boolean {
     return this.wildcard || this.explicit.has(name);
   }
@@ -139,6 +170,7 @@ export class TypeSubscription {
   /** Drops what the client no longer subscribes to: it discards those itself. */
   private pruneHeld(): void {
     for (const name of this.held.keys()) if (!this.inScope(name)) this.held.delete(name);
+    for (const name of [...this.accepted.names()]) if (!this.inScope(name)) this.accepted.forget(name);
   }
 
   /**
@@ -184,9 +216,14 @@ export class TypeSubscription {
       else this.mustAnswer.delete(name);
     }
     this.pruneHeld();
-    for (const [name, version] of Object.entries(initialVersions ?? {})) {
-      if (this.inScope(name)) this.held.set(name, { version });
+    if (!first) return;
+    const holding: Record<string, string> = {};
+    for (const [name, version] of Object.entries(initialVersions)) {
+      if (!this.inScope(name)) continue;
+      this.held.set(name, { version });
+      holding[name] = version;
     }
+    this.accepted.seed(holding);
   }
 
   /** Makes the next response include `name` again (used to resend a CLA after its Cluster changed). */
@@ -246,7 +283,9 @@ export class TypeSubscription {
   adoptIfCurrent(snapshot: Snapshot, version: string): boolean {
     if (this.responded || !this.wildcard || this.explicit.size > 0) return false;
     if (!FULL_STATE_TYPES.has(this.typeUrl) || this.clientVersionAtStart !== version) return false;
-    for (const r of this.scope(snapshot)) this.held.set(r.name, { version: r.version, resource: r });
+    const scope = this.scope(snapshot);
+    for (const r of scope) this.held.set(r.name, { version: r.version, resource: r });
+    this.accepted.seed(Object.fromEntries(scope.map((r) => [r.name, r.version])));
     this.responded = true;
     this.lastVersionSent = version;
     this.lastVersionAcked = version;
@@ -279,7 +318,14 @@ export class TypeSubscription {
     this.responded = true;
     this.lastNonce = nonce;
     this.lastVersionSent = version;
-    this.outstanding.set(nonce, { version, names: [...plan.resources.map((r) => r.name), ...plan.removed] });
+    const resources = plan.resources.map((r) => ({ name: r.name, version: r.version }));
+    this.outstanding.set(nonce, {
+      version,
+      names: [...resources.map((r) => r.name), ...plan.removed],
+      resources,
+      removed: plan.removed,
+      replacesAll: plan.replacesAll,
+    });
     if (this.outstanding.size > MAX_OUTSTANDING) this.outstanding.delete(this.outstanding.keys().next().value as string);
   }
 }

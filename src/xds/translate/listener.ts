@@ -37,7 +37,10 @@ function buildFilterChain(chain: FilterChainIR, port: number): FilterChain {
       config_source: { ads: {}, resource_api_version: 'V3', initial_fetch_timeout: seconds(0) },
     },
     http_filters: httpFilters(chain),
-    // Long-lived gRPC streams: no idle timeout imposed by the proxy by default.
+    // Long-lived gRPC streams: no idle timeout imposed by the proxy by default (Envoy's is 5 min,
+    // which cuts quiet watch-style streams). The price: a stream whose client vanished without
+    // closing the connection lives until TCP notices. Not configurable yet; a Gateway annotation
+    // like attache.dev/grpc-web would be the natural place if operators need a bound.
     stream_idle_timeout: seconds(0),
   };
   const out: FilterChain = {

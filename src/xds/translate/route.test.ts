@@ -1,4 +1,4 @@
-import { fractionalPercent } from './route';
+import { fractionalPercent, GRPC_OR_GRPC_WEB_CONTENT_TYPE } from './route';
 
 describe('fractionalPercent', () => {
   it.each([
@@ -10,5 +10,17 @@ describe('fractionalPercent', () => {
     [14.28571428, { numerator: 142857, denominator: 'MILLION' }],
   ])('%s %% → %j', (percent, want) => {
     expect(fractionalPercent(percent)).toEqual(want);
+  });
+});
+
+describe('GRPC_OR_GRPC_WEB_CONTENT_TYPE', () => {
+  // Envoy's safe_regex header match is a full match; JS needs the anchors spelled out.
+  const fullMatch = new RegExp(`^(?:${GRPC_OR_GRPC_WEB_CONTENT_TYPE})$`);
+  it.each(['application/grpc', 'application/grpc+proto', 'application/grpc+json', 'application/grpc-web', 'application/grpc-web+proto', 'application/grpc-web-text', 'application/grpc-web-text+proto'])(
+    'matches %s (gRPC, or gRPC-Web the grpc_web filter translates)',
+    (contentType) => expect(fullMatch.test(contentType)).toBe(true),
+  );
+  it.each(['application/grpcx', 'application/grpc-web+json', 'application/grpc-webx', 'application/json', 'text/plain'])('does not match %s', (contentType) => {
+    expect(fullMatch.test(contentType)).toBe(false);
   });
 });

@@ -30,12 +30,20 @@ export function buildRouteConfiguration(l: FilterChainIR): RouteConfiguration {
     name: l.routeConfigName,
     // `:authority` may carry a port (`example.com:8080`); hostnames match without it.
     ignore_port_in_host_matching: true,
-    virtual_hosts: l.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map(buildRoute) })),
+    virtual_hosts: l.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => buildRoute(r, l.grpc.web)) })),
   };
 }
 
-function buildRoute(r: RouteIR): Route {
-  const base: Route = { name: r.name, match: buildMatch(r.match), ...headerOptions(r) };
+/**
+ * gRPC (what `grpc: {}` matches: `application/grpc`, `application/grpc+…`) or one of the four
+ * gRPC-Web content types the grpc_web filter translates. That filter asks for the route (for
+ * its stats) before it rewrites the content type to `application/grpc`, and never clears the
+ * route cache, so with `grpc: {}` a gRPC-Web request would match no GRPCRoute rule.
+ */
+export const GRPC_OR_GRPC_WEB_CONTENT_TYPE = 'application/grpc(\\+.*)?|application/grpc-web(-text)?(\\+proto)?';
+
+function buildRoute(r: RouteIR, grpcWeb: boolean): Route {
+  const base: Route = { name: r.name, match: buildMatch(r.match, grpcWeb), ...headerOptions(r) };
   if (r.statPrefix !== undefined) base.stat_prefix = r.statPrefix;
   const action = r.action;
   if (action.kind === 'direct') return { ...base, direct_response: { status: action.status } };
@@ -43,16 +51,17 @@ function buildRoute(r: RouteIR): Route {
   return { ...base, route: buildRouteAction(action, r.mirrors ?? []) };
 }
 
-function buildMatch(m: RouteMatchIR): RouteMatch {
+function buildMatch(m: RouteMatchIR, grpcWeb: boolean): RouteMatch {
   const out: RouteMatch = {};
   if (m.path.kind === 'exact') out.path = m.path.value;
   else if (m.path.kind === 'prefix') out.prefix = m.path.value;
   else if (m.path.kind === 'segmentPrefix') out.path_separated_prefix = m.path.value;
   else out.safe_regex = { regex: m.path.value };
   const headers = [...methodMatchers(m.method), ...m.headers.map(buildHeaderMatcher)];
+  if (m.grpcOnly && grpcWeb) headers.push({ name: 'content-type', string_match: { safe_regex: { regex: GRPC_OR_GRPC_WEB_CONTENT_TYPE } } });
   if (headers.length > 0) out.headers = headers;
   if (m.queryParams && m.queryParams.length > 0) out.query_parameters = m.queryParams.map(buildQueryParamMatcher);
-  if (m.grpcOnly) out.grpc = {};
+  if (m.grpcOnly && !grpcWeb) out.grpc = {};
   return out;
 }
 

@@ -1,0 +1,70 @@
+/**
+ * `attache serve --source kubernetes`: informers feed the Store, the reconciler rebuilds as in
+ * file mode, and the status of our GatewayClasses, Gateways and routes is written back.
+ *
+ * Nothing is translated before every kind has been listed once: a rebuild from a partial view
+ * would tell Envoy to drop routes whose Gateway was simply not listed yet, and would write
+ * `NoMatchingParent` onto routes that have one.
+ */
+import type { Logger } from 'pino';
+import { Coalescer } from '../pipeline/coalescer';
+import { Reconciler } from '../pipeline/reconciler';
+import { HttpKubeClient } from '../sources/kubernetes/kube-client';
+import { KubernetesSource } from '../sources/kubernetes/kubernetes-source';
+import { KubernetesStatusClient } from '../sources/kubernetes/status-client';
+import { KubernetesStatusWriter, StatusWriteCounters } from '../status/kubernetes-writer';
+import { Store } from '../store/store';
+
+export interface KubernetesServeOptions {
+  /** A kubeconfig file; without it, as kubectl: $KUBECONFIG, ~/.kube/config, then in-cluster. */
+  kubeconfig?: string;
+  controllerName: string;
+  store: Store;
+  reconciler: Reconciler;
+  log: Logger;
+}
+
+export interface RunningKubernetesSource {
+  statusWrites(): StatusWriteCounters;
+  stop(): Promise<void>;
+}
+
+const SYNC_REPORT_EVERY_MS = 10_000;
+const STOP_WRITES_WITHIN_MS = 5000;
+
+export async function startKubernetesSource(o: KubernetesServeOptions): Promise<RunningKubernetesSource> {
+  const client = await HttpKubeClient.connect(o.kubeconfig);
+  const source = new KubernetesSource(client, o.log);
+  const writer = new KubernetesStatusWriter({
+    controllerName: o.controllerName,
+    api: new KubernetesStatusClient(client),
+    observed: (kind, namespace, name) => source.observedObject(kind, namespace, name),
+    observedAll: (kind) => source.observedObjects(kind),
+    log: o.log,
+  });
+  const rebuild = (): void => {
+    if (!source.hasSynced()) return;
+    const changed = o.store.apply(source.drain());
+    if (!changed && o.reconciler.ready()) return;
+    o.reconciler.reconcile();
+    writer.update(o.reconciler.status());
+  };
+  const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, rebuild);
+  source.start(() => coalescer.notify());
+  o.log.info({ server: client.serverUrl }, 'watching the Kubernetes API');
+  const report = setInterval(() => {
+    if (!source.hasSynced()) o.log.warn({ waitingFor: source.unsyncedKinds() }, 'not every kind is listed yet; nothing is translated until they are');
+  }, SYNC_REPORT_EVERY_MS);
+  report.unref();
+  return {
+    statusWrites: () => writer.counters(),
+    stop: async () => {
+      clearInterval(report);
+      coalescer.cancel();
+      await source.stop();
+      writer.stop();
+      await writer.idle(STOP_WRITES_WITHIN_MS);
+      client.close();
+    },
+  };
+}

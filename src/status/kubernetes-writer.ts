@@ -1,0 +1,215 @@
+/**
+ * Kubernetes mode's status write-back, through the `/status` subresource.
+ *
+ *  - After each rebuild, `update(entries)` compares what translation computed with the objects as
+ *    the watch shows them (status-merge.ts: ours only, ignoring lastTransitionTime) and queues
+ *    the objects that differ. A queued object is written once, with its latest wish: a newer
+ *    rebuild replaces the queued wish instead of adding a write, and an object is never written
+ *    by two workers at once. So: at most one write per object per change.
+ *  - Writes run `concurrency` at a time (a burst of 1,000 routes is a batch, not 1,000 requests in
+ *    flight) with the resourceVersion the status was computed against. A conflict (409) re-reads
+ *    the object, merges our entries into the fresh status again (other controllers' route parents
+ *    are kept) and retries, up to `maxAttempts`. Other failures retry after `retryDelayMs`.
+ *  - Until the watch shows our own write (same resourceVersion), the wish we wrote stands in for
+ *    the stale view, so the echo of a write is not mistaken for a change, and A→B→A is not lost.
+ *    A status edited by someone else is corrected at the next change, not at once.
+ */
+import type { Logger } from 'pino';
+import { StatusEntry } from '../gatewayapi/status';
+import { storeKey } from '../store/store';
+import { hasOurParents, LiveObject, statusToWrite, wishOf } from './status-merge';
+
+/** What the writer needs from the API server (implemented by sources/kubernetes/status-client.ts). */
+export interface StatusApi {
+  /** The object now, from the API server; undefined when it no longer exists. */
+  read(kind: string, namespace: string | undefined, name: string): Promise<LiveObject | undefined>;
+  /** PUTs `object` to its `/status` subresource; rejects with `{ status: 409 }` on a conflict, `{ status: 404 }` when gone. */
+  replaceStatus(object: LiveObject): Promise<LiveObject>;
+}
+
+export interface StatusWriterOptions {
+  controllerName: string;
+  api: StatusApi;
+  /** The object as the watch last delivered it (source's observed view). */
+  observed(kind: string, namespace: string | undefined, name: string): LiveObject | undefined;
+  observedAll(kind: string): LiveObject[];
+  log: Logger;
+  concurrency?: number;
+  maxAttempts?: number;
+  retryDelayMs?: number;
+}
+
+export interface StatusWriteCounters {
+  /** Successful status writes since start, and per kind. */
+  writes: number;
+  writesByKind: Record<string, number>;
+  conflicts: number;
+  failures: number;
+  queued: number;
+  inFlight: number;
+}
+
+interface Ref {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+interface Wish {
+  ref: Ref;
+  entry: StatusEntry | undefined;
+  failures: number;
+}
+
+const ROUTE_KINDS = ['GRPCRoute', 'HTTPRoute'];
+
+export class KubernetesStatusWriter {
+  private readonly queue = new Map<string, Wish>();
+  private readonly inFlight = new Set<string>();
+  /** Per object, our last write: its wish and the resourceVersion it produced (undefined while in flight). */
+  private readonly written = new Map<string, { wish: string; resourceVersion?: string }>();
+  private readonly counts = { writes: 0, conflicts: 0, failures: 0 };
+  private readonly writesByKind: Record<string, number> = {};
+  private retryTimers = new Set<NodeJS.Timeout>();
+  private idleWaiters: Array<() => void> = [];
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly o: StatusWriterOptions) {
+    this.concurrency = o.concurrency ?? 8;
+    this.maxAttempts = o.maxAttempts ?? 5;
+    this.retryDelayMs = o.retryDelayMs ?? 1000;
+  }
+
+  /** Queues every object whose status differs from what translation computed. */
+  update(entries: readonly StatusEntry[]): void {
+    const seen = new Set<string>();
+    for (const e of entries) {
+      const key = storeKey(e.kind, e.namespace, e.name);
+      seen.add(key);
+      this.consider(key, { kind: e.kind, namespace: e.namespace, name: e.name }, e);
+    }
+    // Routes that no longer reach any of our Gateways: withdraw our parent entries.
+    for (const kind of ROUTE_KINDS) {
+      for (const live of this.o.observedAll(kind)) {
+        const key = storeKey(kind, live.metadata.namespace, live.metadata.name);
+        if (!seen.has(key) && hasOurParents(live, this.o.controllerName)) {
+          this.consider(key, { kind, namespace: live.metadata.namespace, name: live.metadata.name }, undefined);
+        }
+      }
+    }
+    this.pump();
+  }
+
+  counters(): StatusWriteCounters {
+    return { ...this.counts, writesByKind: { ...this.writesByKind }, queued: this.queue.size, inFlight: this.inFlight.size };
+  }
+
+  /** Resolves once nothing is queued, in flight or waiting for a retry (or after `timeoutMs`). */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.isIdle()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Drops queued writes and pending retries; writes in flight finish. */
+  stop(): void {
+    this.queue.clear();
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+  }
+
+  private consider(key: string, ref: Ref, entry: StatusEntry | undefined): void {
+    const live = this.o.observed(ref.kind, ref.namespace, ref.name);
+    if (!live) {
+      this.queue.delete(key);
+      return;
+    }
+    let last = this.written.get(key);
+    if (last?.resourceVersion !== undefined && last.resourceVersion === live.metadata.resourceVersion) {
+      this.written.delete(key); // the view has caught up with our write: compare with it from now on
+      last = undefined;
+    }
+    const changed = last ? last.wish !== wishOf(entry) : statusToWrite(entry, live, this.o.controllerName) !== undefined;
+    if (!changed) {
+      this.queue.delete(key);
+      return;
+    }
+    const queued = this.queue.get(key);
+    this.queue.set(key, { ref, entry, failures: queued?.failures ?? 0 });
+  }
+
+  private pump(): void {
+    for (const [key, wish] of this.queue) {
+      if (this.inFlight.size >= this.concurrency) break;
+      if (this.inFlight.has(key)) continue;
+      this.queue.delete(key);
+      this.inFlight.add(key);
+      void this.write(key, wish).finally(() => {
+        this.inFlight.delete(key);
+        this.pump();
+        if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+      });
+    }
+  }
+
+  private async write(key: string, wish: Wish): Promise<void> {
+    const { ref, entry } = wish;
+    try {
+      let live = this.o.observed(ref.kind, ref.namespace, ref.name);
+      // Our previous write is not in the watched view yet: that view is stale, ask the server.
+      if (this.written.has(key)) live = await this.o.api.read(ref.kind, ref.namespace, ref.name);
+      for (let attempt = 1; live; attempt++) {
+        const status = statusToWrite(entry, live, this.o.controllerName);
+        if (!status) return;
+        this.written.set(key, { wish: wishOf(entry) });
+        try {
+          const result = await this.o.api.replaceStatus({ ...live, status });
+          this.counts.writes++;
+          this.writesByKind[ref.kind] = (this.writesByKind[ref.kind] ?? 0) + 1;
+          this.written.set(key, { wish: wishOf(entry), resourceVersion: result.metadata.resourceVersion });
+          return;
+        } catch (e) {
+          if (statusCode(e) !== 409 || attempt >= this.maxAttempts) throw e;
+          this.counts.conflicts++;
+          live = await this.o.api.read(ref.kind, ref.namespace, ref.name);
+        }
+      }
+    } catch (e) {
+      this.written.delete(key);
+      if (statusCode(e) === 404) return; // deleted meanwhile: nothing to report on
+      this.counts.failures++;
+      this.retryLater(key, wish, e as Error);
+    }
+  }
+
+  private retryLater(key: string, wish: Wish, error: Error): void {
+    const failures = wish.failures + 1;
+    if (failures >= this.maxAttempts) {
+      this.o.log.error({ object: key, err: error.message, failures }, 'status write failed; giving up until the next change');
+      return;
+    }
+    this.o.log.warn({ object: key, err: error.message, retryInMs: this.retryDelayMs }, 'status write failed; retrying');
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      // A newer wish queued meanwhile wins; otherwise this one goes again.
+      if (!this.queue.has(key)) this.queue.set(key, { ...wish, failures });
+      this.pump();
+    }, this.retryDelayMs * failures);
+    this.retryTimers.add(timer);
+  }
+
+  private isIdle(): boolean {
+    return this.queue.size === 0 && this.inFlight.size === 0 && this.retryTimers.size === 0;
+  }
+}
+
+function statusCode(e: unknown): number | undefined {
+  return typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : undefined;
+}

@@ -1,0 +1,108 @@
+/**
+ * What Attaché's status write-back puts on an object, given what translation computed and what
+ * the API server holds. Pure: the writer (kubernetes-writer.ts) does the I/O.
+ *
+ *  - GatewayClass and Gateway: the status is ours (their class names our controller); fields we
+ *    do not compute are kept.
+ *  - GRPCRoute and HTTPRoute: `status.parents` is shared by every controller whose Gateways the
+ *    route names (RouteStatus: "each controller ... must only write entries for parentRefs it
+ *    manages"), so only entries whose `controllerName` is ours are replaced; others stay as they
+ *    are, in place.
+ *  - `lastTransitionTime` is taken from the live condition when its status did not change, so a
+ *    restart does not move every transition time; comparisons ignore it.
+ */
+import { GATEWAY_GROUP, ParentReference } from '../apis/gateway-api';
+import { Condition, KubernetesObject } from '../apis/meta';
+import { RouteParentStatus, StatusEntry } from '../gatewayapi/status';
+
+export interface LiveObject extends KubernetesObject {
+  status?: Record<string, unknown>;
+}
+
+/** What we want written: the status to PUT, or undefined when the object needs no write. */
+export function statusToWrite(entry: StatusEntry | undefined, live: LiveObject, controllerName: string): Record<string, unknown> | undefined {
+  const current = live.status ?? {};
+  if (live.kind === 'GRPCRoute' || live.kind === 'HTTPRoute') {
+    const ours = entry && 'parents' in entry.status ? entry.status.parents : [];
+    const parents = (current.parents as RouteParentStatus[] | undefined) ?? [];
+    const mine = parents.filter((p) => p.controllerName === controllerName);
+    const wanted = ours.map((p) => ({
+      ...p,
+      parentRef: withDefaults(p.parentRef),
+      conditions: carryTimes(p.conditions, mine.find((m) => sameRef(m, p))?.conditions),
+    }));
+    if (canonical(byRef(mine)) === canonical(byRef(wanted))) return undefined;
+    // Others' entries stay where they are; ours replace ours, in the order translation gave.
+    return { ...current, parents: [...parents.filter((p) => p.controllerName !== controllerName), ...wanted] };
+  }
+  if (!entry) return undefined; // not ours (any more): leave it to the class's controller
+  const wanted: Record<string, unknown> = { ...entry.status };
+  if ('conditions' in wanted) wanted.conditions = carryTimes(wanted.conditions as Condition[], current.conditions as Condition[] | undefined);
+  if ('listeners' in entry.status) {
+    const liveListeners = (current.listeners as Array<{ name: string; conditions?: Condition[] }> | undefined) ?? [];
+    wanted.listeners = entry.status.listeners.map((l) => ({ ...l, conditions: carryTimes(l.conditions, liveListeners.find((x) => x.name === l.name)?.conditions) }));
+  }
+  const unchanged = Object.keys(wanted).every((k) => canonical(wanted[k]) === canonical(current[k]));
+  return unchanged ? undefined : { ...current, ...wanted };
+}
+
+/**
+ * Our part of a status, as a comparable string, from translation's entry alone (undefined entry:
+ * a route none of whose parents is ours any more). The writer remembers it per object, to tell a
+ * new wish from one it already wrote while the watch has not yet shown that write.
+ */
+export function wishOf(entry: StatusEntry | undefined): string {
+  if (!entry) return canonical([]);
+  if ('parents' in entry.status) return canonical(byRef(entry.status.parents.map((p) => ({ ...p, parentRef: withDefaults(p.parentRef) }))));
+  return canonical(entry.status);
+}
+
+/** True when the route's live status holds parent entries of our controller. */
+export function hasOurParents(live: LiveObject, controllerName: string): boolean {
+  const parents = (live.status?.parents as RouteParentStatus[] | undefined) ?? [];
+  return parents.some((p) => p.controllerName === controllerName);
+}
+
+function carryTimes(next: Condition[], previous: Condition[] | undefined): Condition[] {
+  return next.map((c) => {
+    const old = previous?.find((p) => p.type === c.type);
+    return old && old.status === c.status && old.lastTransitionTime ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
+  });
+}
+
+/** The CRD defaults group and kind in status.parents[].parentRef too; write them as it would store them. */
+function withDefaults(r: ParentReference): ParentReference {
+  return { ...r, group: r.group ?? GATEWAY_GROUP, kind: r.kind ?? 'Gateway' };
+}
+
+function refKey(p: RouteParentStatus): string {
+  return canonical(withDefaults(p.parentRef));
+}
+
+function sameRef(a: RouteParentStatus, b: RouteParentStatus): boolean {
+  return refKey(a) === refKey(b);
+}
+
+function byRef(parents: readonly RouteParentStatus[]): RouteParentStatus[] {
+  return [...parents].sort((a, b) => (refKey(a) < refKey(b) ? -1 : refKey(a) > refKey(b) ? 1 : 0));
+}
+
+/**
+ * JSON with sorted keys, without `lastTransitionTime` and without undefined or empty-default
+ * values, so our objects compare equal to what the API server echoes back (it sorts keys).
+ */
+export function canonical(value: unknown): string {
+  return JSON.stringify(normalize(value));
+}
+
+function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (key === 'lastTransitionTime' || v === undefined) continue;
+    out[key] = normalize(v);
+  }
+  return out;
+}
