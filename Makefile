@@ -1,11 +1,15 @@
 # Attaché. `make demo` and `make test` are the two commands a fresh machine needs;
 # both run `make setup` first, which installs every real component into .cache/ (idempotent).
-.PHONY: setup build demo demo-delta test test-unit test-e2e golden types clean
+.PHONY: setup kube-setup build demo demo-delta test test-unit test-e2e golden types clean
 
 setup:
 	@bash scripts/setup.sh
 	@echo "==> build (tsc)"
 	@npx tsc -p tsconfig.json
+
+# kube-apiserver, etcd, kubectl and helm for Kubernetes mode (part of setup; see scripts/kube.sh).
+kube-setup:
+	@bash scripts/kube.sh build
 
 build:
 	npx tsc -p tsconfig.json

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A real Kubernetes API server on loopback, for the tests and for local use (no kind, no images).
 #
-#   scripts/kube.sh build   build etcd, kube-apiserver and kubectl from the Go module proxy into
-#                           .cache/bin (skipped when .cache/bin/.kube.version matches the pins)
+#   scripts/kube.sh build   build etcd, kube-apiserver, kubectl and helm (for the chart's tests)
+#                           from the Go module proxy into .cache/bin (skipped when
+#                           .cache/bin/.kube.version matches the pins)
 #   scripts/kube.sh start   start etcd and kube-apiserver on 127.0.0.1, write a kubeconfig,
 #                           install the Gateway API CRDs (crds/gateway-api/standard)
 #   scripts/kube.sh stop    stop both (the etcd data stays in KUBE_DIR; `reset` removes it)
@@ -27,7 +28,9 @@ BIN="$CACHE/bin"
 
 K8S_VERSION=v1.36.3
 ETCD_VERSION=v3.6.8 # the go.etcd.io/etcd/server/v3 that k8s.io/kubernetes v1.36.3 requires
-STAMP="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION"
+HELM_VERSION=v3.22.0
+HELM_K8S_MINOR=37   # helm v3.22.0 is built on k8s.io/client-go v0.37: its default kube version
+STAMP="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION helm=$HELM_VERSION"
 
 KUBE_DIR=${KUBE_DIR:-$CACHE/kube}
 KUBE_PORT=${KUBE_PORT:-16443}
@@ -76,14 +79,14 @@ EOF
 }
 
 build() {
-  if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ] && [ -x "$BIN/kubectl" ] && [ "$(cat "$BIN/.kube.version" 2>/dev/null)" = "$STAMP" ]; then
-    step "kube-apiserver, etcd, kubectl: up to date ($STAMP)"
+  if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/helm" ] && [ "$(cat "$BIN/.kube.version" 2>/dev/null)" = "$STAMP" ]; then
+    step "kube-apiserver, etcd, kubectl, helm: up to date ($STAMP)"
     return
   fi
   local dir="$CACHE/kube-build" t0 minor ldflags v
   mkdir -p "$BIN"
   t0=$(date +%s)
-  step "kube-apiserver, etcd, kubectl: building $STAMP from the Go module proxy (first time on a machine: about 5 minutes; then seconds)"
+  step "kube-apiserver, etcd, kubectl, helm: building $STAMP from the Go module proxy (first time on a machine: about 7 minutes; then seconds)"
   write_wrapper_module "$dir"
   minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
   # What Kubernetes' own build stamps (hack/lib/version.sh), so /version and kubectl's version
@@ -97,8 +100,17 @@ build() {
     export GOFLAGS=-mod=mod CGO_ENABLED=0
     go build -trimpath -ldflags "$ldflags" -o "$BIN/" k8s.io/kubernetes/cmd/kube-apiserver ./etcd k8s.io/kubernetes/cmd/kubectl
   )
+  # Helm has no replace directives, so a plain `go install` works; its ldflags are those of its
+  # Makefile, so `helm template` assumes a current Kubernetes instead of v1.20.
+  local hv="helm.sh/helm/v3"
+  (
+    cd "$CACHE"
+    GOBIN="$BIN" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X $hv/internal/version.version=$HELM_VERSION \
+      -X $hv/pkg/lint/rules.k8sVersionMajor=1 -X $hv/pkg/lint/rules.k8sVersionMinor=$HELM_K8S_MINOR \
+      -X $hv/pkg/chartutil.k8sVersionMajor=1 -X $hv/pkg/chartutil.k8sVersionMinor=$HELM_K8S_MINOR" "$hv/cmd/helm@$HELM_VERSION"
+  )
   echo "$STAMP" > "$BIN/.kube.version"
-  step "built in $(( $(date +%s) - t0 ))s: $(cd "$BIN" && du -h kube-apiserver etcd kubectl | tr '\t\n' ' ')"
+  step "built in $(( $(date +%s) - t0 ))s: $(cd "$BIN" && du -h kube-apiserver etcd kubectl helm | tr '\t\n' ' ')"
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

@@ -4,7 +4,7 @@
  * kubernetes` as a process. Nothing here imitates the API: every object goes through
  * kube-apiserver (validation, defaults, CEL rules, resourceVersions, the status subresource).
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { ROOT } from './envoy';
@@ -35,7 +35,7 @@ export function kubectl(args: readonly string[], input?: string): Promise<string
       clearTimeout(timer);
       const stdout = Buffer.concat(out).toString('utf8');
       if (code === 0) resolve(stdout);
-      else reject(new Error(`kubectl ${args.join(' ')}: ${signal ?? `exit ${code}`}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}`));
+      else reject(new Error(`kubectl ${args.join(' ')}: ${signal ?? `exit ${code}`}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}${stdout.slice(0, 2000)}`));
     });
     child.stdin.end(input ?? '');
   });
@@ -49,6 +49,18 @@ export async function apply(objects: readonly unknown[]): Promise<void> {
 
 export async function remove(kind: string, name: string, namespace?: string): Promise<void> {
   await kubectl(['delete', kind, name, '--wait=false', ...(namespace ? ['-n', namespace] : [])]);
+}
+
+/**
+ * Stops or starts the project's API server (same directory, ports and etcd data) with
+ * scripts/kube.sh, to test what the control plane does while it is gone.
+ */
+export function apiServer(action: 'stop' | 'start'): void {
+  const saved = process.env.ATTACHE_E2E_KUBE_ENV;
+  if (!saved) throw new Error('ATTACHE_E2E_KUBE_ENV is not set (see e2e/kubernetes/global-setup.ts)');
+  const env = { ...process.env, ...(JSON.parse(saved) as Record<string, string>), KUBE_OWNER_PID: String(process.pid) };
+  const r = spawnSync(path.join(ROOT, 'scripts/kube.sh'), [action], { env, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`scripts/kube.sh ${action}: ${r.error?.message ?? `exit ${r.status}`}\n${r.stdout}${r.stderr}`);
 }
 
 export interface LiveCondition {
@@ -93,6 +105,8 @@ export interface StatusWrites {
   failures: number;
   queued: number;
   inFlight: number;
+  /** False on a follower under --leader-elect (it serves xDS, writes no status). */
+  leader: boolean;
 }
 
 export interface RunningKubernetesControlPlane {
@@ -108,6 +122,8 @@ export interface RunningKubernetesControlPlane {
 export async function startKubernetesControlPlane(opts: {
   controllerName: string;
   defaultAddress: string;
+  /** Another identity than the admin's (e.g. a ServiceAccount token with the chart's RBAC). */
+  kubeconfig?: string;
   extraArgs?: readonly string[];
 }): Promise<RunningKubernetesControlPlane> {
   const xdsPort = await freePort();
@@ -116,7 +132,7 @@ export async function startKubernetesControlPlane(opts: {
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',
     '--source', 'kubernetes',
-    '--kubeconfig', kubeconfig(),
+    '--kubeconfig', opts.kubeconfig ?? kubeconfig(),
     '--controller-name', opts.controllerName,
     '--xds-address', `127.0.0.1:${xdsPort}`,
     '--debug-address', `127.0.0.1:${debugPort}`,

@@ -30,8 +30,10 @@ function canBind(address: string): Promise<boolean> {
 
 export default async function globalSetup(): Promise<void> {
   checkEnvoy();
-  if (!fs.existsSync(path.join(ROOT, '.cache/bin/kube-apiserver'))) {
-    throw new Error('e2e-kubernetes: .cache/bin/kube-apiserver is missing; run `make setup` (or `scripts/kube.sh build`)');
+  for (const tool of ['kube-apiserver', 'etcd', 'kubectl', 'helm']) {
+    if (!fs.existsSync(path.join(ROOT, '.cache/bin', tool))) {
+      throw new Error(`e2e-kubernetes: .cache/bin/${tool} is missing; run \`make setup\` (or \`scripts/kube.sh build\`)`);
+    }
   }
   if (!(await canBind(POD_ADDRESS))) {
     throw new Error(
@@ -59,4 +61,6 @@ export default async function globalSetup(): Promise<void> {
   process.stderr.write(`e2e-kubernetes: API server on 127.0.0.1:${kubePort} up in ${Date.now() - started} ms (${dir})\n`);
   process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
   process.env.ATTACHE_E2E_KUBE_DIR = dir;
+  // What scripts/kube.sh needs to stop and start this same server again (api-restart.e2e.ts).
+  process.env.ATTACHE_E2E_KUBE_ENV = JSON.stringify({ KUBE_DIR: dir, KUBE_PORT: env.KUBE_PORT, ETCD_PORT: env.ETCD_PORT, ETCD_PEER_PORT: env.ETCD_PEER_PORT });
 }

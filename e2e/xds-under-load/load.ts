@@ -54,8 +54,9 @@ export class Load {
     private readonly options: LoadOptions = {},
   ) {}
 
-  add(...targets: LoadTarget[]): void {
+  add(...targets: LoadTarget[]): this {
     this.targets.push(...targets);
+    return this;
   }
 
   /** Stops sending to a route (before deleting it on purpose). */

@@ -6,12 +6,14 @@
  * would tell Envoy to drop routes whose Gateway was simply not listed yet, and would write
  * `NoMatchingParent` onto routes that have one.
  */
+import { randomUUID } from 'crypto';
+import * as os from 'os';
 import type { Logger } from 'pino';
 import { Coalescer } from '../pipeline/coalescer';
 import { Reconciler } from '../pipeline/reconciler';
-import { HttpKubeClient } from '../sources/kubernetes/kube-client';
+import { HttpKubeClient, KubeClient, KubernetesStatusClient } from '../sources/kubernetes/kube-client';
 import { KubernetesSource } from '../sources/kubernetes/kubernetes-source';
-import { KubernetesStatusClient } from '../sources/kubernetes/status-client';
+import { DEFAULT_LEASE_TIMING, LeaderElector } from '../sources/kubernetes/leader-election';
 import { KubernetesStatusWriter, StatusWriteCounters } from '../status/kubernetes-writer';
 import { Store } from '../store/store';
 
@@ -19,13 +21,15 @@ export interface KubernetesServeOptions {
   /** A kubeconfig file; without it, as kubectl: $KUBECONFIG, ~/.kube/config, then in-cluster. */
   kubeconfig?: string;
   controllerName: string;
+  /** With several replicas: only the holder of this Lease writes status; every replica serves xDS. */
+  leaderElection?: { namespace: string; name: string };
   store: Store;
   reconciler: Reconciler;
   log: Logger;
 }
 
 export interface RunningKubernetesSource {
-  statusWrites(): StatusWriteCounters;
+  statusWrites(): StatusWriteCounters & { leader: boolean };
   stop(): Promise<void>;
 }
 
@@ -42,13 +46,20 @@ export async function startKubernetesSource(o: KubernetesServeOptions): Promise<
     observedAll: (kind) => source.observedObjects(kind),
     log: o.log,
   });
+  const elector = o.leaderElection && startLeaderElection(client, o.leaderElection, o.log);
+  const leading = (): boolean => !elector || elector.isLeader();
   const rebuild = (): void => {
     if (!source.hasSynced()) return;
     const changed = o.store.apply(source.drain());
     if (!changed && o.reconciler.ready()) return;
     o.reconciler.reconcile();
-    writer.update(o.reconciler.status());
+    if (leading()) writer.update(o.reconciler.status());
   };
+  elector?.onChange((leader) => {
+    writer.reset();
+    // A new leader catches up at once with what the last rebuild computed.
+    if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
+  });
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, rebuild);
   source.start(() => coalescer.notify());
   o.log.info({ server: client.serverUrl }, 'watching the Kubernetes API');
@@ -57,9 +68,10 @@ export async function startKubernetesSource(o: KubernetesServeOptions): Promise<
   }, SYNC_REPORT_EVERY_MS);
   report.unref();
   return {
-    statusWrites: () => writer.counters(),
+    statusWrites: () => ({ ...writer.counters(), leader: leading() }),
     stop: async () => {
       clearInterval(report);
+      await elector?.stop();
       coalescer.cancel();
       await source.stop();
       writer.stop();
@@ -67,4 +79,12 @@ export async function startKubernetesSource(o: KubernetesServeOptions): Promise<
       client.close();
     },
   };
+}
+
+function startLeaderElection(client: KubeClient, lease: { namespace: string; name: string }, log: Logger): LeaderElector {
+  // client-go's default identity: the host (the Pod's name in a cluster) plus a unique suffix.
+  const identity = `${os.hostname()}_${randomUUID()}`;
+  const elector = new LeaderElector(client, { ...lease, identity, ...DEFAULT_LEASE_TIMING }, log);
+  elector.start();
+  return elector;
 }

@@ -20,8 +20,8 @@ import { combineCallbacks } from '../xds/server/callbacks';
 import { AttacheMetrics } from '../metrics/registry';
 import { startDebugServer } from '../debug/server';
 import { debugState } from './debug-state';
-import { RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
-import { flag, flagList, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
+import { KubernetesServeOptions, RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
+import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
@@ -29,6 +29,9 @@ const SPECS: FlagSpec[] = [
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   { name: 'debug-address', description: 'where the debug HTTP endpoint listens', default: '127.0.0.1:18001' },
+  { name: 'leader-elect', description: 'with several replicas: only the holder of a coordination Lease writes status (kubernetes source)', boolean: true },
+  { name: 'leader-elect-namespace', description: 'namespace of the leader election Lease', default: 'default' },
+  { name: 'leader-elect-name', description: 'name of the leader election Lease', default: 'attache-leader' },
   { name: 'controller-name', description: 'GatewayClass controllerName handled by this control plane', default: DEFAULT_CONTROLLER_NAME },
   { name: 'default-address', description: 'bind address for Gateways without spec.addresses', default: '127.0.0.1' },
   { name: 'address-pool', description: 'give each Gateway without spec.addresses its own address from this CIDR (e.g. 127.0.100.0/24)' },
@@ -69,9 +72,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const metrics = new AttacheMetrics();
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
-    sourceKind === 'kubernetes'
-      ? await startKubernetesSource({ kubeconfig: flag(parsed, 'kubeconfig'), controllerName: flag(parsed, 'controller-name')!, store, reconciler, log })
-      : startFileSource(paths, schemas, store, reconciler, log);
+    sourceKind === 'kubernetes' ? await startKubernetesSource(kubernetesOptions(parsed, store, reconciler, log)) : startFileSource(paths, schemas, store, reconciler, log);
 
   const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
   const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
@@ -92,6 +93,18 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   await source.stop();
   await Promise.all([xds.shutdown(), debug.close()]);
   return 0;
+}
+
+function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconciler, log: Logger): KubernetesServeOptions {
+  const lease = { namespace: flag(parsed, 'leader-elect-namespace')!, name: flag(parsed, 'leader-elect-name')! };
+  return {
+    kubeconfig: flag(parsed, 'kubeconfig'),
+    controllerName: flag(parsed, 'controller-name')!,
+    leaderElection: flag(parsed, 'leader-elect') === 'true' ? lease : undefined,
+    store,
+    reconciler,
+    log,
+  };
 }
 
 /** What serve needs from either source while it runs. */

@@ -19,7 +19,7 @@ import { StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
 import { hasOurParents, LiveObject, statusToWrite, wishOf } from './status-merge';
 
-/** What the writer needs from the API server (implemented by sources/kubernetes/status-client.ts). */
+/** What the writer needs from the API server (implemented by sources/kubernetes/kube-client.ts). */
 export interface StatusApi {
   /** The object now, from the API server; undefined when it no longer exists. */
   read(kind: string, namespace: string | undefined, name: string): Promise<LiveObject | undefined>;
@@ -123,6 +123,15 @@ export class KubernetesStatusWriter {
     this.queue.clear();
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
+  }
+
+  /**
+   * Also forgets what we wrote: after a spell as a follower, another replica may have written
+   * since, so the next update compares with the objects as they are (leader election).
+   */
+  reset(): void {
+    this.stop();
+    this.written.clear();
   }
 
   private consider(key: string, ref: Ref, entry: StatusEntry | undefined): void {
