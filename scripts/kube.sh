@@ -86,7 +86,7 @@ build() {
   local dir="$CACHE/kube-build" t0 minor ldflags v
   mkdir -p "$BIN"
   t0=$(date +%s)
-  step "kube-apiserver, etcd, kubectl, helm: building $STAMP from the Go module proxy (first time on a machine: about 7 minutes; then seconds)"
+  step "kube-apiserver, etcd, kubectl, helm: building $STAMP from the Go module proxy (first time on a machine: about 6½ minutes on 2 cores; then seconds)"
   write_wrapper_module "$dir"
   minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
   # What Kubernetes' own build stamps (hack/lib/version.sh), so /version and kubectl's version

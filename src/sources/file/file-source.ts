@@ -20,6 +20,8 @@ export interface FileSourceSnapshot {
 interface FileState {
   mtimeMs: number;
   size: number;
+  /** A file replaced by a rename is a new inode, even when size and (coarse) mtime match. */
+  ino: number;
   objects: Map<string, KubernetesObject>;
   errors: SourceError[];
 }
@@ -28,7 +30,8 @@ const MANIFEST = /\.(ya?ml|json)$/;
 
 export class FileSource {
   private readonly files = new Map<string, FileState>();
-  private readonly watchers: fs.FSWatcher[] = [];
+  /** One watcher per directory below the paths (see `watchTree`). */
+  private readonly watchers = new Map<string, fs.FSWatcher>();
   private readonly serverFields = new ServerFields();
 
   constructor(
@@ -54,14 +57,51 @@ export class FileSource {
   /** Calls `onChange` on any change below the watched paths (callers debounce). */
   watch(onChange: () => void): void {
     for (const p of this.paths) {
-      const dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
       // Watch directories, not files: editors replace files (rename), which ends a file watch.
-      this.watchers.push(fs.watch(dir, { recursive: true }, () => onChange()));
+      const dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
+      this.watchTree(path.resolve(dir), onChange);
     }
   }
 
   close(): void {
-    for (const w of this.watchers.splice(0)) w.close();
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+
+  /**
+   * One non-recursive watcher per directory rather than `fs.watch(dir, { recursive: true })`:
+   * on Linux, Node 20 emulates recursion with a watcher per file, and a file replaced by a
+   * rename (how editors and tools save) is seen once and then never again. A directory
+   * watcher sees every rename. Directories created later are picked up on the next event.
+   */
+  private watchTree(dir: string, onChange: () => void): void {
+    if (this.watchers.has(dir)) return;
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(dir, () => {
+        this.watchSubdirectories(dir, onChange);
+        onChange();
+      });
+    } catch {
+      return; // gone already, or unreadable: nothing to watch
+    }
+    // A deleted directory ends its watcher with an error; forget it (it is re-added if it comes back).
+    watcher.on('error', () => {
+      watcher.close();
+      this.watchers.delete(dir);
+    });
+    this.watchers.set(dir, watcher);
+    this.watchSubdirectories(dir, onChange);
+  }
+
+  private watchSubdirectories(dir: string, onChange: () => void): void {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry.isDirectory()) this.watchTree(path.join(dir, entry.name), onChange);
   }
 
   private listFiles(): string[] {
@@ -90,14 +130,14 @@ export class FileSource {
       return;
     }
     const previous = this.files.get(file);
-    if (previous && previous.mtimeMs === stat.mtimeMs && previous.size === stat.size) return;
+    if (previous && previous.mtimeMs === stat.mtimeMs && previous.size === stat.size && previous.ino === stat.ino) return;
     const parsed = parseManifests(path.relative(process.cwd(), file) || file, fs.readFileSync(file, 'utf8'), this.schemas);
     const objects = new Map<string, KubernetesObject>();
     for (const o of parsed.objects) objects.set(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
     const unreadable = parsed.errors.some((e) => e.object === undefined);
     if (previous && unreadable) {
       // The file is broken as a whole (or a document lost its identity): keep serving what it held.
-      this.files.set(file, { ...previous, mtimeMs: stat.mtimeMs, size: stat.size, errors: parsed.errors });
+      this.files.set(file, { ...previous, mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, errors: parsed.errors });
       return;
     }
     for (const e of parsed.errors) {
@@ -106,7 +146,7 @@ export class FileSource {
       const before = key ? previous?.objects.get(key) : undefined;
       if (key && before && !objects.has(key)) objects.set(key, before);
     }
-    this.files.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, objects, errors: parsed.errors });
+    this.files.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, objects, errors: parsed.errors });
   }
 }
 
