@@ -11,13 +11,14 @@ report=$(mktemp)
 # EndpointSlice addresses the API server accepts (not 127/8) that are still local, and nothing
 # the tests start is reachable from outside. Without one, those tests cannot run: say so, and
 # count it as a failure rather than skip quietly.
+# --forceExit: a test that leaks a handle must fail CI by its assertions, not hang it for 90 minutes.
 extra_failures=0
 if scripts/netns.sh true 2>/dev/null; then
-  scripts/netns.sh npx jest --ci --json --outputFile="$report" "$@" 2>&1
+  scripts/netns.sh npx jest --ci --forceExit --json --outputFile="$report" "$@" 2>&1
   code=$?
 else
   echo "test.sh: no private network namespace (scripts/netns.sh needs unshare, and root or user namespaces); the e2e-kubernetes project is NOT run"
-  npx jest --ci --json --outputFile="$report" --selectProjects unit e2e "$@" 2>&1
+  npx jest --ci --forceExit --json --outputFile="$report" --selectProjects unit e2e "$@" 2>&1
   code=1
   extra_failures=1
 fi
