@@ -19,7 +19,7 @@ import { routeName, ruleStatPrefix } from './naming';
 import { MatchPrecedence } from './precedence';
 import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
-import { backendAction, ruleRouteFields, translateRuleParts } from './route-rules';
+import { backendAction, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
 import { DroppedRule, RuleOutcome } from './route-status';
 
 export interface RouteCandidate {
@@ -38,14 +38,6 @@ export interface TranslatedRoute {
   /** ResolvedRefs problems, of kept and dropped rules alike: every reference is reported. */
   issues: TranslationIssue[];
   rules: RuleOutcome;
-}
-
-interface TranslatedRule {
-  /** The route fields shared by every match of the rule. */
-  shared: Omit<RouteIR, 'name' | 'match'>;
-  clusters: ClusterIR[];
-  refIssues: TranslationIssue[];
-  invalid: TranslationIssue[];
 }
 
 export function translateGRPCRoute(route: GRPCRoute, index: ResourceIndex): TranslatedRoute {

@@ -40,7 +40,7 @@ import { HTTPMatchPrecedence } from './precedence';
 import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
 import { DroppedRule } from './route-status';
-import { backendAction, RuleParts, ruleRouteFields, translateRuleParts } from './route-rules';
+import { backendAction, RuleParts, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
 
 /** The Service port's appProtocol for h2c (KEP-3726's standard value). */
 export const H2C_APP_PROTOCOL = 'kubernetes.io/h2c';
@@ -50,13 +50,6 @@ const ERROR_STATUS = { none: 500, invalid: 500 } as const;
 
 /** What a rule without `matches` gets (the CRD default): every request. */
 export const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
-
-interface TranslatedRule {
-  shared: Omit<RouteIR, 'name' | 'match'>;
-  clusters: ClusterIR[];
-  refIssues: TranslationIssue[];
-  invalid: TranslationIssue[];
-}
 
 export function translateHTTPRoute(route: HTTPRoute, index: ResourceIndex): TranslatedRoute {
   const namespace = route.metadata.namespace ?? 'default';

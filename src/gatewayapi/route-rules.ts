@@ -10,6 +10,16 @@ import { BackendContext, resolveBackendRef } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
 import { FilterResult, translateFilters } from './filters';
 
+/** One rule, translated: what every match of it shares, and what went wrong. */
+export interface TranslatedRule {
+  /** The route fields shared by every match of the rule. */
+  shared: Omit<RouteIR, 'name' | 'match'>;
+  clusters: ClusterIR[];
+  refIssues: TranslationIssue[];
+  invalid: TranslationIssue[];
+}
+
+
 /** A rule as far as this module reads it. */
 export interface RuleWithBackends<F extends RouteFilter> {
   filters?: F[];
