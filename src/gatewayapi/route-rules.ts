@@ -19,7 +19,6 @@ export interface TranslatedRule {
   invalid: TranslationIssue[];
 }
 
-
 /** A rule as far as this module reads it. */
 export interface RuleWithBackends<F extends RouteFilter> {
   filters?: F[];
