@@ -15,9 +15,9 @@ const WRAPPERS = new Set([
   'google.protobuf.BytesValue',
 ]);
 
-export function anyToEnvoyJson(any: EncodedAny): { [k: string]: Json } {
-  const type = messageType(any.type_url);
-  return { '@type': any.type_url, ...(messageToJson(type, type.decode(any.value)) as { [k: string]: Json }) };
+export function anyToEnvoyJson(packed: EncodedAny): { [k: string]: Json } {
+  const type = messageType(packed.type_url);
+  return { '@type': packed.type_url, ...(messageToJson(type, type.decode(packed.value)) as { [k: string]: Json }) };
 }
 
 function messageToJson(type: protobuf.Type, message: protobuf.Message): Json {

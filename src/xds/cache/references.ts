@@ -47,13 +47,13 @@ function at(value: unknown, ...keys: string[]): unknown {
 
 /** An Any's message as a plain object with its type URL, whichever form it was written in. */
 function unpackAny(value: unknown): { typeUrl: string; message: PlainObject } | undefined {
-  const any = asObject(value);
-  if (!any) return undefined;
-  const plainType = any['@type'];
-  if (typeof plainType === 'string') return { typeUrl: plainType, message: any };
-  const encodedValue = any.value;
-  if (typeof any.type_url === 'string' && encodedValue instanceof Uint8Array) {
-    return { typeUrl: any.type_url, message: decodeAny({ type_url: any.type_url, value: Buffer.from(encodedValue) }) };
+  const packed = asObject(value);
+  if (!packed) return undefined;
+  const plainType = packed['@type'];
+  if (typeof plainType === 'string') return { typeUrl: plainType, message: packed };
+  const encodedValue = packed.value;
+  if (typeof packed.type_url === 'string' && encodedValue instanceof Uint8Array) {
+    return { typeUrl: packed.type_url, message: decodeAny({ type_url: packed.type_url, value: Buffer.from(encodedValue) }) };
   }
   return undefined;
 }
