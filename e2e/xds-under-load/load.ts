@@ -38,6 +38,14 @@ export interface LoadReport {
 
 const MAX_SAMPLES = 10;
 
+/** Loads still running: a test that fails before `stop()` must not leave its loops calling forever. */
+const running = new Set<Load>();
+if (typeof afterEach === 'function') {
+  afterEach(async () => {
+    await Promise.all([...running].map((load) => load.stop()));
+  });
+}
+
 export class Load {
   private readonly targets: LoadTarget[] = [];
   private readonly byCode: Record<string, number> = {};
@@ -67,6 +75,7 @@ export class Load {
   start(): this {
     if (this.targets.length === 0) throw new Error('Load.start: no targets');
     this.running = true;
+    running.add(this);
     this.startedAt = performance.now();
     const shared = this.options.shared ?? 3;
     const fresh = this.options.fresh ?? 1;
@@ -85,9 +94,18 @@ export class Load {
     };
   }
 
+  /** Resolves once `n` more calls have completed (bounded: 10 s), so a change is exercised for a while. */
+  async settle(n: number): Promise<void> {
+    const target = this.calls + n;
+    const deadline = Date.now() + 10_000;
+    while (this.calls < target && Date.now() < deadline) await sleep(5);
+    if (this.calls < target) throw new Error(`Load.settle: ${n} calls did not complete within 10 s`);
+  }
+
   /** Stops every loop (each finishes its call in flight) and returns the final counts. */
   async stop(): Promise<LoadReport> {
     this.running = false;
+    running.delete(this);
     await Promise.all(this.loops);
     return this.report();
   }

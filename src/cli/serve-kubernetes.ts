@@ -53,8 +53,12 @@ export async function startKubernetesSource(o: KubernetesServeOptions): Promise<
     const changed = o.store.apply(source.drain());
     if (!changed && o.reconciler.ready()) return;
     o.reconciler.reconcile();
-    if (leading()) writer.update(o.reconciler.status());
   };
+  // Every status change reaches the API: rebuilds, and also proxy rejections (NACKs), which
+  // change conditions between rebuilds.
+  o.reconciler.onStatusChange((status) => {
+    if (leading()) writer.update(status);
+  });
   elector?.onChange((leader) => {
     writer.reset();
     // A new leader catches up at once with what the last rebuild computed.

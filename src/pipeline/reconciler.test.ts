@@ -141,7 +141,7 @@ describe('Reconciler', () => {
     store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
     reconciler.reconcile();
     expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com']);
-    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC), accepted, "regex '/(?:huge)/(?:[^/]+)' RE2 program size of 108009 > max");
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC), accepted, "regex '/(?:huge)/[^/]+' RE2 program size of 108009 > max");
     await nextTick();
     expect(domains(cache)).toEqual(['good.example.com']);
     expect(versionOf(cache, TypeUrl.RouteConfiguration, RC)).toBe(accepted);
@@ -196,5 +196,20 @@ describe('Reconciler', () => {
     store.replaceAll(objects(twoListeners.replace('port: 8081', 'port: 8082'), slice('127.0.1.1'), route('r', 'r.example.com')));
     reconciler.reconcile();
     expect(cache.getSnapshot(GW)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/8082')).toBeDefined();
+  });
+
+  it("after a restart (proxy state unknown) holds out only the route Envoy's message quotes", async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
+    reconciler.reconcile();
+    const rejected = versionOf(cache, TypeUrl.RouteConfiguration, RC);
+    const event = { ...base, typeUrl: TypeUrl.RouteConfiguration, names: [RC], rejectedVersion: 'x', rejected: [{ name: RC, version: rejected }], clientStateKnown: false };
+    proxy.onNack?.({ ...event, errorDetail: { code: 3, message: 'something without quotes' } });
+    await nextTick();
+    expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com']);
+    proxy.onNack?.({ ...event, errorDetail: { code: 3, message: "regex '/(?:huge)/[^/]+' RE2 program size of 108009 > max" } });
+    await nextTick();
+    expect(domains(cache)).toEqual(['good.example.com']);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).toContain(PROXY_REJECTED);
   });
 });

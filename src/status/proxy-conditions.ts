@@ -51,7 +51,7 @@ function heldMessage(h: HeldRoute): string {
   const instead = h.served
     ? `proxies keep its last accepted version${h.generation !== undefined ? ` (generation ${h.generation})` : ''}`
     : 'it is left out of the configuration';
-  return `proxy ${h.node} rejected ${h.resource} with this route in it: ${clip(h.message)}. Until the route changes, ${instead}`;
+  return `proxy ${h.node} rejected ${h.resource} with this route in it: ${clip(h.message).replace(/\.$/, '')}. Until the route changes, ${instead}`;
 }
 
 function parentGateway(entry: RouteStatusEntry, p: RouteStatusEntry['status']['parents'][number]): string | undefined {

@@ -14,8 +14,10 @@
  *    routes cannot be told apart: the resource is *pinned* to the version the proxy runs (or
  *    left out, for a Listener or Cluster the proxy never had) until a rebuild produces
  *    different content for it.
- * Without a known starting point (a SotW proxy reconnecting to a restarted control plane) the
- * rejection is only reported: guessing could take working routes away.
+ * Without a known starting point (a SotW proxy reconnecting to a restarted control plane, which
+ * forgot what it held), only a route that Envoy's message points at by a quoted value is held
+ * (left out: its accepted version is unknown); anything else is only reported, since guessing
+ * could take working routes away.
  *
  * Pure bookkeeping: events in, decisions out; the reconciler applies them and rebuilds.
  */
@@ -23,7 +25,7 @@ import type { AckEvent, NackEvent, RejectedResource } from '../xds/server/callba
 import type { Snapshot, SnapshotResource } from '../xds/cache/snapshot';
 import { SHORT_NAME, TypeUrl } from '../xds/resources';
 import type { BuildHistory } from './build-history';
-import { suspectOwners, type OwnerKey, type RouteOwners } from './route-owners';
+import { ownersQuoted, suspectOwners, type OwnerKey, type RouteOwners } from './route-owners';
 
 /** A route served at its last accepted version because a proxy rejected its current one. */
 export interface HeldRoute {
@@ -116,9 +118,12 @@ export class ProxyRejections {
       message,
       since: now,
     });
-    if (!e.clientStateKnown) return false;
     let acted = false;
     for (const r of e.rejected) {
+      if (!e.clientStateKnown) {
+        acted = (e.typeUrl === TypeUrl.RouteConfiguration && this.holdQuotedRoutes(e, r, now)) || acted;
+        continue;
+      }
       const held = e.typeUrl === TypeUrl.RouteConfiguration && this.holdRoutes(e, r, now);
       acted = held || this.pin(e, r, now) || acted;
     }
@@ -188,27 +193,43 @@ export class ProxyRejections {
     const rejected = this.history.find(e.key, TypeUrl.RouteConfiguration, r.name, r.version);
     const rejectedOwners = rejected?.build.owners.get(r.name);
     const accepted = r.acceptedVersion === undefined ? new Map<OwnerKey, never>() : this.acceptedOwnersOf(e.key, r.name, r.acceptedVersion);
-    if (!rejected || !rejectedOwners || !accepted) return false;
+    if (!rejected || !rejectedOwners) return false;
+    // A version this process never built (Delta reconnecting after a restart): as good as unknown.
+    if (!accepted) return this.holdQuotedRoutes(e, r, now);
     let held = false;
     for (const owner of suspectOwners(rejectedOwners, accepted, e.errorDetail.message)) {
-      const object = rejected.build.routes.get(owner);
       const served = accepted.has(owner) ? this.acceptedRoutes.get(owner) : undefined;
       // Never leave out a route the proxy runs just because its accepted object was forgotten.
-      if (!object || (accepted.has(owner) && !served)) continue;
-      this.held.set(owner, {
-        owner,
-        gateway: e.key,
-        rejectedFingerprint: fingerprint(object),
-        served,
-        generation: (served as { metadata?: { generation?: number } } | undefined)?.metadata?.generation,
-        node: e.node.id,
-        resource: `RouteConfiguration ${r.name}`,
-        message: e.errorDetail.message,
-        since: now,
-      });
-      held = true;
+      if (accepted.has(owner) && !served) continue;
+      held = this.hold(e, r, owner, rejected.build.routes.get(owner), served, now) || held;
     }
     return held;
+  }
+
+  /** Unknown proxy state: only routes Envoy's message quotes, and never every route of the RouteConfiguration. */
+  private holdQuotedRoutes(e: NackEvent, r: RejectedResource, now: string): boolean {
+    const rejected = this.history.find(e.key, TypeUrl.RouteConfiguration, r.name, r.version);
+    const owners = rejected?.build.owners.get(r.name);
+    if (!rejected || !owners) return false;
+    const quoted = ownersQuoted(owners, e.errorDetail.message);
+    if (quoted.length === 0 || quoted.length === owners.size) return false;
+    return quoted.map((owner) => this.hold(e, r, owner, rejected.build.routes.get(owner), undefined, now)).some(Boolean);
+  }
+
+  private hold(e: NackEvent, r: RejectedResource, owner: OwnerKey, object: object | undefined, served: object | undefined, now: string): boolean {
+    if (!object) return false;
+    this.held.set(owner, {
+      owner,
+      gateway: e.key,
+      rejectedFingerprint: fingerprint(object),
+      served,
+      generation: (served as { metadata?: { generation?: number } } | undefined)?.metadata?.generation,
+      node: e.node.id,
+      resource: `RouteConfiguration ${r.name}`,
+      message: e.errorDetail.message,
+      since: now,
+    });
+    return true;
   }
 
   private acceptedOwnersOf(gateway: string, routeConfiguration: string, version: string): RouteOwners | undefined {

@@ -70,10 +70,15 @@ export function routeOwners(routeConfiguration: object): RouteOwners {
  * them contain, those are the culprits; otherwise all of them are suspects.
  */
 export function suspectOwners(rejected: RouteOwners, accepted: RouteOwners, message: string): OwnerKey[] {
-  const changed = [...rejected].filter(([key, share]) => accepted.get(key)?.text !== share.text);
+  const changed = new Map([...rejected].filter(([key, share]) => accepted.get(key)?.text !== share.text));
+  const named = ownersQuoted(changed, message);
+  return (named.length > 0 ? named : [...changed.keys()]).sort();
+}
+
+/** The routes whose share contains a value Envoy's message quotes (none when it quotes nothing of theirs). */
+export function ownersQuoted(owners: RouteOwners, message: string): OwnerKey[] {
   const quoted = quotedValues(message);
-  const named = changed.filter(([, share]) => quoted.some((q) => share.text.includes(q)));
-  return (named.length > 0 ? named : changed).map(([key]) => key).sort();
+  return [...owners].filter(([, share]) => quoted.some((q) => share.text.includes(q))).map(([key]) => key).sort();
 }
 
 /** Values Envoy quotes in its message, JSON-escaped the way they appear in `OwnerShare.text`. */
