@@ -13,7 +13,7 @@ import type { DiscoveryRequest__Output } from '../../generated/envoy/service/dis
 import type { DeltaDiscoveryRequest__Output } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryRequest';
 import type { NackErrorDetail } from './callbacks';
 
-/** What the decoder really produces: any field may be missing. */
+/** What the decoder really produces: every field may be missing. */
 type Decoded<T> = { [K in keyof T]?: T[K] | undefined };
 
 export function normalizeNode(node: Decoded<Node__Output>): Node__Output {
