@@ -38,6 +38,21 @@ export interface StartControlPlaneOptions {
   xdsPort?: number;
   debugPort?: number;
   extraArgs?: string[];
+  /** Serve xDS over mTLS with these files (PEM paths); plaintext on loopback otherwise. */
+  tls?: XdsTlsArgs;
+}
+
+/** PEM files for `attache serve --xds-tls-*`. */
+export interface XdsTlsArgs {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string;
+}
+
+/** The xDS transport flags of `attache serve`: mTLS with `tls`, else explicit loopback plaintext. */
+export function xdsTransportArgs(tls: XdsTlsArgs | undefined): string[] {
+  if (!tls) return ['--xds-plaintext'];
+  return ['--xds-tls-cert', tls.certFile, '--xds-tls-key', tls.keyFile, '--xds-tls-client-ca', tls.clientCaFile];
 }
 
 export function copyManifests(from: string): string {
@@ -60,6 +75,7 @@ export async function startControlPlane(opts: StartControlPlaneOptions): Promise
     '--debug-address', `127.0.0.1:${debugPort}`,
     '--default-address', opts.defaultAddress,
     '--log-level', 'debug',
+    ...xdsTransportArgs(opts.tls),
     ...(opts.extraArgs ?? []),
   ]);
   await waitForLine(proc, /attache: xDS on/, 20_000);

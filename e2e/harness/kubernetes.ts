@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { ROOT } from './envoy';
 import { freePort } from './ports';
 import { spawnTracked, TrackedProcess, waitForLine } from './processes';
+import { xdsTransportArgs, type XdsTlsArgs } from './control-plane';
 
 export const KUBECTL = path.join(ROOT, '.cache/bin/kubectl');
 const KUBECTL_TIMEOUT_MS = 120_000;
@@ -125,6 +126,8 @@ export async function startKubernetesControlPlane(opts: {
   /** Another identity than the admin's (e.g. a ServiceAccount token with the chart's RBAC). */
   kubeconfig?: string;
   extraArgs?: readonly string[];
+  /** Serve xDS over mTLS with these files; plaintext on loopback otherwise. */
+  tls?: XdsTlsArgs;
 }): Promise<RunningKubernetesControlPlane> {
   const xdsPort = await freePort();
   const debugPort = await freePort();
@@ -138,6 +141,7 @@ export async function startKubernetesControlPlane(opts: {
     '--debug-address', `127.0.0.1:${debugPort}`,
     '--default-address', opts.defaultAddress,
     '--log-level', 'debug',
+    ...xdsTransportArgs(opts.tls),
     ...(opts.extraArgs ?? []),
   ]);
   await waitForLine(proc, /attache: xDS on/, 20_000);

@@ -16,18 +16,21 @@ import { Reconciler } from '../pipeline/reconciler';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { nodeKeyFromCluster } from '../xds/cache/node-key';
 import { createXdsServer } from '../xds/server/ads';
+import { xdsServerCredentials, XdsTlsError, XdsTlsFileProvider } from '../xds/server/tls';
 import { combineCallbacks } from '../xds/server/callbacks';
 import { AttacheMetrics } from '../metrics/registry';
 import { startDebugServer } from '../debug/server';
 import { debugState } from './debug-state';
 import { KubernetesServeOptions, RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
 import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
+import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
   { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable; file source)', repeatable: true },
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
+  ...XDS_TRANSPORT_FLAGS,
   { name: 'debug-address', description: 'where the debug HTTP endpoint listens', default: '127.0.0.1:18001' },
   { name: 'leader-elect', description: 'with several replicas: only the holder of a coordination Lease writes status (kubernetes source)', boolean: true },
   { name: 'leader-elect-namespace', description: 'namespace of the leader election Lease', default: 'default' },
@@ -52,6 +55,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   if (sourceKind === 'kubernetes' && paths.length > 0) throw new UsageError('--path: not used with --source kubernetes');
   if (paths.length === 0) paths.push('examples');
   const log = pino({ level: flag(parsed, 'log-level') }, pino.destination({ dest: 2, sync: true }));
+  // Checked before anything starts: a control plane that cannot serve xDS safely must not run.
+  const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
+  const tlsProvider = startXdsTls(parsed, xdsAddr.host, log);
   const pool = flag(parsed, 'address-pool');
   let addressPool: ReturnType<typeof parseAddressPool> | undefined;
   try {
@@ -75,15 +81,14 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     sourceKind === 'kubernetes' ? await startKubernetesSource(kubernetesOptions(parsed, store, reconciler, log)) : startFileSource(paths, schemas, store, reconciler, log);
 
   const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
-  const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
-  const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`);
+  const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider));
   const debugAddr = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
   const state = { ...debugState(reconciler, store, () => source.errors?.() ?? [], xds, () => source.statusWrites?.()), metrics };
   const debug = await startDebugServer(debugAddr.host, debugAddr.port, state);
   const from = sourceKind === 'kubernetes' ? { kubeconfig: flag(parsed, 'kubeconfig') ?? 'default' } : { paths };
-  log.info({ xds: `${xdsAddr.host}:${xdsPort}`, debug: `http://${debugAddr.host}:${debug.port}`, ...from }, 'attache serving');
+  log.info({ xds: `${xdsAddr.host}:${xdsPort}`, xdsTls: tlsProvider ? 'mtls' : 'plaintext', debug: `http://${debugAddr.host}:${debug.port}`, ...from }, 'attache serving');
   // One plain line on stdout that scripts and tests wait for.
-  process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort}, debug on http://${debugAddr.host}:${debug.port}\n`);
+  process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort} (${tlsProvider ? 'mTLS' : 'plaintext'}), debug on http://${debugAddr.host}:${debug.port}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -92,7 +97,23 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   });
   await source.stop();
   await Promise.all([xds.shutdown(), debug.close()]);
+  tlsProvider?.stop();
   return 0;
+}
+
+/** The mTLS certificate files, read and checked now; undefined for (allowed) plaintext. */
+function startXdsTls(parsed: ParsedFlags, xdsHost: string, log: Logger): XdsTlsFileProvider | undefined {
+  const transport = xdsTransport(parsed, xdsHost);
+  if (transport.kind === 'plaintext') {
+    log.warn({ xdsHost }, 'xDS served without TLS (--xds-plaintext): only processes on this machine can connect');
+    return undefined;
+  }
+  try {
+    return new XdsTlsFileProvider(transport.files, log.child({ component: 'xds-tls' }));
+  } catch (e) {
+    if (e instanceof XdsTlsError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconciler, log: Logger): KubernetesServeOptions {

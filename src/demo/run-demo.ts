@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   );
   for (const b of backends) say(`backend ${b.pod} (Service ${b.namespace}/${b.service}) on ${b.address}:${b.port}`);
 
-  const cp = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const cp = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--xds-plaintext', '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(cp);
   await waitForPort(XDS.host, XDS.port, 15_000);
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const target = `${LISTENER.host}:${LISTENER.port}`;
   say('');
   say(`Envoy (${delta ? 'Delta' : 'State-of-the-World'} ADS) serves Gateway default/grpc-gateway on ${target}; admin on http://${ADMIN.host}:${ADMIN.port}`);
-  say(`Control plane: xDS on ${XDS.host}:${XDS.port}, debug on http://127.0.0.1:18001/status`);
+  say(`Control plane: xDS on ${XDS.host}:${XDS.port} (plaintext: loopback only), debug on http://127.0.0.1:18001/status`);
   say('Send gRPC, from this directory:');
   say(`  ${GRPCURL} -authority methods.example.com ${target} ${METHOD}/Echo      # → echo-v1`);
   say(`  ${GRPCURL} -authority methods.example.com ${target} ${METHOD}/EchoTwo   # → echo-v2`);

@@ -78,19 +78,20 @@ export async function makeCertificateAuthority(name = 'Attache Test CA'): Promis
 }
 
 /**
- * A server certificate for `dnsNames` (the first is also the CN), signed by `ca`, or
- * self-signed when no CA is given.
+ * A certificate for `dnsNames` (the first is also the CN), signed by `ca`, or self-signed when
+ * no CA is given. A server certificate by default; `usage: 'client'` makes one a TLS client
+ * (an Envoy connecting with mTLS) presents.
  */
 export async function issueCertificate(
   dnsNames: readonly string[],
-  opts: { ca?: TestCertificateAuthority; keyType?: TestKeyType } = {},
+  opts: { ca?: TestCertificateAuthority; keyType?: TestKeyType; usage?: 'server' | 'client' } = {},
 ): Promise<TestCertificate> {
   const keyType = opts.keyType ?? 'ec-p256';
   const keys = await generateKeys(keyType);
   const extensions = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.ExtendedKeyUsageExtension([opts.usage === 'client' ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth]),
     new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
   ];
   const subject = `CN=${dnsNames[0] ?? 'attache-test'}`;

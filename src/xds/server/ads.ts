@@ -55,8 +55,12 @@ export interface XdsServerOptions {
 }
 
 export interface XdsServer {
-  /** Binds `host:port` (port 0 picks a free one) without TLS and resolves to the bound port. */
-  listen(address: string): Promise<number>;
+  /**
+   * Binds `host:port` (port 0 picks a free one) and resolves to the bound port. Without
+   * `credentials` the server speaks plaintext: callers decide when that is allowed (the CLI
+   * allows it only on loopback, see cli/xds-transport.ts); tls.ts makes mTLS credentials.
+   */
+  listen(address: string, credentials?: grpc.ServerCredentials): Promise<number>;
   /** Ends every stream with UNAVAILABLE (clients reconnect elsewhere) and stops the server. */
   shutdown(): Promise<void>;
   /** The live streams, oldest first. */
@@ -105,20 +109,20 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
 
   return {
     instanceId,
-    listen: (address) => bind(server, address, logger, instanceId),
+    listen: (address, credentials) => bind(server, address, credentials ?? grpc.ServerCredentials.createInsecure(), logger, instanceId),
     shutdown: () => shutdown(server, ctx, options.shutdownGraceMs ?? 2000),
     connections: () => [...ctx.streams.values()].map((stream) => stream.info()),
   };
 }
 
-function bind(server: grpc.Server, address: string, logger: Logger, instanceId: string): Promise<number> {
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials, logger: Logger, instanceId: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(address, credentials, (err, port) => {
       if (err) {
         reject(err);
         return;
       }
-      logger.info({ address, port, instanceId }, 'xDS server listening');
+      logger.info({ address, port, instanceId, tls: credentials._isSecure() }, 'xDS server listening');
       resolve(port);
     });
   });

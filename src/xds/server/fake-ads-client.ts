@@ -108,6 +108,11 @@ export interface AdsHarnessOptions {
   instanceId?: string;
   /** Default here 1000 ms, so a test that forgets to fetch endpoints fails fast rather than slowly. */
   warmingTimeoutMs?: number;
+  /** TLS for the server (default plaintext) and for the client, which must then match. */
+  serverCredentials?: grpc.ServerCredentials;
+  clientCredentials?: grpc.ChannelCredentials;
+  /** Channel options, e.g. `grpc.ssl_target_name_override` for a certificate's DNS name. */
+  clientOptions?: grpc.ChannelOptions;
 }
 
 export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<AdsHarness> {
@@ -127,10 +132,14 @@ export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<
       onPush: (e) => events.pushes.push(e),
     },
   });
-  const port = await server.listen('127.0.0.1:0');
+  const port = await server.listen('127.0.0.1:0', options.serverCredentials);
   const loaded = grpc.loadPackageDefinition(adsPackageDefinition()) as unknown as ProtoGrpcType;
   const Client = loaded.envoy.service.discovery.v3.AggregatedDiscoveryService;
-  const client: AggregatedDiscoveryServiceClient = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client: AggregatedDiscoveryServiceClient = new Client(
+    `127.0.0.1:${port}`,
+    options.clientCredentials ?? grpc.credentials.createInsecure(),
+    options.clientOptions ?? {},
+  );
   const closers: Array<() => void> = [];
   const track = <Req, Res>(stream: AdsTestStream<Req, Res>): AdsTestStream<Req, Res> => {
     closers.push(() => stream.close());
