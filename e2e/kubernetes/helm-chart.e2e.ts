@@ -2,22 +2,31 @@
  * The Helm chart (charts/attache): it lints, renders, and the API server accepts every object it
  * renders (server-side dry run: schemas, the Gateway API CRD's validation, RBAC objects). Then the
  * control plane runs with exactly the chart's RBAC — a token of the chart's ServiceAccount — and
- * does its whole job: watches, leader election, status writes. No image is needed for that; the
- * Deployment itself is only dry-run (there is no image and no kubelet here).
+ * does its whole job: watches, leader election, status writes. And it serves xDS exactly as the
+ * chart's Deployment says, with the certificates the chart generated, to an Envoy whose bootstrap
+ * comes from the chart's Envoy Deployment: mTLS end to end, and a gRPC call routed. No image is
+ * needed for that; the Deployments themselves are only dry-run (no image and no kubelet here):
+ * their Secret volumes are written to a folder and their arguments pointed at it.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
-import { loopbackAddress, ROOT, waitFor } from '../harness';
-import { apply, condition, get, kubeconfig, kubectl, parentsOf, startKubernetesControlPlane } from '../harness/kubernetes';
+import * as grpc from '@grpc/grpc-js';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, type EchoBackends, loopbackAddress, ROOT, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { apply, condition, get, kubeconfig, kubectl, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
 import { gateway, grpcRoute, namespace, Scope, service } from './fixtures';
+import { chartContainer, runBootstrapCommand, type Rendered } from './helm-pods';
 
 const HELM = path.join(ROOT, '.cache/bin/helm');
 const CHART = path.join(ROOT, 'charts/attache');
 const S: Scope = { namespace: 'e2e-helm', gatewayClass: 'e2e-helm', controllerName: 'attache.dev/e2e-helm' };
-const SETTINGS = ['--set', `controllerName=${S.controllerName}`, '--set', `gatewayClass.name=${S.gatewayClass}`];
+const GATEWAY = 'gw';
+const SETTINGS = [
+  '--set', `controllerName=${S.controllerName}`, '--set', `gatewayClass.name=${S.gatewayClass}`,
+  '--set', 'envoy.enabled=true', '--set', `envoy.gateway=${S.namespace}/${GATEWAY}`,
+];
 
 function helm(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -35,29 +44,40 @@ function helm(args: readonly string[]): Promise<string> {
   });
 }
 
-type Rendered = { kind: string; metadata: { name: string } };
-
 describe('Helm chart charts/attache', () => {
   let rendered: Rendered[];
   // The release name contains the chart's, so the full name is the release name (_helpers.tpl).
   const serviceAccount = 'attache-release';
+  let pods: string;
+  let cp: RunningKubernetesControlPlane | undefined;
+  let backends: EchoBackends | undefined;
+  const address = loopbackAddress(74);
 
   beforeAll(async () => {
     await apply([namespace(S.namespace)]);
     const yaml = await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS]);
     rendered = parseAllDocuments(yaml).map((d) => d.toJS() as Rendered).filter((o) => o);
+    pods = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-helm-pods-'));
+  });
+
+  afterAll(async () => {
+    await cp?.stop();
+    await backends?.stop();
+    fs.rmSync(pods, { recursive: true, force: true });
   });
 
   it('lints and renders the objects a deployment needs', async () => {
     await helm(['lint', CHART, '--strict', ...SETTINGS]);
     expect(rendered.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'GatewayClass', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Deployment', 'GatewayClass', 'Role', 'RoleBinding', 'Secret', 'Secret', 'Service', 'ServiceAccount'].sort(),
     );
   });
 
   it('is accepted by the API server (server-side dry run of every object)', async () => {
     const out = await kubectl(['apply', '--dry-run=server', '--server-side', '-n', S.namespace, '-f', '-'], rendered.map((o) => stringify(o)).join('---\n'));
     expect(out).toContain('deployment.apps/attache-release serverside-applied (server dry run)');
+    expect(out).toContain('deployment.apps/attache-release-envoy serverside-applied (server dry run)');
+    expect(out).toContain('secret/attache-release-xds-server serverside-applied (server dry run)');
     expect(out).toContain(`gatewayclass.gateway.networking.k8s.io/${S.gatewayClass} serverside-applied (server dry run)`);
   });
 
@@ -80,13 +100,19 @@ describe('Helm chart charts/attache', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'attache-sa-')), 'kubeconfig');
     fs.writeFileSync(file, stringify(config));
 
-    const cp = await startKubernetesControlPlane({
+    // xDS exactly as the chart's Deployment serves it: its --xds-tls-* files, from its Secret.
+    const attache = chartContainer(rendered, 'Deployment', 'attache-release', 'attache', pods);
+    cp = await startKubernetesControlPlane({
       controllerName: S.controllerName,
-      defaultAddress: loopbackAddress(74),
+      defaultAddress: address,
       kubeconfig: file,
       extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace],
+      tls: { certFile: attache.flag('xds-tls-cert'), keyFile: attache.flag('xds-tls-key'), clientCaFile: attache.flag('xds-tls-client-ca') },
     });
-    await apply([gateway(S, 'gw'), ...service(S, 'echo', 40, 1), grpcRoute(S, 'app', 'gw', 'app.example.com', { Echo: 'echo' })]);
+    expect(cp.proc.logs()).toMatch(/xDS on 127\.0\.0\.1:\d+ \(mTLS\)/);
+    const services = service(S, 'echo', 40, 1);
+    backends = await startEchoBackends(backendsFromEndpointSlices(services));
+    await apply([gateway(S, GATEWAY), ...services, grpcRoute(S, 'app', GATEWAY, 'app.example.com', { Echo: 'echo' })]);
     await waitFor(async () => condition(parentsOf(await get('grpcroute', 'app', S.namespace), S.controllerName)[0]?.conditions, 'Accepted')?.status === 'True', {
       timeoutMs: 30_000,
       description: 'route status written with the chart RBAC',
@@ -94,7 +120,27 @@ describe('Helm chart charts/attache', () => {
     expect(condition((await get('gateway', 'gw', S.namespace)).status?.conditions, 'Programmed')?.status).toBe('True');
     expect(await cp.statusWrites()).toMatchObject({ leader: true, failures: 0 });
     expect(cp.proc.logs()).not.toMatch(/forbidden/i);
-    await cp.stop();
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it("routes a gRPC call through an Envoy bootstrapped as the chart's Envoy Deployment, over mTLS with the chart's certificates", async () => {
+    if (!cp) throw new Error('needs the control plane of the previous test');
+    const envoyPod = chartContainer(rendered, 'Deployment', 'attache-release-envoy', 'bootstrap', pods);
+    // The init container's own arguments; only where it reaches the Service, and its Pod name, differ here.
+    const yaml = await runBootstrapCommand(envoyPod, {
+      'node-id': 'helm-envoy',
+      xds: `${cp.xds.host}:${cp.xds.port}`,
+      admin: '127.0.0.1:0',
+    });
+    expect(yaml).toContain('sni: "attache-release.e2e-helm.svc"');
+    const envoy = await startEnvoy({ bootstrapYaml: yaml, id: 'helm-envoy', cluster: `${S.namespace}/${GATEWAY}` });
+    await envoy.waitForListener(10080, 30_000);
+    await awaitConvergence(async () => {
+      const r = await callEcho({ target: `${address}:10080`, authority: 'app.example.com', method: 'Echo' });
+      expect(r.code).toBe(grpc.status.OK);
+      expect(r.pod).toBe('echo-pod-1');
+    });
+    expect((await envoy.stats('ssl.handshake'))['cluster.xds_cluster.ssl.handshake']).toBeGreaterThanOrEqual(1);
+    await envoy.stop();
   });
 });

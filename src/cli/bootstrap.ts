@@ -65,6 +65,7 @@ const SPECS: FlagSpec[] = [
   { name: 'admin', description: "Envoy's admin address", default: '127.0.0.1:19000' },
   { name: 'node-id', description: 'node.id of this proxy', default: 'envoy-0' },
   ...XDS_CLIENT_TRANSPORT_FLAGS,
+  { name: 'output', description: 'write the bootstrap to this file instead of stdout (e.g. from an init container without a shell)' },
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
@@ -77,7 +78,9 @@ export function bootstrapCommand(argv: readonly string[]): number {
   const gateway = flag(parsed, 'gateway')!;
   if (!/^[a-z0-9-]+\/[a-z0-9.-]+$/.test(gateway)) throw new UsageError(`--gateway: expected NAMESPACE/NAME, got "${gateway}"`);
   const xds = parseHostPort(flag(parsed, 'xds')!, 'xds');
-  process.stdout.write(
+  const output = flag(parsed, 'output');
+  const write = (text: string): void => (output ? fs.writeFileSync(output, text) : void process.stdout.write(text));
+  write(
     renderBootstrap({
       delta: flag(parsed, 'delta') === 'true',
       gateway,
