@@ -123,6 +123,33 @@ describe('Helm chart charts/attache', () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
+  it('keeps the generated certificates on upgrade: the Secrets in the cluster are looked up, not regenerated', async () => {
+    const secretData = (objects: Rendered[]): Array<Record<string, string> | undefined> =>
+      objects.filter((o) => o.kind === 'Secret').map((o) => o.data);
+    // The previous test applied the rendered Secrets; a render that may read the cluster reuses them.
+    const again = await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, '--dry-run=server', '--kubeconfig', kubeconfig()]);
+    const reRendered = parseAllDocuments(again).map((d) => d.toJS() as Rendered).filter((o) => o);
+    expect(secretData(reRendered)).toEqual(secretData(rendered));
+    // Without the cluster (plain `helm template`), new ones each time: what the README warns about.
+    const offline = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS])).map((d) => d.toJS() as Rendered);
+    expect(secretData(offline.filter((o) => o))).not.toEqual(secretData(rendered));
+  });
+
+  it('uses supplied Secrets as given, and refuses only one of the two', async () => {
+    const supplied = ['--set', 'xds.tls.serverSecretName=my-xds-server', '--set', 'xds.tls.clientSecretName=my-xds-client', '--set', 'xds.tls.serverName=xds.example.internal'];
+    const objects = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...supplied]))
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const text = objects.map((o) => stringify(o)).join('---\n');
+    expect(text).toContain('secretName: my-xds-server');
+    expect(text).toContain('secretName: my-xds-client');
+    expect(text).toContain('--xds-tls-server-name=xds.example.internal');
+    await expect(helm(['template', 'attache-release', CHART, ...SETTINGS, '--set', 'xds.tls.serverSecretName=my-xds-server'])).rejects.toThrow(
+      /xds.tls.serverSecretName and xds.tls.clientSecretName: set both \(your own certificates\) or neither/,
+    );
+  });
+
   it("routes a gRPC call through an Envoy bootstrapped as the chart's Envoy Deployment, over mTLS with the chart's certificates", async () => {
     if (!cp) throw new Error('needs the control plane of the previous test');
     const envoyPod = chartContainer(rendered, 'Deployment', 'attache-release-envoy', 'bootstrap', pods);
