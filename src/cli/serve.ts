@@ -105,7 +105,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 function startXdsTls(parsed: ParsedFlags, xdsHost: string, log: Logger): XdsTlsFileProvider | undefined {
   const transport = xdsTransport(parsed, xdsHost);
   if (transport.kind === 'plaintext') {
-    log.warn({ xdsHost }, 'xDS served without TLS (--xds-plaintext): only processes on this machine can connect');
+    log.info({ xdsHost }, 'xDS served without TLS (--xds-plaintext): only processes on this machine can connect');
     return undefined;
   }
   try {
