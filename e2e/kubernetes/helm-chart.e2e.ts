@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, type EchoBackends, loopbackAddress, ROOT, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, type EchoBackends, loopbackAddress, ROOT, startEchoBackends, startEnvoy, validateEnvoyConfig, waitFor } from '../harness';
 import { apply, condition, get, kubeconfig, kubectl, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
 import { gateway, grpcRoute, namespace, Scope, service } from './fixtures';
 import { chartContainer, runBootstrapCommand, type Rendered } from './helm-pods';
@@ -160,6 +160,10 @@ describe('Helm chart charts/attache', () => {
       admin: '127.0.0.1:0',
     });
     expect(yaml).toContain('sni: "attache-release.e2e-helm.svc"');
+    // Exactly as the init container writes it (the Service's DNS name, STRICT_DNS), Envoy accepts it.
+    const asInThePod = await runBootstrapCommand(envoyPod, { 'node-id': 'helm-envoy' });
+    expect(asInThePod).toContain('address: "attache-release.e2e-helm.svc"');
+    expect(await validateEnvoyConfig(asInThePod)).toMatchObject({ ok: true });
     const envoy = await startEnvoy({ bootstrapYaml: yaml, id: 'helm-envoy', cluster: `${S.namespace}/${GATEWAY}` });
     await envoy.waitForListener(10080, 30_000);
     await awaitConvergence(async () => {
