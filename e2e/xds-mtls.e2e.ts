@@ -5,6 +5,7 @@
  * plaintext, and one that expects another server name. And the plaintext rule of the CLI.
  */
 import { execFile } from 'child_process';
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -51,6 +52,20 @@ function writePem(dir: string, name: string, cert: TestCertificate): { cert: str
   fs.writeFileSync(paths.cert, cert.certPem);
   fs.writeFileSync(paths.key, cert.keyPem);
   return paths;
+}
+
+/**
+ * Writes `files` into `dir` as the kubelet updates a Secret volume: into a new hidden folder,
+ * then `..data` swapped to it by a rename (atomic), with one symlink per file through `..data`.
+ */
+function writeLikeKubelet(dir: string, files: Record<string, string>, generation: number): void {
+  const real = path.join(dir, `..generation_${generation}`);
+  fs.mkdirSync(real);
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(real, name), content);
+  const tmp = path.join(dir, '..data_tmp');
+  fs.symlinkSync(path.basename(real), tmp);
+  fs.renameSync(tmp, path.join(dir, '..data'));
+  for (const name of Object.keys(files)) if (!fs.existsSync(path.join(dir, name))) fs.symlinkSync(path.join('..data', name), path.join(dir, name));
 }
 
 describe('xDS over mTLS', () => {
@@ -129,8 +144,10 @@ describe('xDS over mTLS', () => {
       timeoutMs: 30_000,
       description: `${id}: ${attempts} connection attempts to the control plane`,
     });
-    const stats = await envoy.stats('control_plane.connected_state|cds.update_success|lds.update_success');
-    expect(stats).toMatchObject({ 'control_plane.connected_state': 0, 'cluster_manager.cds.update_success': 0, 'listener_manager.lds.update_success': 0 });
+    // Not control_plane.connected_state: Envoy sets it as soon as it opens a stream, before the
+    // connection is even up, so a rejected Envoy shows 1 for a moment on every attempt.
+    const stats = await envoy.stats('cds.update_success|lds.update_success');
+    expect(stats).toMatchObject({ 'cluster_manager.cds.update_success': 0, 'listener_manager.lds.update_success': 0 });
     const dump = JSON.stringify(await envoy.configDump());
     expect(dump).not.toContain('listener/');
     expect(await cp.debug('/proxies')).not.toContain(id);
@@ -170,6 +187,51 @@ describe('xDS over mTLS', () => {
     });
     await expectNoConfiguration(envoy, id, 1);
     await envoy.stop();
+  });
+
+  it('an Envoy bootstrapped with --xds-tls-reload picks up a rotated client certificate (Kubernetes Secret volume style)', async () => {
+    const id = 'reloading-envoy';
+    const caB = await makeCertificateAuthority('Attache xDS CA, next');
+    const caBFile = path.join(dir, 'ca-next.crt');
+    fs.writeFileSync(caBFile, caB.certPem);
+    const clientB = await issueCertificate(['envoy.e2e.test'], { ca: caB, usage: 'client' });
+    const volume = path.join(dir, 'volume');
+    fs.mkdirSync(volume);
+    const pem = (c: TestCertificate): Record<string, string> => ({ 'tls.crt': c.certPem, 'tls.key': c.keyPem, 'ca.crt': ca.certPem });
+    writeLikeKubelet(volume, pem({ certPem: fs.readFileSync(client.cert, 'utf8'), keyPem: fs.readFileSync(client.key, 'utf8') }), 1);
+
+    const address = loopbackAddress(101);
+    const serverFiles = { certFile: path.join(dir, 'server.crt'), keyFile: path.join(dir, 'server.key') };
+    const first = await startControlPlane({ manifests: EXAMPLES, defaultAddress: address, tls: { ...serverFiles, clientCaFile: caFile } });
+    const output = path.join(fs.mkdtempSync(path.join(dir, 'bootstrap-')), 'envoy.yaml');
+    const r = await attache(['bootstrap', '--gateway', GATEWAY, '--node-id', id, '--xds', `127.0.0.1:${first.xds.port}`, '--admin', '127.0.0.1:0',
+      '--xds-tls-cert', path.join(volume, 'tls.crt'), '--xds-tls-key', path.join(volume, 'tls.key'), '--xds-tls-ca', path.join(volume, 'ca.crt'),
+      '--xds-tls-server-name', SERVER_NAME, '--xds-tls-reload', '--output', output]);
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const envoy = await startEnvoy({ bootstrapPath: output, id, cluster: GATEWAY });
+    await envoy.waitForListener(10080, 20_000);
+    expect(await first.debug('/proxies')).toContain(id);
+
+    // The Secret is renewed with a certificate of another CA; Envoy reloads it from the volume.
+    writeLikeKubelet(volume, pem(clientB), 2);
+    // A reload from the watched folder counts in no SDS stat; admin's /certs shows what is in use.
+    const serial = new X509Certificate(clientB.certPem).serialNumber.toLowerCase();
+    await waitFor(async () => (await envoy.admin('/certs')).includes(`"serial_number": "${serial}"`), {
+      timeoutMs: 20_000,
+      description: 'Envoy reloading its client certificate',
+    });
+    // A control plane that trusts only the new CA, on the same address: Envoy gets back in only
+    // if it now presents the new certificate.
+    await first.kill();
+    const second = await startControlPlane({ dir: first.dir, xdsPort: first.xds.port, debugPort: first.debugPort, defaultAddress: address, tls: { ...serverFiles, clientCaFile: caBFile } });
+    await waitFor(async () => (await second.debug('/proxies')).includes(id), { timeoutMs: 20_000, description: 'Envoy reconnected with the new certificate' });
+    await awaitConvergence(async () => {
+      const call = await callEcho({ target: `${address}:10080`, authority: 'methods.example.com', method: 'Echo' });
+      expect(call.code).toBe(grpc.status.OK);
+    });
+    await envoy.stop();
+    await second.stop();
+    fs.rmSync(first.dir, { recursive: true, force: true });
   });
 
   describe('the CLI', () => {

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { renderBootstrap } from './bootstrap';
+import { xdsClientSdsFiles } from './bootstrap-tls';
 
 interface XdsCluster {
   name: string;
@@ -52,5 +53,47 @@ describe('renderBootstrap: the xds_cluster', () => {
     expect(c.transport_socket?.typed_config.common_tls_context.validation_context).toMatchObject({
       match_typed_subject_alt_names: [{ san_type: 'IP_ADDRESS', matcher: { exact: '10.0.0.7' } }],
     });
+  });
+});
+
+describe('renderBootstrap with reloaded certificates (sdsDir)', () => {
+  const tls = { ...TLS, serverName: 'attache.svc', sdsDir: '/etc/envoy/bootstrap' };
+
+  it('takes the client certificate and the CA from SDS files, and keeps the SAN check inline', () => {
+    const c = xdsCluster(renderBootstrap({ ...BASE, xds: { host: 'attache.svc', port: 18000 }, tls }));
+    const sds = (name: string): object => ({
+      name,
+      sds_config: { path_config_source: { path: `/etc/envoy/bootstrap/${name.replace(/_/g, '-')}.yaml` }, resource_api_version: 'V3' },
+    });
+    expect(c.transport_socket?.typed_config.common_tls_context).toEqual({
+      alpn_protocols: ['h2'],
+      tls_certificate_sds_secret_configs: [sds('xds_client_certificate')],
+      combined_validation_context: {
+        default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'attache.svc' } }] },
+        validation_context_sds_secret_config: sds('xds_server_ca'),
+      },
+    });
+  });
+
+  it('writes one Secret per SDS file, watching the folder of the PEM files', () => {
+    const files = xdsClientSdsFiles(tls).map((f) => ({ file: f.file, doc: parse(f.yaml) as unknown }));
+    const type = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
+    expect(files).toEqual([
+      {
+        file: '/etc/envoy/bootstrap/xds-client-certificate.yaml',
+        doc: {
+          resources: [{
+            '@type': type,
+            name: 'xds_client_certificate',
+            tls_certificate: { certificate_chain: { filename: TLS.certFile }, private_key: { filename: TLS.keyFile }, watched_directory: { path: '/etc/envoy/xds-tls' } },
+          }],
+        },
+      },
+      {
+        file: '/etc/envoy/bootstrap/xds-server-ca.yaml',
+        doc: { resources: [{ '@type': type, name: 'xds_server_ca', validation_context: { trusted_ca: { filename: TLS.caFile }, watched_directory: { path: '/etc/envoy/xds-tls' } } }] },
+      },
+    ]);
+    expect(xdsClientSdsFiles({ ...tls, sdsDir: undefined })).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../project-root';
 import type { TransportSocket } from '../generated/envoy/config/core/v3/TransportSocket';
 import { flag, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
-import { XdsClientTls, xdsClientTransportSocket } from './bootstrap-tls';
+import { XdsClientTls, xdsClientSdsFiles, xdsClientTransportSocket } from './bootstrap-tls';
 import { XDS_CLIENT_TRANSPORT_FLAGS, xdsClientTls } from './xds-transport';
 
 export const ENVOY_DIR = path.join(PROJECT_ROOT, 'envoy');
@@ -80,6 +80,8 @@ export function bootstrapCommand(argv: readonly string[]): number {
   const xds = parseHostPort(flag(parsed, 'xds')!, 'xds');
   const output = flag(parsed, 'output');
   const write = (text: string): void => (output ? fs.writeFileSync(output, text) : void process.stdout.write(text));
+  const tls = xdsClientTls(parsed, xds.host);
+  for (const sds of tls ? xdsClientSdsFiles(tls) : []) fs.writeFileSync(sds.file, sds.yaml);
   write(
     renderBootstrap({
       delta: flag(parsed, 'delta') === 'true',
@@ -87,7 +89,7 @@ export function bootstrapCommand(argv: readonly string[]): number {
       nodeId: flag(parsed, 'node-id')!,
       xds,
       admin: parseHostPort(flag(parsed, 'admin')!, 'admin'),
-      tls: xdsClientTls(parsed, xds.host),
+      tls,
     }),
   );
   return 0;

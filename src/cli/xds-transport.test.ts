@@ -62,4 +62,12 @@ describe('attache bootstrap: xDS transport', () => {
     expect(() => bootstrap([], '127.0.0.1')).toThrow('xDS needs mTLS: pass --xds-tls-cert, --xds-tls-key, --xds-tls-ca, or --xds-plaintext');
     expect(() => bootstrap(['--xds-plaintext', '--xds-tls-server-name', 'x'], '127.0.0.1')).toThrow('--xds-tls-server-name: only used with');
   });
+
+  it('reloads certificates only when writing to a file, beside which the SDS files go', () => {
+    const specs = [...XDS_CLIENT_TRANSPORT_FLAGS, { name: 'output', description: '' }];
+    const withOutput = (argv: string[]): ReturnType<typeof xdsClientTls> => xdsClientTls(parseFlags(argv, specs, {}), 'attache.svc');
+    expect(withOutput([...CLIENT, '--xds-tls-reload', '--output', '/etc/envoy/bootstrap/envoy.yaml'])).toMatchObject({ sdsDir: '/etc/envoy/bootstrap' });
+    expect(withOutput([...CLIENT, '--output', '/tmp/envoy.yaml'])?.sdsDir).toBeUndefined();
+    expect(() => withOutput([...CLIENT, '--xds-tls-reload'])).toThrow('--xds-tls-reload: needs --output');
+  });
 });

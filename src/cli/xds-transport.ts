@@ -7,6 +7,7 @@
  * a CA we name — and plaintext is allowed only where nobody else can connect (a loopback
  * address) and only when asked for by name, so that it is never the result of a forgotten flag.
  */
+import * as path from 'path';
 import type { FlagSpec, ParsedFlags } from './flags';
 import { flag, UsageError } from './flags';
 import type { XdsTlsFiles } from '../xds/server/tls';
@@ -35,6 +36,7 @@ export const XDS_CLIENT_TRANSPORT_FLAGS: FlagSpec[] = [
   { name: 'xds-tls-key', description: 'PEM private key of --xds-tls-cert' },
   { name: 'xds-tls-ca', description: "PEM CA bundle the control plane's certificate must chain to" },
   { name: 'xds-tls-server-name', description: "name the control plane's certificate must carry, also the SNI (default: the host of --xds)" },
+  { name: 'xds-tls-reload', description: 'reload the certificate and CA when their folder changes (a Kubernetes Secret volume); writes two SDS files beside --output', boolean: true },
   { name: 'xds-plaintext', description: 'connect without TLS; allowed only to a loopback --xds address', boolean: true },
 ];
 
@@ -81,13 +83,18 @@ export function xdsTransport(parsed: ParsedFlags, xdsHost: string): XdsTransport
 /** `attache bootstrap`: the client TLS settings, or undefined for (allowed) plaintext. */
 export function xdsClientTls(parsed: ParsedFlags, xdsHost: string): XdsClientTls | undefined {
   if (!tlsChosen(parsed, CLIENT_TLS_FLAGS, xdsHost, 'xds')) {
-    if (flag(parsed, 'xds-tls-server-name') !== undefined) throw new UsageError('--xds-tls-server-name: only used with --xds-tls-cert, --xds-tls-key, --xds-tls-ca');
+    for (const name of ['xds-tls-server-name', 'xds-tls-reload']) {
+      if (flag(parsed, name) !== undefined) throw new UsageError(`--${name}: only used with --xds-tls-cert, --xds-tls-key, --xds-tls-ca`);
+    }
     return undefined;
   }
+  const output = flag(parsed, 'output');
+  if (flag(parsed, 'xds-tls-reload') === 'true' && output === undefined) throw new UsageError('--xds-tls-reload: needs --output (its SDS files are written beside it)');
   return {
     certFile: flag(parsed, 'xds-tls-cert')!,
     keyFile: flag(parsed, 'xds-tls-key')!,
     caFile: flag(parsed, 'xds-tls-ca')!,
     serverName: flag(parsed, 'xds-tls-server-name') ?? xdsHost.replace(/^\[(.*)\]$/, '$1'),
+    ...(flag(parsed, 'xds-tls-reload') === 'true' ? { sdsDir: path.dirname(path.resolve(output!)) } : {}),
   };
 }
