@@ -160,6 +160,7 @@ describe('Helm chart charts/attache', () => {
       admin: '127.0.0.1:0',
     });
     expect(yaml).toContain('sni: "attache-release.e2e-helm.svc"');
+    expect(yaml).toContain('tls_certificate_sds_secret_configs'); // --xds-tls-reload: the Secret volume is watched
     // Exactly as the init container writes it (the Service's DNS name, STRICT_DNS), Envoy accepts it.
     const asInThePod = await runBootstrapCommand(envoyPod, { 'node-id': 'helm-envoy' });
     expect(asInThePod).toContain('address: "attache-release.e2e-helm.svc"');
