@@ -7,7 +7,7 @@ import { fakeGateway } from '../cache/fake-resources';
 import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
 import { issueCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../testing/certificates';
-import { type AdsHarness, fakeNode, nextResponse, resourceNames, startAdsHarness } from './fake-ads-client';
+import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from './fake-ads-client';
 import { loadXdsTlsFiles, xdsServerCredentials, XdsTlsError, XdsTlsFileProvider, type XdsTlsFiles } from './tls';
 
 const SERVER_NAME = 'xds.attache.test';
@@ -55,11 +55,19 @@ function clientCredentials(trust: Pki, client?: TestCertificate): grpc.ChannelCr
 }
 
 /** Opens a SotW stream and asks for clusters: resolves to the names, or to the gRPC status code. */
-async function askForClusters(h: AdsHarness): Promise<string[] | grpc.status> {
+function askForClusters(h: AdsHarness): Promise<string[] | grpc.status> {
   const s = h.sotw();
   s.send({ node: fakeNode(), type_url: TypeUrl.Cluster });
-  const failed = s.status.then((status) => status.code);
-  return Promise.race([nextResponse(s, 10_000).then(resourceNames), failed]);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither a response nor the end of the stream within 10 s')), 10_000);
+    const settle = (result: string[] | grpc.status): void => {
+      clearTimeout(timer);
+      cancel();
+      resolve(result);
+    };
+    const cancel = s.wait((response) => settle(resourceNames(response)));
+    void s.status.then((status) => settle(status.code));
+  });
 }
 
 describe('xDS over mTLS', () => {
