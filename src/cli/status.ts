@@ -9,6 +9,7 @@ import { StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
 import { formatSourceError } from '../sources/file/parse';
 import { loadFiles, offlineOptions } from './load-files';
+import { fetchDebug } from './debug-client';
 import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
@@ -46,15 +47,7 @@ function statusFromFiles(paths: string[], controllerName: string): { entries: St
 }
 
 async function statusFromServer(server: string): Promise<StatusEntry[]> {
-  const url = `${server.replace(/\/$/, '')}/status?format=json`;
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (e) {
-    throw new UsageError(`--server: cannot reach ${url}: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw new UsageError(`--server: ${url} answered ${res.status}`);
-  return (await res.json()) as StatusEntry[];
+  return (await fetchDebug(server, '/status?format=json')) as StatusEntry[];
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {

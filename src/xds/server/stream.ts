@@ -18,6 +18,7 @@ import type { NackErrorDetail, NodeStreamEvent, StreamEvent, XdsProtocol } from 
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
 import { TypeSubscription, type OutstandingResponse, type ResponsePlan } from './subscription';
 import { EndpointWarming } from './warming';
+import { structToJson } from '../envoy-json';
 import { nackDetail, normalizeNode } from './wire';
 
 /** Step 1 and 3 of a transition (warming.ts): what others refer to, in ADS_PUSH_ORDER. */
@@ -40,6 +41,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   private ending = false;
   private readonly unknownTypes = new Set<string>();
   private readonly warming: EndpointWarming;
+  /** The responses written by the current `advance`, logged together as one push. */
+  private pushed: Array<{ type: string; count: number; removed: number; bytes: number }> = [];
 
   constructor(
     protected readonly ctx: StreamContext,
@@ -93,6 +96,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
       openedAt: this.openedAt,
       nodeId: this.node?.id,
       nodeCluster: this.node?.cluster,
+      ...(this.node?.metadata ? { nodeMetadata: structToJson(this.node.metadata as unknown as Record<string, unknown>) } : {}),
       key: this.key,
       types: ADS_PUSH_ORDER.flatMap((typeUrl) => {
         const sub = this.subscriptions.get(typeUrl);
@@ -167,6 +171,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   protected advance(): void {
     const snapshot = this.currentSnapshot();
     if (!snapshot || this.closed || this.ending) return;
+    const start = performance.now();
+    this.pushed = [];
     try {
       for (const typeUrl of MAKE_TYPES) this.respondTo(typeUrl, snapshot, true);
       const waiting = this.warming.pending(snapshot, this.subscriptions.get(TypeUrl.ClusterLoadAssignment)).length > 0;
@@ -183,7 +189,37 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     } catch (err) {
       this.log.error({ err }, 'xDS push failed; closing stream');
       this.fail(grpc.status.INTERNAL, 'xDS server error');
+    } finally {
+      this.logPush(performance.now() - start);
     }
+  }
+
+  /**
+   * One line per push, however many types it carried: which proxy, which types, how many
+   * resources of each (and removals), bytes and duration. Per-response detail is at debug.
+   */
+  private logPush(durationMs: number): void {
+    const pushed = this.pushed;
+    this.pushed = [];
+    if (pushed.length === 0) return;
+    const resources: Record<string, number> = {};
+    const removed: Record<string, number> = {};
+    for (const p of pushed) {
+      resources[p.type] = (resources[p.type] ?? 0) + p.count;
+      if (p.removed > 0) removed[p.type] = (removed[p.type] ?? 0) + p.removed;
+    }
+    this.log.info(
+      {
+        node: this.node?.id,
+        gateway: this.key,
+        types: [...new Set(pushed.map((p) => p.type))],
+        resources,
+        ...(Object.keys(removed).length > 0 ? { removed } : {}),
+        bytes: pushed.reduce((sum, p) => sum + p.bytes, 0),
+        durationMs: Math.round(durationMs * 100) / 100,
+      },
+      'xDS push',
+    );
   }
 
   /** Sends what `plan` says is due for the type, if the client subscribed to it. */
@@ -194,9 +230,11 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     const version = this.responseVersion(snapshot, typeUrl, plan);
     const nonce = String(++this.nonceCounter);
     const first = !sub.responded;
+    const start = performance.now();
     this.call.write(this.encode(typeUrl, plan, nonce, version));
+    const durationMs = performance.now() - start;
     sub.commit(plan, nonce, version);
-    this.reportPush(typeUrl, plan, nonce, version);
+    this.reportPush(typeUrl, plan, nonce, version, durationMs);
     if (typeUrl === TypeUrl.Cluster) this.clustersSent(plan, first);
   }
 
@@ -217,15 +255,16 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     if (!first) this.warming.clustersSent(plan.changed);
   }
 
-  private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): void {
+  private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string, durationMs: number): void {
     const names = plan.resources.map((r) => r.name);
     const bytes = plan.resources.reduce((sum, r) => sum + r.any.value.length, 0);
+    this.pushed.push({ type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes });
     this.log.debug(
       { node: this.node?.id, key: this.key, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
-      'xDS push',
+      'xDS response',
     );
     const resources = plan.resources.map((r) => ({ name: r.name, version: r.version }));
-    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, resources, removed: plan.removed, bytes });
+    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, resources, removed: plan.removed, bytes, durationMs });
   }
 
   /**
@@ -260,11 +299,11 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
 
   private reportNack(sub: TypeSubscription, nonce: string, detail: NackErrorDetail, response: OutstandingResponse | undefined, version: string): void {
     const rejected = response ? sub.rejectedIn(response) : [];
-    sub.lastNack = { nonce, errorDetail: detail, rejected: rejected.map((r) => r.name) };
+    sub.lastNack = { nonce, errorDetail: detail, rejected: rejected.map((r) => r.name), at: new Date().toISOString() };
     const names = response?.names ?? [];
     const rejectedVersion = response?.version ?? '';
     this.log.error(
-      { node: this.node?.id, key: this.key, type: SHORT_NAME[sub.typeUrl], nonce, rejectedVersion, rejected: sub.lastNack.rejected, error: detail },
+      { node: this.node?.id, gateway: this.key, type: SHORT_NAME[sub.typeUrl], resources: sub.lastNack.rejected, message: detail.message, code: detail.code, nonce, rejectedVersion },
       'xDS NACK: the proxy rejected configuration',
     );
     // Rejected clusters will never ask for their endpoints: stop holding routes for them.
