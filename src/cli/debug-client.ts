@@ -10,8 +10,8 @@ export async function fetchDebug(server: string, path: string): Promise<unknown>
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    throw new CommandError(`--server: cannot reach ${url}: ${cause ?? (e as Error).message}; is attache serve running with that --debug-address?`);
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new CommandError(`--server: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}; is attache serve running with that --debug-address?`);
   }
   if (!res.ok) throw new CommandError(`--server: ${url} answered HTTP ${res.status}`);
   try {

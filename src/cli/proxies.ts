@@ -16,7 +16,7 @@ const SPECS: FlagSpec[] = [
 ];
 
 /** Table cells stay on one line; the whole message is in `-o yaml`. */
-const MAX_DETAIL = 160;
+const MAX_DETAIL = 240;
 
 function clip(text: string): string {
   const line = text.replace(/\s+/g, ' ');

@@ -1,6 +1,6 @@
 import type { ConnectionInfo, SubscriptionInfo } from '../xds/server/ads';
 import { TypeUrl } from '../xds/resources';
-import { proxyViews, type GatewayRejections } from './proxy-view';
+import { proxyViews, readableMessage, type GatewayRejections } from './proxy-view';
 
 function sub(typeUrl: (typeof TypeUrl)[keyof typeof TypeUrl], sent: string, acked: string, extra: Partial<SubscriptionInfo> = {}): SubscriptionInfo {
   return { typeUrl, wildcard: true, names: [], held: 2, accepted: 2, lastNonce: '3', lastVersionSent: sent, lastVersionAcked: acked, ...extra };
@@ -69,5 +69,13 @@ describe('proxyViews', () => {
 
   it('leaves out streams whose proxy has not identified itself yet', () => {
     expect(proxyViews([{ ...connection('a', []), nodeId: undefined, key: undefined }], () => none)).toEqual([]);
+  });
+});
+
+describe('readableMessage', () => {
+  it('shortens long quoted values so the reason after them stays readable', () => {
+    const msg = `regex '${'a'.repeat(5000)}' RE2 program size of 108009 > max program size of 100000`;
+    expect(readableMessage(msg)).toBe(`regex '${'a'.repeat(80)}…' RE2 program size of 108009 > max program size of 100000`);
+    expect(readableMessage("domain 'x.example.com' is duplicated")).toBe("domain 'x.example.com' is duplicated");
   });
 });

@@ -62,9 +62,16 @@ export interface GatewayRejections {
   pinned: PinnedResource[];
 }
 
-function clip(text: string): string {
-  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
+/** Longest quoted value kept whole: Envoy quotes what it refused (`regex '…'`), and the reason follows it. */
+const MAX_QUOTED = 80;
+
+/** Envoy's message, with long quoted values shortened so the reason after them stays in view. */
+export function readableMessage(text: string): string {
+  const shortened = text.replace(new RegExp(`'([^']{${MAX_QUOTED + 1},})'`, 'g'), (_, quoted: string) => `'${quoted.slice(0, MAX_QUOTED)}…'`);
+  return shortened.length > MAX_MESSAGE ? `${shortened.slice(0, MAX_MESSAGE)}…` : shortened;
 }
+
+const clip = readableMessage;
 
 function typeView(t: SubscriptionInfo): TypeView {
   return {
