@@ -26,7 +26,8 @@ describe('createLogger', () => {
     log.info({ node: 'envoy-0', bytes: 1234 }, 'xDS push');
     const text = out.text();
     expect(text).toMatch(/INFO.*: xDS push/);
-    expect(text).toMatch(/node: "envoy-0"/);
+    expect(text).toMatch(/\{"node":"envoy-0","bytes":1234\}/);
+    expect(text.trim().split("\n")).toHaveLength(1);
     expect(() => JSON.parse(text)).toThrow();
   });
 

@@ -28,7 +28,7 @@ export function createLogger(o: LoggerOptions): Logger {
   }
   const isPretty = o.pretty ?? process.stderr.isTTY === true;
   if (isPretty) {
-    const stream = pretty({ destination: o.destination ?? 2, sync: true, colorize: o.destination === undefined && pretty.isColorSupported, ignore: 'pid,hostname' });
+    const stream = pretty({ destination: o.destination ?? 2, sync: true, colorize: o.destination === undefined && pretty.isColorSupported, ignore: 'pid,hostname', singleLine: true });
     return pino({ level: o.level }, stream);
   }
   return pino({ level: o.level }, o.destination ?? pino.destination({ dest: 2, sync: true }));
