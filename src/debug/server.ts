@@ -1,14 +1,17 @@
 /**
  * The debug HTTP endpoint (loopback by default): what the control plane computed and who has it.
+ * Every path answers YAML, or JSON with `?format=json` (except /healthz, /readyz, /metrics).
  *   /healthz        process is up
- *   /readyz         200 once the first snapshot is built
- *   /status         computed status of every owned object (YAML; ?format=json)
- *   /errors         input errors (file, document, object, field)
+ *   /readyz         200 once the first snapshot is built, 503 before
+ *   /proxies        connected proxies: node, metadata, SotW or Delta, per type the versions sent
+ *                   and ACKed, last NACK with Envoy's message, in sync or not (proxy-view.ts)
  *   /config_dump    Envoy resources per Gateway, as Envoy would print them
- *                   (?gateway=NS/NAME, or ?proxy=NODE_ID for the Gateway that proxy serves)
- *   /proxies        connected proxies
+ *                   (?proxy=NODE_ID for what that proxy is served, ?gateway=NS/NAME for one Gateway)
  *   /ir             the intermediate representation per Gateway
- *   /objects        the input objects, as the store holds them
+ *   /objects        the input objects, as the store holds them (Secret values redacted)
+ *   /status         computed status of every owned object
+ *   /status_writes  Kubernetes mode: status writes so far
+ *   /errors         input errors (file, document, object, field)
  *   /metrics        Prometheus metrics (text exposition format)
  */
 import * as http from 'http';
