@@ -241,8 +241,11 @@ describe('operating Attaché', () => {
   it('attache status reads the running control plane', async () => {
     const r = await attache(['status', '--server', cp.debugUrl]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('kind: GRPCRoute');
-    expect(r.stdout).toContain('reason: Accepted');
+    expect(r.stdout).toMatch(/^Gateway\s+default\/grpc-gateway\s+Accepted, Programmed/m);
+    expect(r.stdout).toMatch(/^GRPCRoute\s+default\/per-method → default\/grpc-gateway\s+Accepted, ResolvedRefs$/m);
+    const yaml = await attache(['status', '--server', cp.debugUrl, '-o', 'yaml']);
+    expect(yaml.stdout).toContain('kind: GRPCRoute');
+    expect(yaml.stdout).toContain('reason: Accepted');
     const unreachable = await attache(['status', '--server', 'http://127.0.0.1:1']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('--server: cannot reach http://127.0.0.1:1/status');
