@@ -32,4 +32,17 @@ describe('attache proxies table', () => {
     expect(lines[2].length).toBeLessThan(330);
     expect(lines[3]).toMatch(/envoy-c.*NACKED\s+GRPCRoute default\/bad rejected, left out: RE2 program size$/);
   });
+
+  it('says what a STALE proxy waits for', () => {
+    const stale: ProxyView = {
+      ...synced,
+      sync: 'STALE',
+      inSync: false,
+      types: [
+        { ...type, type: 'cluster', lastVersionSent: 'v2', lastVersionAcked: 'v1' },
+        { ...type, type: 'endpoint', lastVersionSent: '', lastVersionAcked: '' },
+      ],
+    };
+    expect(proxiesTable([stale])).toMatch(/STALE\s+waiting for ACK: cluster; nothing sent yet: endpoint\n$/);
+  });
 });

@@ -29,7 +29,13 @@ export function detail(p: ProxyView): string {
   const r = p.rejected[0];
   if (r) return clip(`${r.object} rejected, ${r.served === 'left out' ? 'left out' : 'held at last accepted version'}: ${r.message}`);
   const pending = p.types.filter((t) => t.lastVersionSent !== t.lastVersionAcked).map((t) => t.type);
-  return pending.length > 0 ? `waiting for ACK: ${pending.join(', ')}` : '';
+  const unanswered = p.types.filter((t) => t.lastVersionSent === '').map((t) => t.type);
+  return [
+    ...(pending.length > 0 ? [`waiting for ACK: ${pending.join(', ')}`] : []),
+    // A subscription nothing was sent for: the proxy asked for names the snapshot lacks.
+    ...(unanswered.length > 0 ? [`nothing sent yet: ${unanswered.join(', ')}`] : []),
+    ...(p.types.length === 0 ? ['no subscription yet'] : []),
+  ].join('; ');
 }
 
 export function proxiesTable(proxies: readonly ProxyView[]): string {
