@@ -19,6 +19,7 @@ import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context
 import { TypeSubscription, type OutstandingResponse, type ResponsePlan } from './subscription';
 import { EndpointWarming } from './warming';
 import { structToJson } from '../envoy-json';
+import { PushLog } from './push-log';
 import { nackDetail, normalizeNode } from './wire';
 
 /** Step 1 and 3 of a transition (warming.ts): what others refer to, in ADS_PUSH_ORDER. */
@@ -42,7 +43,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   private readonly unknownTypes = new Set<string>();
   private readonly warming: EndpointWarming;
   /** The responses written by the current `advance`, logged together as one push. */
-  private pushed: Array<{ type: string; count: number; removed: number; bytes: number }> = [];
+  private readonly pushLog: PushLog;
 
   constructor(
     protected readonly ctx: StreamContext,
@@ -52,6 +53,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.id = ctx.nextStreamId();
     this.peer = call.getPeer();
     this.log = ctx.logger.child({ stream: this.id, protocol });
+    this.pushLog = new PushLog(this.log);
     this.warming = new EndpointWarming(ctx.warmingTimeoutMs, (stillMissing) => {
       this.log.warn({ node: this.node?.id, stillMissing }, 'endpoints of new clusters not requested in time; updating routes anyway');
       this.advance();
@@ -172,7 +174,6 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     const snapshot = this.currentSnapshot();
     if (!snapshot || this.closed || this.ending) return;
     const start = performance.now();
-    this.pushed = [];
     try {
       for (const typeUrl of MAKE_TYPES) this.respondTo(typeUrl, snapshot, true);
       const waiting = this.warming.pending(snapshot, this.subscriptions.get(TypeUrl.ClusterLoadAssignment)).length > 0;
@@ -190,36 +191,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
       this.log.error({ err }, 'xDS push failed; closing stream');
       this.fail(grpc.status.INTERNAL, 'xDS server error');
     } finally {
-      this.logPush(performance.now() - start);
+      this.pushLog.flush({ node: this.node?.id, gateway: this.key }, performance.now() - start);
     }
-  }
-
-  /**
-   * One line per push, however many types it carried: which proxy, which types, how many
-   * resources of each (and removals), bytes and duration. Per-response detail is at debug.
-   */
-  private logPush(durationMs: number): void {
-    const pushed = this.pushed;
-    this.pushed = [];
-    if (pushed.length === 0) return;
-    const resources: Record<string, number> = {};
-    const removed: Record<string, number> = {};
-    for (const p of pushed) {
-      resources[p.type] = (resources[p.type] ?? 0) + p.count;
-      if (p.removed > 0) removed[p.type] = (removed[p.type] ?? 0) + p.removed;
-    }
-    this.log.info(
-      {
-        node: this.node?.id,
-        gateway: this.key,
-        types: [...new Set(pushed.map((p) => p.type))],
-        resources,
-        ...(Object.keys(removed).length > 0 ? { removed } : {}),
-        bytes: pushed.reduce((sum, p) => sum + p.bytes, 0),
-        durationMs: Math.round(durationMs * 100) / 100,
-      },
-      'xDS push',
-    );
   }
 
   /** Sends what `plan` says is due for the type, if the client subscribed to it. */
@@ -258,7 +231,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string, durationMs: number): void {
     const names = plan.resources.map((r) => r.name);
     const bytes = plan.resources.reduce((sum, r) => sum + r.any.value.length, 0);
-    this.pushed.push({ type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes });
+    this.pushLog.add({ type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes });
     this.log.debug(
       { node: this.node?.id, key: this.key, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
       'xDS response',
