@@ -144,7 +144,7 @@ describe('operating Attaché', () => {
     expect(json[0].gateway).toBe(GATEWAY);
     expect(json[0].resources.listener[0]).toMatchObject({ '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', name: `listener/${address}/10080` });
     expect(json[0].resources.cluster.map((c: { name: string }) => c.name)).toContain('service/default/echo-v1/8080/h2c');
-    expect(JSON.parse(await cp.debug('/config_dump?proxy=nobody&format=json'))).toEqual([]);
+    expect(await cp.debug('/config_dump?proxy=nobody')).toBe('no connected proxy with node id "nobody"; see /proxies\n');
     expect(JSON.parse(await cp.debug(`/config_dump?gateway=${GATEWAY}&format=json`))).toEqual(json);
   });
 

@@ -23,8 +23,9 @@ export function debugState(
     errors: () => errors().map(formatSourceError),
     proxies: () => proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)),
     configDump: ({ gateway, proxy }) => {
-      const served = proxy ? xds.connections().find((c) => c.nodeId === proxy)?.key : gateway;
-      const keys = served ? [served] : proxy ? [] : reconciler.gatewayKeys();
+      const served = proxy !== undefined ? xds.connections().find((c) => c.nodeId === proxy)?.key : gateway;
+      if ((proxy !== undefined || gateway !== undefined) && (served === undefined || !reconciler.snapshot(served))) return undefined;
+      const keys = served !== undefined ? [served] : reconciler.gatewayKeys();
       return keys.map((key) => ({ gateway: key, resources: configDump(reconciler.snapshot(key)) }));
     },
     ir: () => reconciler.ir(),

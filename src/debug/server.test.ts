@@ -7,7 +7,7 @@ describe('debug endpoint', () => {
     ready: () => ready,
     status: () => [{ kind: 'Gateway', name: 'gw' }],
     errors: () => [],
-    configDump: ({ gateway, proxy }) => [{ gateway: gateway ?? `of ${proxy}`, resources: { listener: [] } }],
+    configDump: ({ gateway, proxy }) => (proxy === 'nobody' || gateway === 'x/y' ? undefined : [{ gateway: gateway ?? `of ${proxy}`, resources: { listener: [] } }]),
     proxies: () => [{ nodeId: 'envoy-0', sync: 'SYNCED' }],
     ir: () => [],
     objects: () => ({ gateways: [] }),
@@ -38,6 +38,8 @@ describe('debug endpoint', () => {
     expect(json.type).toBe('application/json');
     expect(JSON.parse(json.body)).toEqual([{ gateway: 'of envoy-0', resources: { listener: [] } }]);
     expect(JSON.parse((await get('/config_dump?gateway=default/gw&format=json')).body)[0].gateway).toBe('default/gw');
+    expect(await get('/config_dump?proxy=nobody')).toMatchObject({ code: 404, body: 'no connected proxy with node id "nobody"; see /proxies\n' });
+    expect(await get('/config_dump?gateway=x/y')).toMatchObject({ code: 404, body: 'no Gateway "x/y" is served\n' });
   });
 
   it('names the paths it has when asked for another, and has no /metrics without a registry', async () => {

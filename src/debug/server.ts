@@ -21,6 +21,7 @@ export interface DebugState {
   ready(): boolean;
   status(): unknown;
   errors(): unknown;
+  /** Undefined when the proxy (node id) is not connected or the Gateway is unknown. */
   configDump(filter: { gateway?: string; proxy?: string }): unknown;
   proxies(): unknown;
   ir(): unknown;
@@ -53,8 +54,13 @@ export function startDebugServer(host: string, port: number, state: DebugState):
         return send(200, state.status());
       case '/errors':
         return send(200, state.errors());
-      case '/config_dump':
-        return send(200, state.configDump({ gateway: url.searchParams.get('gateway') ?? undefined, proxy: url.searchParams.get('proxy') ?? undefined }));
+      case '/config_dump': {
+        const gateway = url.searchParams.get('gateway') ?? undefined;
+        const proxy = url.searchParams.get('proxy') ?? undefined;
+        const dump = state.configDump({ gateway, proxy });
+        if (dump !== undefined) return send(200, dump);
+        return send(404, proxy !== undefined ? `no connected proxy with node id "${proxy}"; see /proxies\n` : `no Gateway "${gateway}" is served\n`);
+      }
       case '/proxies':
         return send(200, state.proxies());
       case '/ir':
