@@ -73,6 +73,12 @@ describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () 
     const [parent] = parentsOf(route, S.controllerName);
     expect(condition(parent?.conditions, 'Accepted')).toMatchObject({ status: 'True', observedGeneration: 1 });
     expect(condition(parent?.conditions, 'ResolvedRefs')?.status).toBe('True');
+    // The same writes, as /status_writes and as the Prometheus counter by kind and result.
+    const writes = await cp.statusWrites();
+    expect(writes.writesByKind.GRPCRoute).toBeGreaterThanOrEqual(1);
+    const metrics = await cp.debug('/metrics');
+    const written = metrics.split('\n').find((l) => l.startsWith('attache_status_writes_total{kind="GRPCRoute",result="written"}'));
+    expect(Number(written?.split(' ').pop())).toBeGreaterThanOrEqual(writes.writesByKind.GRPCRoute);
   });
 
   it('follows an edit of the route, and bumps observedGeneration', async () => {

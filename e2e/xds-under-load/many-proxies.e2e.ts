@@ -27,9 +27,10 @@ import {
 import { Load, printReport } from './load';
 import { ENVOY_PORT, gatewayYaml, routeYaml, serviceYaml } from './stack';
 
+/** An entry of /proxies (debug/proxy-view.ts). */
 interface Connection {
-  nodeId?: string;
-  key?: string;
+  nodeId: string;
+  gateway: string;
 }
 
 async function metric(cp: RunningControlPlane, name: string, gateway: string): Promise<number> {
@@ -82,7 +83,7 @@ describe.each([
 
   it('gives each proxy only its Gateway, every replica each change, and tracks connects and disconnects', async () => {
     const connections = JSON.parse(await cp.debug('/proxies?format=json')) as Connection[];
-    expect(connections.map((c) => `${c.nodeId}→${c.key}`).sort()).toEqual(['a-0→default/gw-a', 'a-1→default/gw-a', 'b-0→default/gw-b', 'b-1→default/gw-b']);
+    expect(connections.map((c) => `${c.nodeId}→${c.gateway}`).sort()).toEqual(['a-0→default/gw-a', 'a-1→default/gw-a', 'b-0→default/gw-b', 'b-1→default/gw-b']);
     expect(await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')).toBe(2);
     for (const [id, envoy] of envoys) {
       const text = await dumpText(envoy);

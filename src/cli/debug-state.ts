@@ -3,6 +3,7 @@ import { DebugState } from '../debug/server';
 import { formatSourceError, SourceError } from '../sources/file/parse';
 import { Reconciler } from '../pipeline/reconciler';
 import { configDump } from '../xds/config-dump';
+import { proxyViews } from '../debug/proxy-view';
 import type { XdsServer } from '../xds/server/ads';
 import { Store } from '../store/store';
 import { Resources } from '../store/resources';
@@ -20,10 +21,11 @@ export function debugState(
     ready: () => reconciler.ready(),
     status: () => reconciler.status(),
     errors: () => errors().map(formatSourceError),
-    proxies: () => xds.connections(),
+    proxies: () => proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)),
     configDump: ({ gateway, proxy }) => {
-      const served = proxy ? xds.connections().find((c) => c.nodeId === proxy)?.key : gateway;
-      const keys = served ? [served] : proxy ? [] : reconciler.gatewayKeys();
+      const served = proxy !== undefined ? xds.connections().find((c) => c.nodeId === proxy)?.key : gateway;
+      if ((proxy !== undefined || gateway !== undefined) && (served === undefined || !reconciler.snapshot(served))) return undefined;
+      const keys = served !== undefined ? [served] : reconciler.gatewayKeys();
       return keys.map((key) => ({ gateway: key, resources: configDump(reconciler.snapshot(key)) }));
     },
     ir: () => reconciler.ir(),

@@ -18,7 +18,11 @@ export interface ParsedFlags {
   positional: string[];
 }
 
+/** The command line is wrong (unknown flag, bad value): exit code 2. */
 export class UsageError extends Error {}
+
+/** The command could not do its job (server unreachable, bad input): exit code 1, message on stderr. */
+export class CommandError extends Error {}
 
 export function envName(flag: string): string {
   return `ATTACHE_${flag.toUpperCase().replace(/-/g, '_')}`;

@@ -1,5 +1,7 @@
 /** Offline commands (status, translate, validate) read files the way `attache serve` does. */
+import * as fs from 'fs';
 import { KubernetesObject } from '../apis/meta';
+import { CommandError } from './flags';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
 import { FileSource } from '../sources/file/file-source';
 import { SourceError } from '../sources/file/parse';
@@ -13,7 +15,10 @@ export interface LoadedFiles {
   schemas: CrdSchemas;
 }
 
+/** Offline commands read what they are given, now: a path that does not exist is an error (serve waits for it instead). */
 export function loadFiles(paths: readonly string[]): LoadedFiles {
+  const missing = paths.filter((p) => !fs.existsSync(p));
+  if (missing.length > 0) throw new CommandError(`-f: no such file or directory: ${missing.join(', ')}`);
   const schemas = loadCrdSchemas();
   const snap = new FileSource(paths, schemas).load();
   return { objects: snap.objects, resources: groupByKind(snap.objects), errors: snap.errors, schemas };

@@ -1,9 +1,10 @@
 /**
- * The `attache` executable: dispatches to a command. Exit codes: 0 success, 1 failure,
- * 2 usage error (unknown command or flag; the message names it).
+ * The `attache` executable: dispatches to a command. Exit codes: 0 success, 1 failure (bad
+ * input, a server that cannot be reached, a proxy out of sync; the message says which),
+ * 2 usage error (unknown command or flag, bad flag value; the message names it).
  */
 import { bootstrapCommand } from './bootstrap';
-import { UsageError } from './flags';
+import { CommandError, UsageError } from './flags';
 import { serveCommand } from './serve';
 import { statusCommand } from './status';
 import { translateCommand } from './translate';
@@ -39,8 +40,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`attache ${name}: ${e.message}\n`);
+      process.stderr.write(`attache ${name}: ${e.message}\nRun 'attache ${name} --help' for its flags.\n`);
       return 2;
+    }
+    if (e instanceof CommandError) {
+      process.stderr.write(`attache ${name}: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

@@ -1,50 +1,46 @@
 /**
  * `attache proxies`: each proxy connected to a running control plane, which Gateway it serves,
- * and whether it is in sync (every type it subscribes to ACKed at the version last sent, no
- * NACK outstanding) — like `istioctl proxy-status`.
+ * and whether it is in sync — like `istioctl proxy-status`. The control plane decides the
+ * verdict (debug/proxy-view.ts); this prints it. Exit code 0 when every proxy is SYNCED, 1
+ * otherwise (or when the server cannot be reached), 2 on a usage error.
  */
+import { stringify } from 'yaml';
+import type { ProxyView } from '../debug/proxy-view';
+import { fetchDebug } from './debug-client';
 import { flag, FlagSpec, parseFlags, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'server', description: 'the control plane debug endpoint', default: 'http://127.0.0.1:18001' },
-  { name: 'output', short: 'o', description: 'table or json', default: 'table' },
+  { name: 'output', short: 'o', description: 'table, yaml or json (yaml and json: every field, e.g. versions and metadata)', default: 'table' },
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
-interface TypeState {
-  typeUrl: string;
-  lastVersionSent?: string;
-  lastVersionAcked?: string;
-  lastNack?: { message?: string; errorDetail?: { message?: string } };
+/** Table cells stay on one line; the whole message is in `-o yaml`. */
+const MAX_DETAIL = 240;
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL)}…` : line;
 }
 
-interface Connection {
-  nodeId?: string;
-  nodeCluster?: string;
-  key?: string;
-  protocol: string;
-  peer?: string;
-  types: TypeState[];
+export function detail(p: ProxyView): string {
+  const nacked = p.types.find((t) => t.lastNack);
+  if (nacked?.lastNack) return clip(`NACK ${nacked.type} ${nacked.lastNack.resources.join(', ')}: ${nacked.lastNack.message}`);
+  const r = p.rejected[0];
+  if (r) return clip(`${r.object} rejected, ${r.served === 'left out' ? 'left out' : 'held at last accepted version'}: ${r.message}`);
+  const pending = p.types.filter((t) => t.lastVersionSent !== t.lastVersionAcked).map((t) => t.type);
+  const unanswered = p.types.filter((t) => t.lastVersionSent === '').map((t) => t.type);
+  return [
+    ...(pending.length > 0 ? [`waiting for ACK: ${pending.join(', ')}`] : []),
+    // A subscription nothing was sent for: the proxy asked for names the snapshot lacks.
+    ...(unanswered.length > 0 ? [`nothing sent yet: ${unanswered.join(', ')}`] : []),
+    ...(p.types.length === 0 ? ['no subscription yet'] : []),
+  ].join('; ');
 }
 
-export function inSync(c: Connection): boolean {
-  return c.types.every((t) => !t.lastNack && t.lastVersionSent !== undefined && t.lastVersionSent === t.lastVersionAcked);
-}
-
-function shortType(typeUrl: string): string {
-  return typeUrl.slice(typeUrl.lastIndexOf('.') + 1);
-}
-
-export function proxiesTable(connections: readonly Connection[]): string {
+export function proxiesTable(proxies: readonly ProxyView[]): string {
   const rows = [['NODE', 'GATEWAY', 'PROTOCOL', 'SYNC', 'DETAIL']];
-  for (const c of connections) {
-    const nack = c.types.find((t) => t.lastNack);
-    const pending = c.types.filter((t) => t.lastVersionSent !== t.lastVersionAcked).map((t) => shortType(t.typeUrl));
-    const detail = nack
-      ? `NACK ${shortType(nack.typeUrl)}: ${nack.lastNack?.errorDetail?.message ?? nack.lastNack?.message ?? ''}`
-      : pending.length > 0 ? `waiting for ACK: ${pending.join(', ')}` : '';
-    rows.push([c.nodeId ?? '?', c.key ?? c.nodeCluster ?? '?', c.protocol, inSync(c) ? 'SYNCED' : nack ? 'NACKED' : 'STALE', detail]);
-  }
+  for (const p of proxies) rows.push([p.nodeId, p.gateway, p.protocol, p.sync, detail(p)]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
 }
@@ -52,17 +48,14 @@ export function proxiesTable(connections: readonly Connection[]): string {
 export async function proxiesCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
-    process.stdout.write(usage('proxies', 'List the proxies connected to a running control plane and whether they are in sync.', SPECS));
+    process.stdout.write(usage('proxies', 'List the proxies connected to a running control plane and whether they are in sync (exit 1 if any is not).', SPECS));
     return 0;
   }
-  const url = `${flag(parsed, 'server')!.replace(/\/$/, '')}/proxies?format=json`;
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (e) {
-    throw new UsageError(`--server: cannot reach ${url}: ${(e as Error).message}`);
-  }
-  const connections = (await res.json()) as Connection[];
-  process.stdout.write(flag(parsed, 'output') === 'json' ? `${JSON.stringify(connections, null, 2)}\n` : proxiesTable(connections));
-  return connections.every(inSync) ? 0 : 1;
+  const output = flag(parsed, 'output')!;
+  if (!['table', 'yaml', 'json'].includes(output)) throw new UsageError(`--output: expected table, yaml or json, got "${output}"`);
+  const proxies = (await fetchDebug(flag(parsed, 'server')!, '/proxies?format=json')) as ProxyView[];
+  if (output === 'json') process.stdout.write(`${JSON.stringify(proxies, null, 2)}\n`);
+  else if (output === 'yaml') process.stdout.write(stringify(proxies, { lineWidth: 0 }));
+  else process.stdout.write(proxies.length > 0 ? proxiesTable(proxies) : 'no proxies connected\n');
+  return proxies.every((p) => p.inSync) ? 0 : 1;
 }

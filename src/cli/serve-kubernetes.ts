@@ -16,6 +16,7 @@ import { KubernetesSource } from '../sources/kubernetes/kubernetes-source';
 import { DEFAULT_LEASE_TIMING, LeaderElector } from '../sources/kubernetes/leader-election';
 import { KubernetesStatusWriter, StatusWriteCounters } from '../status/kubernetes-writer';
 import { Store } from '../store/store';
+import type { AttacheMetrics } from '../metrics/registry';
 
 export interface KubernetesServeOptions {
   /** A kubeconfig file; without it, as kubectl: $KUBECONFIG, ~/.kube/config, then in-cluster. */
@@ -26,6 +27,7 @@ export interface KubernetesServeOptions {
   store: Store;
   reconciler: Reconciler;
   log: Logger;
+  metrics?: AttacheMetrics;
 }
 
 export interface RunningKubernetesSource {
@@ -45,14 +47,15 @@ export async function startKubernetesSource(o: KubernetesServeOptions): Promise<
     observed: (kind, namespace, name) => source.observedObject(kind, namespace, name),
     observedAll: (kind) => source.observedObjects(kind),
     log: o.log,
+    onWrite: (kind, result) => o.metrics?.recordStatusWrite(kind, result),
   });
   const elector = o.leaderElection && startLeaderElection(client, o.leaderElection, o.log);
   const leading = (): boolean => !elector || elector.isLeader();
-  const rebuild = (): void => {
+  const rebuild = (seenAt: number): void => {
     if (!source.hasSynced()) return;
     const changed = o.store.apply(source.drain());
     if (!changed && o.reconciler.ready()) return;
-    o.reconciler.reconcile();
+    o.reconciler.reconcile(seenAt);
   };
   // Every status change reaches the API: rebuilds, and also proxy rejections (NACKs), which
   // change conditions between rebuilds.

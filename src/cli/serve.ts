@@ -4,7 +4,7 @@
  * and Delta) to Envoy, and the debug endpoint. Every flag can also be set by an environment
  * variable (see --help).
  */
-import pino, { Logger } from 'pino';
+import type { Logger } from 'pino';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
 import { parseAddressPool } from '../gatewayapi/addresses';
 import { FileSource } from '../sources/file/file-source';
@@ -21,6 +21,7 @@ import { combineCallbacks } from '../xds/server/callbacks';
 import { AttacheMetrics } from '../metrics/registry';
 import { startDebugServer } from '../debug/server';
 import { debugState } from './debug-state';
+import { createLogger } from './logger';
 import { KubernetesServeOptions, RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
 import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
@@ -39,7 +40,7 @@ const SPECS: FlagSpec[] = [
   { name: 'default-address', description: 'bind address for Gateways without spec.addresses', default: '127.0.0.1' },
   { name: 'address-pool', description: 'give each Gateway without spec.addresses its own address from this CIDR (e.g. 127.0.100.0/24)' },
   { name: 'port-shift', description: 'added to Gateway listener ports below 1024 (80 binds 10080); 0 to disable', default: '10000' },
-  { name: 'log-level', description: 'trace, debug, info, warn or error', default: 'info' },
+  { name: 'log-level', description: 'trace, debug, info, warn, error, fatal or silent (JSON lines on stderr; pretty when stderr is a terminal)', default: 'info' },
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
@@ -54,7 +55,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const paths = [...flagList(parsed, 'path'), ...parsed.positional];
   if (sourceKind === 'kubernetes' && paths.length > 0) throw new UsageError('--path: not used with --source kubernetes');
   if (paths.length === 0) paths.push('examples');
-  const log = pino({ level: flag(parsed, 'log-level') }, pino.destination({ dest: 2, sync: true }));
+  const log = createLogger({ level: flag(parsed, 'log-level')! });
   // Checked before anything starts: a control plane that cannot serve xDS safely must not run.
   const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
   const tlsProvider = startXdsTls(parsed, xdsAddr.host, log);
@@ -75,10 +76,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const schemas = loadCrdSchemas();
   const store = new Store();
   const cache = new SnapshotCache({ nodeKey: nodeKeyFromCluster });
-  const metrics = new AttacheMetrics();
+  const metrics = new AttacheMetrics({ processMetrics: true });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
-    sourceKind === 'kubernetes' ? await startKubernetesSource(kubernetesOptions(parsed, store, reconciler, log)) : startFileSource(paths, schemas, store, reconciler, log);
+    sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : startFileSource(paths, schemas, store, reconciler, log);
 
   const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider));
@@ -138,11 +139,11 @@ type RunningSource = Partial<Pick<RunningKubernetesSource, 'statusWrites'>> & {
 function startFileSource(paths: string[], schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): RunningSource {
   const source = new FileSource(paths, schemas);
   let errors: SourceError[] = [];
-  const reload = (): void => {
+  const reload = (seenAt?: number): void => {
     const snap = source.load();
     errors = snap.errors;
     for (const e of snap.errors) log.error({ file: e.file, document: e.document, object: e.object, field: e.field }, formatSourceError(e));
-    if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile();
+    if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile(seenAt);
   };
   reload();
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, reload);

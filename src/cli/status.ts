@@ -1,6 +1,7 @@
 /**
- * `attache status`: the conditions of every GatewayClass, Gateway and route Attaché owns, as
- * kubectl would show them (YAML, one document per object). From files (`--path`, translated
+ * `attache status`: the conditions of every GatewayClass, Gateway and route Attaché owns: a
+ * table by default (status-table.ts), or as kubectl would show them (`-o yaml`, one document per
+ * object; `-o json`). From files (`--path`, translated
  * offline, nothing served) or from a running control plane's debug endpoint (`--server`).
  */
 import { stringify } from 'yaml';
@@ -9,13 +10,15 @@ import { StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
 import { formatSourceError } from '../sources/file/parse';
 import { loadFiles, offlineOptions } from './load-files';
+import { fetchDebug } from './debug-client';
+import { statusTable } from './status-table';
 import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'path', short: 'f', description: 'file or directory of Kubernetes YAML to compute status for (repeatable)', repeatable: true },
   { name: 'server', description: 'a running control plane debug endpoint, e.g. http://127.0.0.1:18001' },
   { name: 'controller-name', description: 'GatewayClass controllerName to act as (with --path)', default: DEFAULT_CONTROLLER_NAME },
-  { name: 'output', short: 'o', description: 'yaml or json', default: 'yaml' },
+  { name: 'output', short: 'o', description: 'table (conditions, problems spelled out), or the full status as yaml or json', default: 'table' },
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
@@ -34,6 +37,7 @@ export function asObject(entry: StatusEntry): object {
 }
 
 export function renderStatus(entries: readonly StatusEntry[], output: string): string {
+  if (output === 'table') return statusTable(entries);
   const objects = entries.map(asObject);
   if (output === 'json') return `${JSON.stringify(objects, null, 2)}\n`;
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
@@ -46,15 +50,7 @@ function statusFromFiles(paths: string[], controllerName: string): { entries: St
 }
 
 async function statusFromServer(server: string): Promise<StatusEntry[]> {
-  const url = `${server.replace(/\/$/, '')}/status?format=json`;
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (e) {
-    throw new UsageError(`--server: cannot reach ${url}: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw new UsageError(`--server: ${url} answered ${res.status}`);
-  return (await res.json()) as StatusEntry[];
+  return (await fetchDebug(server, '/status?format=json')) as StatusEntry[];
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {
@@ -64,7 +60,7 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const output = flag(parsed, 'output')!;
-  if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: expected yaml or json, got "${output}"`);
+  if (!['table', 'yaml', 'json'].includes(output)) throw new UsageError(`--output: expected table, yaml or json, got "${output}"`);
   const server = flag(parsed, 'server');
   const paths = [...flagList(parsed, 'path'), ...parsed.positional];
   if (server && paths.length > 0) throw new UsageError('give either --path or --server, not both');

@@ -1,30 +1,57 @@
 /**
- * `attache translate` over the bundled examples is itself a golden file
- * (src/cli/testdata/translate/examples.out.yaml): the whole pipeline, files to Envoy resources.
+ * `attache translate -f examples` is itself a golden file
+ * (src/cli/testdata/translate/examples.out.yaml): the whole pipeline, files to Envoy resources,
+ * exactly as the command prints it. `make golden` rewrites it; any drift fails here.
  */
 import * as path from 'path';
-import { stringify } from 'yaml';
 import { PROJECT_ROOT } from '../project-root';
-import { ADS_PUSH_ORDER } from '../xds/resources';
 import { expectGolden } from '../testing/golden';
-import { translateFiles } from './translate';
+import { translateCommand } from './translate';
 import { statusProblems } from './validate';
 import { loadFiles, offlineOptions } from './load-files';
 import { translate } from '../gatewayapi/translate';
+import { UsageError } from './flags';
 
 const dir = path.join(__dirname, 'testdata/translate');
+const EXAMPLES = path.join(PROJECT_ROOT, 'examples');
+
+/** Runs the command as `attache translate ARGS` would, returning its exit code and stdout/stderr. */
+function run(args: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    return { code: translateCommand(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
 
 describe('attache translate', () => {
-  it('turns the examples into the Envoy resources of their Gateway', () => {
-    const { gateways, errors } = translateFiles([path.join(PROJECT_ROOT, 'examples')], ADS_PUSH_ORDER);
-    expect(errors).toEqual([]);
-    expectGolden(dir, 'examples', stringify(gateways, { lineWidth: 0, aliasDuplicateObjects: false }));
+  it('prints the Envoy resources of every Gateway in the examples (golden)', () => {
+    const r = run(['-f', EXAMPLES]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expectGolden(dir, 'examples', r.stdout);
+  });
+
+  it('prints one type as JSON with --type and -o json', () => {
+    const r = run(['-f', EXAMPLES, '--type', 'route', '-o', 'json']);
+    const gateways = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(Object.keys(gateways[0])).toEqual(['gateway', 'route']);
+  });
+
+  it('rejects an unknown type or output, naming the flag', () => {
+    expect(() => run(['-f', EXAMPLES, '--type', 'routes'])).toThrow(new UsageError('--type: expected listener, route, cluster, endpoint, secret or all, got "routes"'));
+    expect(() => run(['-f', EXAMPLES, '-o', 'xml'])).toThrow(new UsageError('--output: expected yaml or json, got "xml"'));
   });
 });
 
 describe('attache validate', () => {
   it('finds no problem in the examples', () => {
-    const { resources, errors, schemas } = loadFiles([path.join(PROJECT_ROOT, 'examples')]);
+    const { resources, errors, schemas } = loadFiles([EXAMPLES]);
     expect(errors).toEqual([]);
     expect(statusProblems(translate(resources, offlineOptions(), schemas.bundleVersion).status)).toEqual([]);
   });

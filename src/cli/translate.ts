@@ -37,6 +37,12 @@ export function translateFiles(paths: readonly string[], types: readonly TypeUrl
   return { gateways, errors: errors.map(formatSourceError) };
 }
 
+/** What `attache translate` prints: one YAML document per Gateway, or one JSON array. */
+export function renderTranslation(gateways: readonly object[], output: 'yaml' | 'json'): string {
+  if (output === 'json') return `${JSON.stringify(gateways, null, 2)}\n`;
+  return gateways.map((g) => `---\n${stringify(g, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+}
+
 export function translateCommand(argv: readonly string[]): number {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
@@ -49,6 +55,6 @@ export function translateCommand(argv: readonly string[]): number {
   if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: expected yaml or json, got "${output}"`);
   const { gateways, errors } = translateFiles(paths, typesFor(flag(parsed, 'type')!), flag(parsed, 'controller-name'));
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
-  process.stdout.write(output === 'json' ? `${JSON.stringify(gateways, null, 2)}\n` : gateways.map((g) => `---\n${stringify(g, { lineWidth: 0, aliasDuplicateObjects: false })}`).join(''));
+  process.stdout.write(renderTranslation(gateways, output));
   return errors.length > 0 ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * the exit code is 1 when there is any, so it fits CI pipelines.
  */
 import { Condition } from '../apis/meta';
+import { isProblem } from './status-table';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
@@ -17,12 +18,6 @@ const SPECS: FlagSpec[] = [
   { name: 'controller-name', description: 'GatewayClass controllerName to act as', default: DEFAULT_CONTROLLER_NAME },
   { name: 'help', description: 'show this help', boolean: true },
 ];
-
-/** Conditions whose status means trouble: positive-polarity types that are False, and the negative ones that are True. */
-function isProblem(c: Condition): boolean {
-  if (c.type === 'Conflicted' || c.type === 'PartiallyInvalid') return c.status === 'True';
-  return c.status === 'False';
-}
 
 export function statusProblems(entries: readonly StatusEntry[]): string[] {
   const out: string[] = [];

@@ -1,14 +1,17 @@
 /**
  * The debug HTTP endpoint (loopback by default): what the control plane computed and who has it.
+ * Every path answers YAML, or JSON with `?format=json` (except /healthz, /readyz, /metrics).
  *   /healthz        process is up
- *   /readyz         200 once the first snapshot is built
- *   /status         computed status of every owned object (YAML; ?format=json)
- *   /errors         input errors (file, document, object, field)
+ *   /readyz         200 once the first snapshot is built, 503 before
+ *   /proxies        connected proxies: node, metadata, SotW or Delta, per type the versions sent
+ *                   and ACKed, last NACK with Envoy's message, in sync or not (proxy-view.ts)
  *   /config_dump    Envoy resources per Gateway, as Envoy would print them
- *                   (?gateway=NS/NAME, or ?proxy=NODE_ID for the Gateway that proxy serves)
- *   /proxies        connected proxies
+ *                   (?proxy=NODE_ID for what that proxy is served, ?gateway=NS/NAME for one Gateway)
  *   /ir             the intermediate representation per Gateway
- *   /objects        the input objects, as the store holds them
+ *   /objects        the input objects, as the store holds them (Secret values redacted)
+ *   /status         computed status of every owned object
+ *   /status_writes  Kubernetes mode: status writes so far
+ *   /errors         input errors (file, document, object, field)
  *   /metrics        Prometheus metrics (text exposition format)
  */
 import * as http from 'http';
@@ -18,6 +21,7 @@ export interface DebugState {
   ready(): boolean;
   status(): unknown;
   errors(): unknown;
+  /** Undefined when the proxy (node id) is not connected or the Gateway is unknown. */
   configDump(filter: { gateway?: string; proxy?: string }): unknown;
   proxies(): unknown;
   ir(): unknown;
@@ -50,8 +54,13 @@ export function startDebugServer(host: string, port: number, state: DebugState):
         return send(200, state.status());
       case '/errors':
         return send(200, state.errors());
-      case '/config_dump':
-        return send(200, state.configDump({ gateway: url.searchParams.get('gateway') ?? undefined, proxy: url.searchParams.get('proxy') ?? undefined }));
+      case '/config_dump': {
+        const gateway = url.searchParams.get('gateway') ?? undefined;
+        const proxy = url.searchParams.get('proxy') ?? undefined;
+        const dump = state.configDump({ gateway, proxy });
+        if (dump !== undefined) return send(200, dump);
+        return send(404, proxy !== undefined ? `no connected proxy with node id "${proxy}"; see /proxies\n` : `no Gateway "${gateway}" is served\n`);
+      }
       case '/proxies':
         return send(200, state.proxies());
       case '/ir':

@@ -30,3 +30,31 @@ describe('AttacheMetrics', () => {
     expect(await value(new AttacheMetrics(), 'attache_rebuilds_total{path="endpoints"}')).toBeUndefined();
   });
 });
+
+describe('AttacheMetrics families', () => {
+  it('times pushes and counts their bytes per type URL', async () => {
+    const metrics = new AttacheMetrics();
+    metrics.xdsCallbacks().onPush?.({ ...stream, node, key: 'default/gw', typeUrl: TypeUrl.Listener, version: 'v', nonce: '1', names: ['l'], resources: [], removed: [], bytes: 321, durationMs: 2 });
+    expect(await value(metrics, `attache_xds_push_bytes_total{type_url="${TypeUrl.Listener}"}`)).toMatch(/ 321$/);
+    expect(await value(metrics, `attache_xds_push_duration_seconds_sum{type_url="${TypeUrl.Listener}"}`)).toMatch(/ 0\.002$/);
+  });
+
+  it('drops the snapshot size of a Gateway that is gone', async () => {
+    const metrics = new AttacheMetrics();
+    metrics.snapshotBytes.set({ gateway: 'default/gw', type_url: TypeUrl.Cluster }, 10);
+    metrics.recordSnapshot('default/gw', undefined);
+    expect(await value(metrics, 'attache_snapshot_size_bytes{')).toBeUndefined();
+  });
+
+  it('counts status writes by kind and result', async () => {
+    const metrics = new AttacheMetrics();
+    metrics.recordStatusWrite('GRPCRoute', 'written');
+    metrics.recordStatusWrite('GRPCRoute', 'conflict');
+    expect(await value(metrics, 'attache_status_writes_total{kind="GRPCRoute",result="conflict"}')).toMatch(/ 1$/);
+  });
+
+  it('adds process metrics on request only', async () => {
+    expect(await value(new AttacheMetrics({ processMetrics: true }), 'process_cpu_user_seconds_total')).toBeDefined();
+    expect(await value(new AttacheMetrics(), 'process_cpu_user_seconds_total')).toBeUndefined();
+  });
+});

@@ -1,74 +1,104 @@
 /**
  * Prometheus metrics of the control plane, on a registry of their own (not prom-client's
  * global one), so each `attache serve` — and each test — counts from zero. The debug endpoint
- * serves them at `/metrics`.
+ * serves them at `/metrics`; the README's "Operating Attaché" lists them.
  *
  * Names follow Prometheus conventions: `attache_` prefix, `_total` for counters, base units
- * (seconds). Label values are bounded: type URLs (five), protocols (two), rebuild paths (two)
- * and Gateway keys (as many as Gateways).
+ * (seconds, bytes). Label values are bounded: type URLs (five), protocols (two), rebuild paths
+ * (two), object kinds (nine), status write results (three), and Gateway keys (as many as
+ * Gateways). Never a node id, route name or version: those are unbounded.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Snapshot } from '../xds/cache/snapshot';
+import { ADS_PUSH_ORDER } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
+import { combineCallbacks } from '../xds/server/callbacks';
+import { ConvergenceTracker } from './convergence';
 
 /** How the reconciler rebuilt: everything, or only the endpoints (EndpointSlice fast path). */
 export type RebuildPath = 'full' | 'endpoints';
 
+/** The outcome of one status write to the Kubernetes API. */
+export type StatusWriteResult = 'written' | 'conflict' | 'failed';
+
+export interface AttacheMetricsOptions {
+  /** prom-client's default process and Node.js metrics (CPU, memory, event loop lag, GC). */
+  processMetrics?: boolean;
+}
+
+/** Sub-millisecond to seconds: a small rebuild takes well under 1 ms, a big one hundreds. */
+const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Convergence includes Envoy's own work and the network: milliseconds to tens of seconds. */
+const CONVERGENCE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 export class AttacheMetrics {
   readonly registry = new Registry();
-  readonly nacks = new Counter({
-    name: 'attache_xds_nacks_total',
-    help: 'xDS responses a proxy rejected (NACK), by type URL',
+  private readonly r = [this.registry];
+  readonly nacks = new Counter({ name: 'attache_xds_nacks_total', help: 'xDS responses a proxy rejected (NACK), by type URL', labelNames: ['type_url'] as const, registers: this.r });
+  readonly acks = new Counter({ name: 'attache_xds_acks_total', help: 'xDS responses a proxy accepted (ACK), by type URL', labelNames: ['type_url'] as const, registers: this.r });
+  readonly pushes = new Counter({ name: 'attache_xds_pushes_total', help: 'xDS responses sent, by type URL', labelNames: ['type_url'] as const, registers: this.r });
+  readonly pushSeconds = new Histogram({
+    name: 'attache_xds_push_duration_seconds',
+    help: 'Time to encode and write one xDS response, by type URL',
     labelNames: ['type_url'] as const,
-    registers: [this.registry],
+    buckets: FAST_BUCKETS,
+    registers: this.r,
   });
-  readonly acks = new Counter({
-    name: 'attache_xds_acks_total',
-    help: 'xDS responses a proxy accepted (ACK), by type URL',
+  readonly pushBytes = new Counter({
+    name: 'attache_xds_push_bytes_total',
+    help: 'Encoded size of the resources sent in xDS responses, by type URL',
     labelNames: ['type_url'] as const,
-    registers: [this.registry],
+    registers: this.r,
   });
-  readonly pushes = new Counter({
-    name: 'attache_xds_pushes_total',
-    help: 'xDS responses sent, by type URL',
-    labelNames: ['type_url'] as const,
-    registers: [this.registry],
-  });
-  readonly connects = new Counter({
-    name: 'attache_xds_stream_connects_total',
-    help: 'ADS streams opened, by protocol (sotw, delta)',
-    labelNames: ['protocol'] as const,
-    registers: [this.registry],
-  });
-  readonly disconnects = new Counter({
-    name: 'attache_xds_stream_disconnects_total',
-    help: 'ADS streams closed, by protocol (sotw, delta)',
-    labelNames: ['protocol'] as const,
-    registers: [this.registry],
-  });
+  readonly connects = new Counter({ name: 'attache_xds_stream_connects_total', help: 'ADS streams opened, by protocol (sotw, delta)', labelNames: ['protocol'] as const, registers: this.r });
+  readonly disconnects = new Counter({ name: 'attache_xds_stream_disconnects_total', help: 'ADS streams closed, by protocol (sotw, delta)', labelNames: ['protocol'] as const, registers: this.r });
   readonly proxies = new Gauge({
     name: 'attache_xds_connected_proxies',
     help: 'ADS streams whose proxy has identified itself, by Gateway (node.cluster)',
     labelNames: ['gateway'] as const,
-    registers: [this.registry],
+    registers: this.r,
   });
-  readonly rebuilds = new Counter({
-    name: 'attache_rebuilds_total',
-    help: 'Rebuilds of the xDS snapshots, by path (full, or endpoints only)',
-    labelNames: ['path'] as const,
-    registers: [this.registry],
-  });
+  readonly rebuilds = new Counter({ name: 'attache_rebuilds_total', help: 'Rebuilds of the xDS snapshots, by path (full, or endpoints only)', labelNames: ['path'] as const, registers: this.r });
   readonly rebuildSeconds = new Histogram({
     name: 'attache_rebuild_duration_seconds',
-    help: 'Time to rebuild the xDS snapshots from the store, by path',
+    help: 'Time to rebuild the xDS snapshots from the store (translation, encoding, pushes), by path',
     labelNames: ['path'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
+    buckets: FAST_BUCKETS,
+    registers: this.r,
   });
-  readonly heldRoutes = new Gauge({
-    name: 'attache_routes_held_at_last_accepted',
-    help: 'Routes a proxy rejected, served at their last accepted version until they change',
-    registers: [this.registry],
+  readonly translationSeconds = new Histogram({
+    name: 'attache_translation_duration_seconds',
+    help: 'Time to translate every Gateway API object to Envoy resources (a full rebuild, without encoding or pushing)',
+    buckets: FAST_BUCKETS,
+    registers: this.r,
   });
+  readonly snapshotBytes = new Gauge({
+    name: 'attache_snapshot_size_bytes',
+    help: 'Encoded size of the current xDS snapshot, by Gateway and type URL',
+    labelNames: ['gateway', 'type_url'] as const,
+    registers: this.r,
+  });
+  readonly objects = new Gauge({ name: 'attache_objects', help: 'Input objects in the store, by kind', labelNames: ['kind'] as const, registers: this.r });
+  readonly convergenceSeconds = new Histogram({
+    name: 'attache_convergence_duration_seconds',
+    help: 'From a change seen by the source to its ACK by every connected proxy of the Gateway, by rebuild path',
+    labelNames: ['path'] as const,
+    buckets: CONVERGENCE_BUCKETS,
+    registers: this.r,
+  });
+  readonly statusWrites = new Counter({
+    name: 'attache_status_writes_total',
+    help: 'Status writes to the Kubernetes API, by kind and result (written, conflict, failed)',
+    labelNames: ['kind', 'result'] as const,
+    registers: this.r,
+  });
+  readonly heldRoutes = new Gauge({ name: 'attache_routes_held_at_last_accepted', help: 'Routes a proxy rejected, served at their last accepted version until they change', registers: this.r });
+
+  readonly convergence = new ConvergenceTracker((seconds, path) => this.convergenceSeconds.observe({ path }, seconds));
+
+  constructor(options: AttacheMetricsOptions = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
 
   /** Text exposition format, for `/metrics`. */
   text(): Promise<string> {
@@ -84,11 +114,37 @@ export class AttacheMetrics {
     this.rebuildSeconds.observe({ path }, durationMs / 1000);
   }
 
-  /** xDS server callbacks that keep the xDS metrics. */
+  recordTranslation(durationMs: number): void {
+    this.translationSeconds.observe(durationMs / 1000);
+  }
+
+  /** The size of the snapshot now served to a Gateway's proxies; undefined: the Gateway is gone. */
+  recordSnapshot(gateway: string, snapshot: Snapshot | undefined): void {
+    for (const typeUrl of ADS_PUSH_ORDER) {
+      if (!snapshot) {
+        this.snapshotBytes.remove({ gateway, type_url: typeUrl });
+        continue;
+      }
+      let bytes = 0;
+      for (const r of snapshot.resources(typeUrl).values()) bytes += r.any.value.length;
+      this.snapshotBytes.set({ gateway, type_url: typeUrl }, bytes);
+    }
+  }
+
+  /** Objects per kind in the store. */
+  recordObjects(counts: Readonly<Record<string, number>>): void {
+    for (const [kind, n] of Object.entries(counts)) this.objects.set({ kind }, n);
+  }
+
+  recordStatusWrite(kind: string, result: StatusWriteResult): void {
+    this.statusWrites.inc({ kind, result });
+  }
+
+  /** xDS server callbacks that keep the xDS metrics, convergence included. */
   xdsCallbacks(): XdsCallbacks {
     // The Gateway of each identified stream, to count it down when it closes.
     const keys = new Map<number, string>();
-    return {
+    const own: XdsCallbacks = {
       onStreamOpen: (e) => this.connects.inc({ protocol: e.protocol }),
       onStreamIdentified: (e) => {
         keys.set(e.streamId, e.key);
@@ -102,7 +158,12 @@ export class AttacheMetrics {
       },
       onAck: (e) => this.acks.inc({ type_url: e.typeUrl }),
       onNack: (e) => this.nacks.inc({ type_url: e.typeUrl }),
-      onPush: (e) => this.pushes.inc({ type_url: e.typeUrl }),
+      onPush: (e) => {
+        this.pushes.inc({ type_url: e.typeUrl });
+        this.pushBytes.inc({ type_url: e.typeUrl }, e.bytes);
+        this.pushSeconds.observe({ type_url: e.typeUrl }, e.durationMs / 1000);
+      },
     };
+    return combineCallbacks(own, this.convergence.callbacks());
   }
 }

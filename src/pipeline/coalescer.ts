@@ -16,7 +16,8 @@ export class Coalescer {
 
   constructor(
     private readonly options: CoalescerOptions,
-    private readonly run: () => void,
+    /** Called with the time (`Date.now()`) of the burst's first notification: when the change was seen. */
+    private readonly run: (firstNotifiedAt: number) => void,
   ) {}
 
   notify(): void {
@@ -35,8 +36,9 @@ export class Coalescer {
   }
 
   private fire(): void {
+    const firstAt = this.firstAt ?? Date.now();
     this.timer = undefined;
     this.firstAt = undefined;
-    this.run();
+    this.run(firstAt);
   }
 }

@@ -14,6 +14,7 @@ import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { decodeAny } from '../xds/proto';
 import { TypeUrl } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
+import { AttacheMetrics } from '../metrics/registry';
 import { Reconciler } from './reconciler';
 
 const GW = 'default/gw';
@@ -211,5 +212,34 @@ describe('Reconciler', () => {
     await nextTick();
     expect(domains(cache)).toEqual(['good.example.com']);
     expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).toContain(PROXY_REJECTED);
+  });
+});
+
+describe('Reconciler metrics', () => {
+  it('records objects by kind, translation time, snapshot bytes per type, and convergence of the pushes it causes', async () => {
+    const metrics = new AttacheMetrics();
+    const store = new Store();
+    const cache = new SnapshotCache();
+    const options = () => ({ controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' });
+    const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }), undefined, { metrics });
+    // A watcher standing in for a connected proxy's stream: it is pushed to inside setSnapshot.
+    const xds = metrics.xdsCallbacks();
+    const stream = { streamId: 9, protocol: 'delta' as const, peer: 'p', node, key: GW };
+    xds.onStreamIdentified?.(stream);
+    cache.watch(GW, () => xds.onPush?.({ ...stream, typeUrl: TypeUrl.Cluster, version: 'v', nonce: '1', names: [], resources: [], removed: [], bytes: 10, durationMs: 0.1 }));
+    store.replaceAll(objects(BASE, slice('10.244.0.1'), route('a', 'a.example.com')));
+    reconciler.reconcile(Date.now() - 50);
+    expect(metrics.convergence.pendingCount(GW)).toBe(1);
+    xds.onAck?.({ ...stream, typeUrl: TypeUrl.Cluster, version: 'v', nonce: '1', names: [], resources: [] });
+    expect(metrics.convergence.pendingCount(GW)).toBe(0);
+
+    const text = await metrics.text();
+    const line = (prefix: string): number => Number(text.split('\n').find((l) => l.startsWith(prefix))?.split(' ').pop());
+    expect(line('attache_objects{kind="GRPCRoute"}')).toBe(1);
+    expect(line('attache_objects{kind="EndpointSlice"}')).toBe(1);
+    expect(line('attache_translation_duration_seconds_count')).toBe(1);
+    expect(line(`attache_snapshot_size_bytes{gateway="${GW}",type_url="${TypeUrl.RouteConfiguration}"}`)).toBeGreaterThan(0);
+    expect(line('attache_convergence_duration_seconds_count{path="full"}')).toBe(1);
+    expect(line('attache_convergence_duration_seconds_sum{path="full"}')).toBeGreaterThanOrEqual(0.05);
   });
 });

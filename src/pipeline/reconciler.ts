@@ -26,8 +26,9 @@ import { ProxyRejections } from '../status/proxy-rejections';
 import { routeOwners, type RouteOwners } from '../status/route-owners';
 import { carryTransitionTimes } from '../status/transition-times';
 import { Store } from '../store/store';
+import { KIND_TO_FIELD, type Resources } from '../store/resources';
 import { buildSnapshot, Snapshot } from '../xds/cache/snapshot';
-import { SnapshotCache } from '../xds/cache/snapshot-cache';
+import { SnapshotCache, type SetSnapshotResult } from '../xds/cache/snapshot-cache';
 import { TypeUrl } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
 import type { EnvoyResources } from '../xds/translate/translate';
@@ -57,6 +58,8 @@ export class Reconciler {
   private failedKeys = new Set<string>();
   private built = false;
   private rebuildScheduled = false;
+  /** When the change being rebuilt was first seen (convergence metric). */
+  private seenAt = Date.now();
   private readonly history = new BuildHistory();
   private readonly rejections = new ProxyRejections(this.history);
   private readonly statusListeners = new Set<StatusListener>();
@@ -70,8 +73,12 @@ export class Reconciler {
     private readonly hooks: ReconcilerHooks = {},
   ) {}
 
-  /** Rebuilds from the store: the endpoints path when only EndpointSlices changed since the last rebuild, else full. */
-  reconcile(): ReconcileResult {
+  /**
+   * Rebuilds from the store: the endpoints path when only EndpointSlices changed since the last rebuild, else full.
+   * @param seenAt when the source first saw the change (`Date.now()` clock), for the convergence metric; default now
+   */
+  reconcile(seenAt: number = Date.now()): ReconcileResult {
+    this.seenAt = seenAt;
     const kinds = this.store.takeChangedKinds();
     const onlyEndpoints = this.built && kinds.size > 0 && [...kinds].every((k) => k === 'EndpointSlice');
     return (onlyEndpoints ? this.endpointsOnly() : undefined) ?? this.full();
@@ -99,6 +106,11 @@ export class Reconciler {
     return this.cache.getSnapshot(key);
   }
 
+  /** What proxies of a Gateway rejected: still unanswered, held routes, pinned resources. */
+  proxyRejections(gateway: string): ReturnType<ProxyRejections['forGateway']> {
+    return this.rejections.forGateway(gateway);
+  }
+
   gatewayKeys(): string[] {
     return [...this.keys].sort();
   }
@@ -124,9 +136,12 @@ export class Reconciler {
   private scheduleRebuild(): void {
     if (this.rebuildScheduled) return;
     this.rebuildScheduled = true;
+    // The NACK is the change: convergence counts until the proxies ACK what replaces it.
+    const seenAt = Date.now();
     // After the current event: several proxies of a Gateway NACK the same push together.
     setImmediate(() => {
       this.rebuildScheduled = false;
+      this.seenAt = seenAt;
       this.full();
     });
   }
@@ -139,7 +154,10 @@ export class Reconciler {
     this.rejections.releaseChanged((owner) => current.get(owner));
     const held = this.rejections.heldRoutes();
     const effective = withHeldRoutes(resources, held);
+    this.hooks.metrics?.recordObjects(objectCounts(resources));
+    const translateStart = performance.now();
     const result = translateAll(effective, options, this.bundleVersion);
+    this.hooks.metrics?.recordTranslation(performance.now() - translateStart);
     for (const f of result.failures) this.log.error({ object: f.object, error: f.error }, 'translation failed; left out, the rest is served');
     const failed = result.failures.flatMap((f) => (f.gatewayKey ? [f.gatewayKey] : []));
     const routes = held.length > 0 ? routeObjects(effective) : current;
@@ -149,7 +167,8 @@ export class Reconciler {
     this.failedKeys = new Set(failed);
     for (const key of this.keys) {
       if (result.resources.has(key) || this.failedKeys.has(key)) continue;
-      this.cache.setSnapshot(key, buildSnapshot({}));
+      this.setSnapshot(key, buildSnapshot({}), 'full');
+      this.hooks.metrics?.recordSnapshot(key, undefined);
       this.history.forget(key);
     }
     this.keys = new Set([...result.resources.keys(), ...failed]);
@@ -165,11 +184,12 @@ export class Reconciler {
   /** Encodes, pins and stores one Gateway's snapshot, and records it for tracing ACKs and NACKs. */
   private publish(key: string, envoy: EnvoyResources, routes: ReadonlyMap<string, object>): boolean {
     const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy));
-    const outcome = this.cache.setSnapshot(key, snapshot);
+    const outcome = this.setSnapshot(key, snapshot, 'full');
     if (!outcome.ok) {
       this.log.error({ gateway: key, errors: outcome.errors }, 'snapshot rejected; the last good configuration keeps serving');
       return false;
     }
+    this.hooks.metrics?.recordSnapshot(key, snapshot);
     const owners = new Map<string, RouteOwners>();
     for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource));
     this.history.record(key, { snapshot, owners, routes });
@@ -188,7 +208,8 @@ export class Reconciler {
   private endpointsOnly(): ReconcileResult | undefined {
     if (this.failedKeys.size > 0) return undefined;
     const start = performance.now();
-    const index = new ResourceIndex(this.store.resources());
+    const resources = this.store.resources();
+    const index = new ResourceIndex(resources);
     const refreshed = [];
     for (const ir of this.lastIR) {
       const base = this.cache.getSnapshot(ir.key);
@@ -198,12 +219,25 @@ export class Reconciler {
     }
     for (const r of refreshed) {
       if (r.changed.length === 0) continue;
-      if (!this.cache.setSnapshot(r.ir.key, r.snapshot).ok) return undefined;
+      if (!this.setSnapshot(r.ir.key, r.snapshot, 'endpoints').ok) return undefined;
+      this.hooks.metrics?.recordSnapshot(r.ir.key, r.snapshot);
       this.history.extend(r.ir.key, r.snapshot);
       this.log.debug({ gateway: r.ir.key, clusters: r.changed }, 'endpoints refreshed');
     }
     this.lastIR = refreshed.map((r) => r.ir);
+    this.hooks.metrics?.recordObjects(objectCounts(resources));
     return this.finish('endpoints', start, refreshed.length, []);
+  }
+
+  /** Sets a snapshot; the pushes it causes (synchronously, to watching streams) count toward convergence. */
+  private setSnapshot(key: string, snapshot: Snapshot, path: RebuildPath): SetSnapshotResult {
+    const convergence = this.hooks.metrics?.convergence;
+    convergence?.begin(key, this.seenAt, path);
+    try {
+      return this.cache.setSnapshot(key, snapshot);
+    } finally {
+      convergence?.end();
+    }
   }
 
   private finish(path: RebuildPath, start: number, gateways: number, failed: string[]): ReconcileResult {
@@ -217,4 +251,9 @@ export class Reconciler {
     this.lastStatus = carryTransitionTimes(this.lastStatus, withProxyConditions(this.rawStatus, this.rejections));
     for (const listener of this.statusListeners) listener(this.lastStatus);
   }
+}
+
+/** Objects per kind, for the `attache_objects` gauge. */
+function objectCounts(resources: Resources): Record<string, number> {
+  return Object.fromEntries(Object.entries(KIND_TO_FIELD).map(([kind, field]) => [kind, resources[field].length]));
 }

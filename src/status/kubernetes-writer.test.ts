@@ -43,8 +43,9 @@ function fakeEntry(name: string, accepted: 'True' | 'False'): RouteStatusEntry {
   return { kind: 'GRPCRoute', namespace: 'ns', name, generation: 1, status: { parents: [{ parentRef: { name: 'gw' }, controllerName: OURS, conditions: [c] }] } };
 }
 
-function setup(concurrency = 4): { api: FakeStatusApi; view: Map<string, LiveObject>; writer: KubernetesStatusWriter } {
+function setup(concurrency = 4): { api: FakeStatusApi; view: Map<string, LiveObject>; writer: KubernetesStatusWriter; outcomes: string[] } {
   const api = new FakeStatusApi();
+  const outcomes: string[] = [];
   const view = new Map<string, LiveObject>(); // what "the watch" has shown; tests move it on explicitly
   const writer = new KubernetesStatusWriter({
     controllerName: OURS,
@@ -54,8 +55,9 @@ function setup(concurrency = 4): { api: FakeStatusApi; view: Map<string, LiveObj
     log: pino({ level: 'silent' }),
     concurrency,
     retryDelayMs: 1,
+    onWrite: (kind, result) => outcomes.push(`${kind} ${result}`),
   });
-  return { api, view, writer };
+  return { api, view, writer, outcomes };
 }
 
 function seed(api: FakeStatusApi, view: Map<string, LiveObject>, names: string[]): void {
@@ -85,7 +87,7 @@ describe('KubernetesStatusWriter', () => {
   });
 
   it('on a conflict re-reads, keeps the other controller’s entry, and writes ours once', async () => {
-    const { api, view, writer } = setup();
+    const { api, view, writer, outcomes } = setup();
     seed(api, view, ['r']);
     // Another controller writes its parent after our view was taken: our PUT carries a stale resourceVersion.
     const theirs = { parentRef: { name: 'other' }, controllerName: 'example.com/other', conditions: [] };
@@ -93,6 +95,7 @@ describe('KubernetesStatusWriter', () => {
     writer.update([fakeEntry('r', 'True')]);
     expect(await writer.idle(5000)).toBe(true);
     expect(writer.counters()).toMatchObject({ writes: 1, conflicts: 1 });
+    expect(outcomes).toEqual(['GRPCRoute conflict', 'GRPCRoute written']);
     const parents = api.objects.get(storeKey('GRPCRoute', 'ns', 'r'))?.status?.parents as Array<{ controllerName: string }>;
     expect(parents.map((p) => p.controllerName)).toEqual(['example.com/other', OURS]);
   });

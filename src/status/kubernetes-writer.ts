@@ -34,6 +34,8 @@ export interface StatusWriterOptions {
   observed(kind: string, namespace: string | undefined, name: string): LiveObject | undefined;
   observedAll(kind: string): LiveObject[];
   log: Logger;
+  /** Told of every write attempt's outcome (the `attache_status_writes_total` metric). */
+  onWrite?(kind: string, result: 'written' | 'conflict' | 'failed'): void;
   concurrency?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
@@ -182,11 +184,13 @@ export class KubernetesStatusWriter {
           const result = await this.o.api.replaceStatus({ ...live, status });
           this.counts.writes++;
           this.writesByKind[ref.kind] = (this.writesByKind[ref.kind] ?? 0) + 1;
+          this.o.onWrite?.(ref.kind, 'written');
           this.written.set(key, { wish: wishOf(entry), resourceVersion: result.metadata.resourceVersion });
           return;
         } catch (e) {
           if (statusCode(e) !== 409 || attempt >= this.maxAttempts) throw e;
           this.counts.conflicts++;
+          this.o.onWrite?.(ref.kind, 'conflict');
           live = await this.o.api.read(ref.kind, ref.namespace, ref.name);
         }
       }
@@ -194,6 +198,7 @@ export class KubernetesStatusWriter {
       this.written.delete(key);
       if (statusCode(e) === 404) return; // deleted meanwhile: nothing to report on
       this.counts.failures++;
+      this.o.onWrite?.(ref.kind, 'failed');
       this.retryLater(key, wish, e as Error);
     }
   }

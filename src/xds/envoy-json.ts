@@ -73,7 +73,8 @@ function duration(s: unknown, n: unknown): string {
   return nanos === 0 ? `${secs}s` : `${(secs + nanos / 1e9).toFixed(9).replace(/0+$/, '')}s`;
 }
 
-function structToJson(obj: Record<string, unknown>): Json {
+/** A google.protobuf.Struct (as protobufjs decodes it) as plain JSON, e.g. a node's metadata. */
+export function structToJson(obj: Record<string, unknown>): Json {
   const fields = (obj.fields ?? {}) as Record<string, Record<string, unknown>>;
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, valueToJson(v)]));
 }

@@ -94,6 +94,8 @@ export interface PushEvent extends NodeStreamEvent {
   removed: string[];
   /** Encoded size of the resources (the Any values), a proxy for the response size. */
   bytes: number;
+  /** Time to encode and write the response (milliseconds). */
+  durationMs: number;
 }
 
 /** All optional; pass only what you need. */

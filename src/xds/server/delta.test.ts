@@ -3,7 +3,7 @@ import { fakeGateway } from '../cache/fake-resources';
 import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snapshot';
 import { decodeAny } from '../proto';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, expectNoResponse, fakeNode, nextResponse, startAdsHarness } from './fake-ads-client';
+import { type AdsHarness, eventually, expectNoResponse, fakeNode, nextResponse, startAdsHarness } from './fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS } = TypeUrl;
 
@@ -44,6 +44,19 @@ describe('Delta ADS', () => {
     ]);
     const first = response.resources[0].resource;
     expect(first && decodeAny(first)).toMatchObject({ name: 'backend-a', type: 'EDS' });
+  });
+
+  it('reports the node, its metadata as plain JSON, and per type the versions sent and ACKed', async () => {
+    const snapshot = publish(fakeGateway());
+    const s = h.delta();
+    const metadata = { fields: { pod: { stringValue: 'envoy-abc' }, zone: { structValue: { fields: { name: { stringValue: 'a' } } } } } };
+    s.send({ node: { ...fakeNode(), metadata }, type_url: CDS });
+    const response = await nextResponse(s);
+    const [info] = h.server.connections();
+    expect(info).toMatchObject({ nodeId: 'envoy-1', nodeCluster: 'gw', nodeMetadata: { pod: 'envoy-abc', zone: { name: 'a' } }, protocol: 'delta' });
+    expect(info.types[0]).toMatchObject({ lastVersionSent: `test-${snapshot.typeVersion(CDS)}`, lastVersionAcked: '' });
+    s.send({ type_url: CDS, response_nonce: response.nonce });
+    await eventually(() => h.server.connections()[0].types[0].lastVersionAcked === `test-${snapshot.typeVersion(CDS)}`);
   });
 
   it('follows subscribe and unsubscribe, pushing changes only for subscribed names', async () => {

@@ -111,6 +111,7 @@ describe('SotW ADS', () => {
       nonce: cds.nonce,
       errorDetail: { code: 3, message: 'bad cluster' },
       rejected: ['backend-a', 'backend-b'],
+      at: expect.any(String),
     });
 
     // A fix is a new snapshot with different content, and that is pushed.

@@ -17,6 +17,8 @@ export interface ConnectionInfo {
   /** Unset until the first request arrives. */
   nodeId?: string;
   nodeCluster?: string;
+  /** `node.metadata` as plain JSON (Envoy's `--service-node` metadata, e.g. pod labels). */
+  nodeMetadata?: unknown;
   key?: string;
   /** Per subscribed type, in ADS push order. */
   types: SubscriptionInfo[];

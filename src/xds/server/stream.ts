@@ -18,6 +18,8 @@ import type { NackErrorDetail, NodeStreamEvent, StreamEvent, XdsProtocol } from 
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
 import { TypeSubscription, type OutstandingResponse, type ResponsePlan } from './subscription';
 import { EndpointWarming } from './warming';
+import { structToJson } from '../envoy-json';
+import { PushLog } from './push-log';
 import { nackDetail, normalizeNode } from './wire';
 
 /** Step 1 and 3 of a transition (warming.ts): what others refer to, in ADS_PUSH_ORDER. */
@@ -40,6 +42,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   private ending = false;
   private readonly unknownTypes = new Set<string>();
   private readonly warming: EndpointWarming;
+  /** The responses written by the current `advance`, logged together as one push. */
+  private readonly pushLog: PushLog;
 
   constructor(
     protected readonly ctx: StreamContext,
@@ -49,6 +53,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.id = ctx.nextStreamId();
     this.peer = call.getPeer();
     this.log = ctx.logger.child({ stream: this.id, protocol });
+    this.pushLog = new PushLog(this.log);
     this.warming = new EndpointWarming(ctx.warmingTimeoutMs, (stillMissing) => {
       this.log.warn({ node: this.node?.id, stillMissing }, 'endpoints of new clusters not requested in time; updating routes anyway');
       this.advance();
@@ -93,6 +98,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
       openedAt: this.openedAt,
       nodeId: this.node?.id,
       nodeCluster: this.node?.cluster,
+      ...(this.node?.metadata ? { nodeMetadata: structToJson(this.node.metadata as unknown as Record<string, unknown>) } : {}),
       key: this.key,
       types: ADS_PUSH_ORDER.flatMap((typeUrl) => {
         const sub = this.subscriptions.get(typeUrl);
@@ -167,6 +173,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   protected advance(): void {
     const snapshot = this.currentSnapshot();
     if (!snapshot || this.closed || this.ending) return;
+    const start = performance.now();
     try {
       for (const typeUrl of MAKE_TYPES) this.respondTo(typeUrl, snapshot, true);
       const waiting = this.warming.pending(snapshot, this.subscriptions.get(TypeUrl.ClusterLoadAssignment)).length > 0;
@@ -183,6 +190,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     } catch (err) {
       this.log.error({ err }, 'xDS push failed; closing stream');
       this.fail(grpc.status.INTERNAL, 'xDS server error');
+    } finally {
+      this.pushLog.flush({ node: this.node?.id, gateway: this.key }, performance.now() - start);
     }
   }
 
@@ -194,9 +203,11 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     const version = this.responseVersion(snapshot, typeUrl, plan);
     const nonce = String(++this.nonceCounter);
     const first = !sub.responded;
+    const start = performance.now();
     this.call.write(this.encode(typeUrl, plan, nonce, version));
+    const durationMs = performance.now() - start;
     sub.commit(plan, nonce, version);
-    this.reportPush(typeUrl, plan, nonce, version);
+    this.reportPush(typeUrl, plan, nonce, version, durationMs);
     if (typeUrl === TypeUrl.Cluster) this.clustersSent(plan, first);
   }
 
@@ -217,15 +228,16 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     if (!first) this.warming.clustersSent(plan.changed);
   }
 
-  private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string): void {
+  private reportPush(typeUrl: TypeUrl, plan: ResponsePlan, nonce: string, version: string, durationMs: number): void {
     const names = plan.resources.map((r) => r.name);
     const bytes = plan.resources.reduce((sum, r) => sum + r.any.value.length, 0);
+    this.pushLog.add({ type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes });
     this.log.debug(
       { node: this.node?.id, key: this.key, type: SHORT_NAME[typeUrl], count: names.length, removed: plan.removed.length, bytes, version, nonce },
-      'xDS push',
+      'xDS response',
     );
     const resources = plan.resources.map((r) => ({ name: r.name, version: r.version }));
-    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, resources, removed: plan.removed, bytes });
+    this.ctx.callbacks.push({ ...this.nodeEvent(), typeUrl, version, nonce, names, resources, removed: plan.removed, bytes, durationMs });
   }
 
   /**
@@ -260,11 +272,11 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
 
   private reportNack(sub: TypeSubscription, nonce: string, detail: NackErrorDetail, response: OutstandingResponse | undefined, version: string): void {
     const rejected = response ? sub.rejectedIn(response) : [];
-    sub.lastNack = { nonce, errorDetail: detail, rejected: rejected.map((r) => r.name) };
+    sub.lastNack = { nonce, errorDetail: detail, rejected: rejected.map((r) => r.name), at: new Date().toISOString() };
     const names = response?.names ?? [];
     const rejectedVersion = response?.version ?? '';
     this.log.error(
-      { node: this.node?.id, key: this.key, type: SHORT_NAME[sub.typeUrl], nonce, rejectedVersion, rejected: sub.lastNack.rejected, error: detail },
+      { node: this.node?.id, gateway: this.key, type: SHORT_NAME[sub.typeUrl], resources: sub.lastNack.rejected, message: detail.message, code: detail.code, nonce, rejectedVersion },
       'xDS NACK: the proxy rejected configuration',
     );
     // Rejected clusters will never ask for their endpoints: stop holding routes for them.

@@ -36,6 +36,8 @@ export interface LastNack {
   errorDetail: NackErrorDetail;
   /** Names in the rejected response that the client did not already run at that version. */
   rejected: string[];
+  /** When the NACK arrived (ISO 8601). */
+  at: string;
 }
 
 /** A written response not yet ACKed or NACKed. */

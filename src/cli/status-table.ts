@@ -1,0 +1,45 @@
+/**
+ * `attache status` as a person reads it: one line per GatewayClass, Gateway, listener and route
+ * parent, the conditions that are as they should be by name only, and each problem spelled out
+ * with its reason and message (the same problems `attache validate` reports). `-o yaml|json`
+ * print the full status instead.
+ */
+import type { Condition } from '../apis/meta';
+import type { StatusEntry } from '../gatewayapi/status';
+
+/** Conditions whose status means trouble: positive-polarity types that are False, and the negative ones that are True. */
+export function isProblem(c: Condition): boolean {
+  if (c.type === 'Conflicted' || c.type === 'PartiallyInvalid' || c.type.includes('/')) return c.status === 'True';
+  return c.status === 'False';
+}
+
+function describe(conditions: readonly Condition[]): string {
+  const fine = conditions.filter((c) => !isProblem(c) && c.status === 'True').map((c) => c.type);
+  const problems = conditions.filter(isProblem).map((c) => `${c.type}=${c.status} (${c.reason}): ${c.message}`);
+  return [fine.join(', '), ...problems].filter((s) => s !== '').join('; ') || '(no conditions)';
+}
+
+function name(e: StatusEntry): string {
+  return e.namespace ? `${e.namespace}/${e.name}` : e.name;
+}
+
+export function statusTable(entries: readonly StatusEntry[]): string {
+  const rows: Array<[string, string, string]> = [['KIND', 'NAME', 'CONDITIONS']];
+  for (const e of entries) {
+    if (e.kind === 'GatewayClass') {
+      rows.push([e.kind, name(e), describe(e.status.conditions)]);
+    } else if (e.kind === 'Gateway') {
+      const addresses = e.status.addresses.map((a) => a.value).join(', ');
+      rows.push([e.kind, name(e), `${describe(e.status.conditions)}${addresses ? ` [${addresses}]` : ''}`]);
+      for (const l of e.status.listeners) rows.push(['  listener', l.name, `${describe(l.conditions)} (${l.attachedRoutes} routes)`]);
+    } else {
+      for (const p of e.status.parents) {
+        const parent = `${p.parentRef.namespace ?? e.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}`;
+        rows.push([e.kind, `${name(e)} → ${parent}`, describe(p.conditions)]);
+      }
+      if (e.status.parents.length === 0) rows.push([e.kind, name(e), '(no parent of ours)']);
+    }
+  }
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd()).join('\n') + '\n';
+}
