@@ -38,6 +38,8 @@ export interface StartControlPlaneOptions {
   xdsPort?: number;
   debugPort?: number;
   extraArgs?: string[];
+  /** Options for node itself, before the script (e.g. `--expose-gc`, `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 export function copyManifests(from: string): string {
@@ -53,6 +55,7 @@ export async function startControlPlane(opts: StartControlPlaneOptions): Promise
   const xdsPort = opts.xdsPort ?? (await freePort());
   const debugPort = opts.debugPort ?? (await freePort());
   const proc = spawnTracked('attache', process.execPath, [
+    ...(opts.nodeArgs ?? []),
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',
     '--path', dir,

@@ -7,7 +7,7 @@
  * (seconds). Label values are bounded: type URLs (five), protocols (two), rebuild paths (two)
  * and Gateway keys (as many as Gateways).
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { XdsCallbacks } from '../xds/server/callbacks';
 
 /** How the reconciler rebuilt: everything, or only the endpoints (EndpointSlice fast path). */
@@ -69,6 +69,13 @@ export class AttacheMetrics {
     help: 'Routes a proxy rejected, served at their last accepted version until they change',
     registers: [this.registry],
   });
+
+  constructor() {
+    // prom-client's process and Node.js metrics (process_resident_memory_bytes,
+    // nodejs_heap_size_used_bytes, GC durations...): memory is a claim we benchmark
+    // (bench/), and operators watch it the same way. Collected on scrape only.
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   /** Text exposition format, for `/metrics`. */
   text(): Promise<string> {
