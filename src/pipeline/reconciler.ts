@@ -27,6 +27,7 @@ import { routeOwners, type RouteOwners } from '../status/route-owners';
 import { carryTransitionTimes } from '../status/transition-times';
 import { Store } from '../store/store';
 import { buildSnapshot, Snapshot } from '../xds/cache/snapshot';
+import { ResourceEncoder } from '../xds/cache/resource-encoder';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { TypeUrl } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
@@ -60,6 +61,8 @@ export class Reconciler {
   private readonly history = new BuildHistory();
   private readonly rejections = new ProxyRejections(this.history);
   private readonly statusListeners = new Set<StatusListener>();
+  /** Reuses the encoding of whatever a rebuild did not change (one route changed: one route encoded). */
+  private readonly encoder = new ResourceEncoder();
 
   constructor(
     private readonly store: Store,
@@ -140,6 +143,7 @@ export class Reconciler {
     const held = this.rejections.heldRoutes();
     const effective = withHeldRoutes(resources, held);
     const result = translateAll(effective, options, this.bundleVersion);
+    this.encoder.beginBuild();
     for (const f of result.failures) this.log.error({ object: f.object, error: f.error }, 'translation failed; left out, the rest is served');
     const failed = result.failures.flatMap((f) => (f.gatewayKey ? [f.gatewayKey] : []));
     const routes = held.length > 0 ? routeObjects(effective) : current;
@@ -164,14 +168,15 @@ export class Reconciler {
 
   /** Encodes, pins and stores one Gateway's snapshot, and records it for tracing ACKs and NACKs. */
   private publish(key: string, envoy: EnvoyResources, routes: ReadonlyMap<string, object>): boolean {
-    const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy));
+    const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy, this.encoder));
     const outcome = this.cache.setSnapshot(key, snapshot);
     if (!outcome.ok) {
       this.log.error({ gateway: key, errors: outcome.errors }, 'snapshot rejected; the last good configuration keeps serving');
       return false;
     }
     const owners = new Map<string, RouteOwners>();
-    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource));
+    const previous = this.history.latest(key)?.owners;
+    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name)));
     this.history.record(key, { snapshot, owners, routes });
     return true;
   }
