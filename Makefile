@@ -1,6 +1,6 @@
 # Attaché. `make demo` and `make test` are the two commands a fresh machine needs;
 # both run `make setup` first, which installs every real component into .cache/ (idempotent).
-.PHONY: setup kube-setup build demo demo-delta test test-unit test-e2e golden types clean
+.PHONY: setup kube-setup build demo demo-delta test test-unit test-e2e bench golden types clean
 
 setup:
 	@bash scripts/setup.sh
@@ -29,6 +29,11 @@ test-unit:
 
 test-e2e:
 	npx jest --selectProjects e2e
+
+# Benchmarks against real Envoy (about 15 minutes on 2 cores): bench/report.json and a summary
+# table (README "Benchmarks"). Options after --, e.g. `npm run bench -- --routes 10,1000`.
+bench: setup
+	@npm run --silent bench
 
 # Rewrite golden outputs after a deliberate change; review `git diff` before committing.
 golden:

@@ -38,6 +38,8 @@ export interface StartControlPlaneOptions {
   xdsPort?: number;
   debugPort?: number;
   extraArgs?: string[];
+  /** Options for node itself, before the script (e.g. `--expose-gc`, `--cpu-prof`). */
+  nodeArgs?: string[];
   /** Serve xDS over mTLS with these files (PEM paths); plaintext on loopback otherwise. */
   tls?: XdsTlsArgs;
 }
@@ -68,6 +70,7 @@ export async function startControlPlane(opts: StartControlPlaneOptions): Promise
   const xdsPort = opts.xdsPort ?? (await freePort());
   const debugPort = opts.debugPort ?? (await freePort());
   const proc = spawnTracked('attache', process.execPath, [
+    ...(opts.nodeArgs ?? []),
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',
     '--path', dir,

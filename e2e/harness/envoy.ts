@@ -18,10 +18,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFile } from 'child_process';
 import { parse as parseYaml } from 'yaml';
+import { PROJECT_ROOT } from '../../src/project-root';
 import { spawnTracked, type TrackedProcess } from './processes';
 import { sleep, waitFor } from './wait';
 
-export const ROOT = path.resolve(__dirname, '../..');
+// From e2e/harness (ts-jest) or dist/e2e/harness (the compiled benchmark): the repository root.
+export const ROOT = PROJECT_ROOT;
 export const ENVOY_BIN = path.join(ROOT, '.cache/bin/envoy');
 
 const ADMIN_TIMEOUT_MS = 15_000;

@@ -19,6 +19,7 @@ import {
   startControlPlane,
   startEchoBackends,
   startEnvoy,
+  type StartControlPlaneOptions,
 } from '../harness';
 
 export const GATEWAY_PORT = 80;
@@ -34,6 +35,10 @@ export interface StackOptions {
   gateway?: string;
   /** Envoys serving the Gateway (default 1). */
   envoys?: number;
+  /** Passed to `startControlPlane` (the benchmark quiets the log and exposes GC). */
+  controlPlane?: Pick<StartControlPlaneOptions, 'extraArgs' | 'nodeArgs'>;
+  /** Appended to each Envoy's command line. */
+  envoyArgs?: readonly string[];
 }
 
 export interface Pod {
@@ -122,7 +127,7 @@ export class Stack {
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     const stack = new Stack(options, dir, address);
     for (const service of options.services) await stack.setPods(service, [`${service}-0`]);
-    stack.cp = await startControlPlane({ dir, defaultAddress: address });
+    stack.cp = await startControlPlane({ dir, defaultAddress: address, ...options.controlPlane });
     for (let i = 0; i < (options.envoys ?? 1); i++) stack.envoys.push(await stack.startEnvoy(`${gateway}-${options.delta ? 'delta' : 'sotw'}-${i}`));
     await Promise.all(stack.envoys.map((e) => e.waitForListener(ENVOY_PORT, 20_000)));
     return stack;
@@ -131,7 +136,7 @@ export class Stack {
   startEnvoy(id: string): Promise<RunningEnvoy> {
     const key = `default/${this.gateway}`;
     const bootstrapYaml = renderBootstrap({ delta: this.options.delta, gateway: key, nodeId: id, xds: this.cp.xds, admin: { host: '127.0.0.1', port: 0 } });
-    return startEnvoy({ bootstrapYaml, id, cluster: key, logLevel: 'warning' });
+    return startEnvoy({ bootstrapYaml, id, cluster: key, logLevel: 'warning', extraArgs: this.options.envoyArgs });
   }
 
   write(file: string, text: string): void {

@@ -139,15 +139,23 @@ type RunningSource = Partial<Pick<RunningKubernetesSource, 'statusWrites'>> & {
 function startFileSource(paths: string[], schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): RunningSource {
   const source = new FileSource(paths, schemas);
   let errors: SourceError[] = [];
+  // Files the watcher named since the last reload; undefined: scan all (the first load, or an
+  // event that named nothing).
+  let changed: Set<string> | undefined;
   const reload = (seenAt?: number): void => {
-    const snap = source.load();
+    const snap = source.load(changed);
+    changed = new Set();
     errors = snap.errors;
     for (const e of snap.errors) log.error({ file: e.file, document: e.document, object: e.object, field: e.field }, formatSourceError(e));
     if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile(seenAt);
   };
   reload();
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, reload);
-  source.watch(() => coalescer.notify());
+  source.watch((file) => {
+    if (file === undefined) changed = undefined;
+    else changed?.add(file);
+    coalescer.notify();
+  });
   return {
     errors: () => errors,
     stop: async () => {

@@ -13,6 +13,8 @@
  *   /status_writes  Kubernetes mode: status writes so far
  *   /errors         input errors (file, document, object, field)
  *   /metrics        Prometheus metrics (text exposition format)
+ *   /gc             POST: a full garbage collection, so memory readings are steady (only when
+ *                   node runs with --expose-gc, as the benchmark starts it; 404 otherwise)
  */
 import * as http from 'http';
 import { stringify } from 'yaml';
@@ -77,6 +79,13 @@ export function startDebugServer(host: string, port: number, state: DebugState):
           (err: unknown) => send(500, `metrics: ${String(err)}\n`),
         );
         return;
+      case '/gc': {
+        // Present only under `node --expose-gc`; never in a default deployment.
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (req.method !== 'POST' || !gc) return send(404, 'POST /gc needs node --expose-gc\n');
+        gc();
+        return send(200, 'ok\n');
+      }
       case '/status_writes':
         return send(200, state.statusWrites());
       default:

@@ -40,7 +40,7 @@ export function translate(resources: Resources, options: TranslateOptions, bundl
   const gateways = buildGatewayContexts(resources.gateways, classes, options, index);
   const byKey = new Map(gateways.map((g) => [g.key, g]));
   const all: Route[] = [...resources.grpcRoutes, ...resources.httpRoutes];
-  const routes: AttachedRoute[] = all.sort(byKindAndName).map((route) => ({
+  const routes: AttachedRoute[] = sortByKindAndName(all).map((route) => ({
     route,
     translated: route.kind === 'GRPCRoute' ? translateGRPCRoute(route, index) : translateHTTPRoute(route, index),
     attachments: attachRoute(route, byKey, resources.namespaces),
@@ -93,9 +93,9 @@ function routeStatus(r: AttachedRoute, options: TranslateOptions): RouteStatusEn
   };
 }
 
-/** Status lists routes by kind, then `namespace/name`. */
-function byKindAndName(a: Route, b: Route): number {
-  const ka = `${a.kind}/${a.metadata.namespace}/${a.metadata.name}`;
-  const kb = `${b.kind}/${b.metadata.namespace}/${b.metadata.name}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Status lists routes by kind, then `namespace/name` (keys built once, not per comparison). */
+function sortByKindAndName(routes: readonly Route[]): Route[] {
+  const keyed = routes.map((route) => ({ route, key: `${route.kind}/${route.metadata.namespace}/${route.metadata.name}` }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.route);
 }

@@ -28,6 +28,7 @@ import { carryTransitionTimes } from '../status/transition-times';
 import { Store } from '../store/store';
 import { KIND_TO_FIELD, type Resources } from '../store/resources';
 import { buildSnapshot, Snapshot } from '../xds/cache/snapshot';
+import { ResourceEncoder } from '../xds/cache/resource-encoder';
 import { SnapshotCache, type SetSnapshotResult } from '../xds/cache/snapshot-cache';
 import { TypeUrl } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
@@ -63,6 +64,8 @@ export class Reconciler {
   private readonly history = new BuildHistory();
   private readonly rejections = new ProxyRejections(this.history);
   private readonly statusListeners = new Set<StatusListener>();
+  /** Reuses the encoding of whatever a rebuild did not change (one route changed: one route encoded). */
+  private readonly encoder = new ResourceEncoder();
 
   constructor(
     private readonly store: Store,
@@ -158,6 +161,7 @@ export class Reconciler {
     const translateStart = performance.now();
     const result = translateAll(effective, options, this.bundleVersion);
     this.hooks.metrics?.recordTranslation(performance.now() - translateStart);
+    this.encoder.beginBuild();
     for (const f of result.failures) this.log.error({ object: f.object, error: f.error }, 'translation failed; left out, the rest is served');
     const failed = result.failures.flatMap((f) => (f.gatewayKey ? [f.gatewayKey] : []));
     const routes = held.length > 0 ? routeObjects(effective) : current;
@@ -183,7 +187,7 @@ export class Reconciler {
 
   /** Encodes, pins and stores one Gateway's snapshot, and records it for tracing ACKs and NACKs. */
   private publish(key: string, envoy: EnvoyResources, routes: ReadonlyMap<string, object>): boolean {
-    const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy));
+    const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy, this.encoder));
     const outcome = this.setSnapshot(key, snapshot, 'full');
     if (!outcome.ok) {
       this.log.error({ gateway: key, errors: outcome.errors }, 'snapshot rejected; the last good configuration keeps serving');
@@ -191,7 +195,8 @@ export class Reconciler {
     }
     this.hooks.metrics?.recordSnapshot(key, snapshot);
     const owners = new Map<string, RouteOwners>();
-    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource));
+    const previous = this.history.latest(key)?.owners;
+    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name)));
     this.history.record(key, { snapshot, owners, routes });
     return true;
   }

@@ -39,6 +39,11 @@ export class BuildHistory {
     if (latest) this.record(key, { ...latest, snapshot });
   }
 
+  /** The newest build of `key`, if any. */
+  latest(key: string): GatewayBuild | undefined {
+    return this.builds.get(key)?.at(-1);
+  }
+
   /** Forgets a Gateway that is gone. */
   forget(key: string): void {
     this.builds.delete(key);

@@ -15,6 +15,19 @@ describe('route owners', () => {
     expect([...owners.keys()]).toEqual(['GRPCRoute/default/a', 'HTTPRoute/ns/b']);
   });
 
+  it('shares the unchanged entries of the build before, so kept builds hold one text per route', () => {
+    const before = routeOwners(rc([
+      { name: 'grpcroute/default/a/rule/0/match/0', regex: 'x' },
+      { name: 'grpcroute/default/b/rule/0/match/0', regex: 'y' },
+    ]));
+    const after = routeOwners(rc([
+      { name: 'grpcroute/default/a/rule/0/match/0', regex: 'x' },
+      { name: 'grpcroute/default/b/rule/0/match/0', regex: 'changed' },
+    ]), before);
+    expect(after.get('GRPCRoute/default/a')).toBe(before.get('GRPCRoute/default/a'));
+    expect(after.get('GRPCRoute/default/b')?.text).toContain('changed');
+  });
+
   it('suspects the routes that changed, narrowed to the one whose value Envoy quotes', () => {
     const accepted = routeOwners(rc([{ name: 'grpcroute/default/a/rule/0/match/0', regex: 'old' }]));
     const rejected = routeOwners(rc([

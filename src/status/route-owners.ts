@@ -43,8 +43,12 @@ function asPlain(value: unknown): Plain {
 /**
  * The routes behind one RouteConfiguration (the plain object translation builds). Entries
  * without a route name of ours have no owner and are skipped: they cannot be blamed on a route.
+ *
+ * `previous` (the same RouteConfiguration's owners in the build before): a share whose text
+ * is unchanged is taken from there, so the builds kept in history share one text per route
+ * instead of holding a copy each (at 5,000 routes, 16 builds of copies were ~40 MB; bench/).
  */
-export function routeOwners(routeConfiguration: object): RouteOwners {
+export function routeOwners(routeConfiguration: object, previous?: RouteOwners): RouteOwners {
   const parts = new Map<OwnerKey, unknown[]>();
   for (const vh of asArray(asPlain(routeConfiguration).virtual_hosts)) {
     const host = asPlain(vh);
@@ -59,7 +63,11 @@ export function routeOwners(routeConfiguration: object): RouteOwners {
     }
   }
   const out = new Map<OwnerKey, OwnerShare>();
-  for (const [key, list] of parts) out.set(key, { text: JSON.stringify(list) });
+  for (const [key, list] of parts) {
+    const text = JSON.stringify(list);
+    const before = previous?.get(key);
+    out.set(key, before?.text === text ? before : { text });
+  }
   return out;
 }
 

@@ -13,6 +13,13 @@ describe('Store', () => {
     expect(store.replaceAll([fakeRoute('a', 2)])).toBe(true);
     expect(store.resources().grpcRoutes).toHaveLength(1);
   });
+  it('recognises the very object it holds without comparing content', () => {
+    const store = new Store();
+    const a = fakeRoute('a');
+    store.replaceAll([a]);
+    expect(store.replaceAll([a])).toBe(false);
+    expect(store.get('GRPCRoute', 'default', 'a')).toBe(a);
+  });
   it('deletes what a full reload no longer holds, and ignores unsupported kinds', () => {
     const store = new Store();
     store.replaceAll([fakeRoute('a'), fakeRoute('b'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }]);

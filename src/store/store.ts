@@ -71,6 +71,8 @@ export class Store {
   private upsert(object: KubernetesObject): boolean {
     if (!isSupportedKind(object.kind)) return false;
     const key = storeKey(object.kind, object.metadata.namespace, object.metadata.name);
+    // The same object again (sources hand back unchanged objects as they were): nothing to compare.
+    if (this.objects.get(key)?.object === object) return false;
     // A fingerprint of the content: sources re-deliver unchanged objects on every reload.
     const fingerprint = JSON.stringify(object);
     if (this.objects.get(key)?.fingerprint === fingerprint) return false;

@@ -70,10 +70,37 @@ describe('FileSource', () => {
     expect(source.load().objects).toHaveLength(0);
   });
 
+  it('reads only the files a change names, and scans everything when a name is not a manifest file', () => {
+    const a = path.join(dir, 'a.yaml');
+    const b = path.join(dir, 'b.yaml');
+    const routeNamed = (name: string, backend: string): string => ROUTE(backend).replace('name: r}', `name: ${name}}`);
+    fs.writeFileSync(a, routeNamed('a', 'one'));
+    fs.writeFileSync(b, routeNamed('b', 'one'));
+    const source = new FileSource([dir], schemas);
+    const backends = (changed?: ReadonlySet<string>): string[] =>
+      (source.load(changed).objects as unknown as Array<{ spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } }>).map((o) => o.spec.rules[0].backendRefs[0].name);
+    expect(backends()).toEqual(['one', 'one']);
+    rewrite(a, routeNamed('a', 'two'));
+    rewrite(b, routeNamed('b', 'two'));
+    // Only a.yaml was named (and an editor's temp file, skipped): b.yaml is not read yet.
+    expect(backends(new Set([a, path.join(dir, '.a.yaml.swp')]))).toEqual(['two', 'one']);
+    // A name that may be a directory: everything is looked at.
+    expect(backends(new Set([path.join(dir, 'sub')]))).toEqual(['two', 'two']);
+    fs.rmSync(a);
+    expect(backends(new Set([a]))).toEqual(['two']);
+    // A file outside the served paths is ignored even when named.
+    const outside = path.join(os.tmpdir(), 'attache-not-served.yaml');
+    expect(backends(new Set([outside]))).toEqual(['two']);
+  });
+
   it('sees every replacement of a file by rename, as editors save, also in subdirectories created later', async () => {
     const source = new FileSource([dir], schemas);
     let events = 0;
-    source.watch(() => events++);
+    const named = new Set<string>();
+    source.watch((file) => {
+      events++;
+      if (file) named.add(file);
+    });
     try {
       const replace = async (file: string, backend: string): Promise<void> => {
         const before = events;
@@ -90,6 +117,8 @@ describe('FileSource', () => {
       fs.mkdirSync(path.join(dir, 'sub'));
       await waitUntil(() => events > beforeMkdir);
       for (const backend of ['ddd', 'eee']) await replace(path.join(dir, 'sub', 'r.yaml'), backend);
+      // Events name the file, so a reload can read just that one.
+      expect(named).toContain(path.join(dir, 'sub', 'r.yaml'));
     } finally {
       source.close();
     }

@@ -14,6 +14,15 @@ describe('ServerFields', () => {
     const [c] = fields.stamp([route('y')]);
     expect(c.metadata).toMatchObject({ generation: 2, creationTimestamp: '2026-01-01T00:00:00.000Z', uid: a.metadata.uid });
   });
+  it('hands back the same copy for the same object, so an unchanged file costs no comparison', () => {
+    const fields = new ServerFields();
+    const o = route('x');
+    const [first] = fields.stamp([o]);
+    expect(fields.stamp([o])[0]).toBe(first);
+    const [other] = fields.stamp([route('x')]);
+    expect(other).not.toBe(first);
+    expect(other.metadata).toEqual(first.metadata);
+  });
   it('starts over for an object that was deleted and created again', () => {
     const fields = new ServerFields();
     fields.stamp([route('x')]);

@@ -12,6 +12,9 @@ interface Tracked {
   generation: number;
   creationTimestamp: string;
   uid: string;
+  /** The object last stamped, and its stamped copy: an unchanged file hands back the same object. */
+  source?: KubernetesObject;
+  stamped?: KubernetesObject;
 }
 
 export class ServerFields {
@@ -25,8 +28,12 @@ export class ServerFields {
     const out = objects.map((o) => {
       const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       seen.add(key);
-      const fingerprint = specFingerprint(o);
       let t = this.tracked.get(key);
+      // The file source keeps the objects of unread files as they were, so identity means
+      // "unchanged": skip the fingerprint (a JSON of the whole object) and hand back the same
+      // copy, which the store then recognises without comparing either.
+      if (t?.source === o && t.stamped) return t.stamped;
+      const fingerprint = specFingerprint(o);
       if (!t) {
         t = { fingerprint, generation: 1, creationTimestamp: this.clock().toISOString(), uid: randomUUID() };
         this.tracked.set(key, t);
@@ -34,7 +41,7 @@ export class ServerFields {
         t.fingerprint = fingerprint;
         t.generation += 1;
       }
-      return {
+      const stamped = {
         ...o,
         metadata: {
           ...o.metadata,
@@ -43,6 +50,9 @@ export class ServerFields {
           uid: o.metadata.uid ?? t.uid,
         },
       };
+      t.source = o;
+      t.stamped = stamped;
+      return stamped;
     });
     for (const key of [...this.tracked.keys()]) if (!seen.has(key)) this.tracked.delete(key);
     return out;

@@ -12,6 +12,7 @@ import { createHash } from 'crypto';
 import { encodeAny, type EncodedAny } from '../proto';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl } from '../resources';
 import { referencesOf, type ResourceReferences } from './references';
+import type { ResourceEncoder } from './resource-encoder';
 
 /** One encoded resource inside a snapshot. */
 export interface SnapshotResource {
@@ -100,9 +101,12 @@ export function combinedVersion(resources: Iterable<SnapshotResource>): string {
   return shortHash(pairs.join('\n'));
 }
 
-/** Encodes one resource; throws if protobufjs cannot encode the object (a wrong shape, e.g. a bare number for a wrapper). */
-export function buildResource(typeUrl: TypeUrl, name: string, resource: object): SnapshotResource {
-  const any = encodeAny(typeUrl, resource);
+/**
+ * Encodes one resource; throws if protobufjs cannot encode the object (a wrong shape, e.g. a
+ * bare number for a wrapper). With an `encoder`, parts unchanged since its last build are reused.
+ */
+export function buildResource(typeUrl: TypeUrl, name: string, resource: object, encoder?: ResourceEncoder): SnapshotResource {
+  const any = encoder ? encoder.encodeAny(typeUrl, resource) : encodeAny(typeUrl, resource);
   return { name, version: shortHash(any.value), any, references: referencesOf(typeUrl, resource) };
 }
 
@@ -133,13 +137,13 @@ function nameProblem(typeUrl: TypeUrl, name: string, resource: object, seen: Rea
  * differs from the one inside the message, or an object that cannot be encoded. The offending
  * entry is left out.
  */
-export function buildSnapshot(input: SnapshotInput): Snapshot {
+export function buildSnapshot(input: SnapshotInput, encoder?: ResourceEncoder): Snapshot {
   const byType = new Map<TypeUrl, ReadonlyMap<string, SnapshotResource>>();
   const problems: string[] = [];
   for (const typeUrl of ADS_PUSH_ORDER) {
     const entries = input[typeUrl];
     if (!entries) continue;
-    const built = buildResources(typeUrl, entries);
+    const built = buildResources(typeUrl, entries, encoder);
     byType.set(typeUrl, built.resources);
     problems.push(...built.problems);
   }
@@ -150,6 +154,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 export function buildResources(
   typeUrl: TypeUrl,
   entries: ReadonlyArray<{ name: string; resource: object }>,
+  encoder?: ResourceEncoder,
 ): { resources: Map<string, SnapshotResource>; problems: string[] } {
   const resources = new Map<string, SnapshotResource>();
   const problems: string[] = [];
@@ -160,7 +165,7 @@ export function buildResources(
       continue;
     }
     try {
-      resources.set(name, buildResource(typeUrl, name, resource));
+      resources.set(name, buildResource(typeUrl, name, resource, encoder));
     } catch (err) {
       problems.push(`${SHORT_NAME[typeUrl]} "${name}" cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
     }
