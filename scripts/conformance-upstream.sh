@@ -75,6 +75,10 @@ YAML
   PIDS+=($!)
   node dist/src/local-cluster/main.js --kubeconfig "$KUBECONFIG" --work-dir "$OUT/envoy" > "$OUT/local-cluster.log" 2>&1 &
   PIDS+=($!)
+  # The suite reads the supported features from the GatewayClass status once, at its start.
+  "$BIN/kubectl" wait gatewayclass/attache --for condition=Accepted --timeout 60s >/dev/null
+  for _ in $(seq 100); do "$BIN/kubectl" get node local-node >/dev/null 2>&1 && break; sleep 0.3; done
+  "$BIN/kubectl" wait node/local-node --for condition=Ready --timeout 30s >/dev/null
   step "cluster, Attaché and the local kubelet are up; running the suite (log: $OUT/suite.log)"
   local t0 code=0; t0=$(date +%s)
   (cd "$SUITE_DIR" && "$BIN/gateway-api-conformance.test" -test.v -test.timeout "$SUITE_TIMEOUT" \

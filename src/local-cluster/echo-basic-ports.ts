@@ -10,7 +10,9 @@
  * The defaults are echo-basic's (conformance/echo-basic/echo-basic.go and grpc/grpc.go at
  * v1.6.1): HTTP 3000, h2c 3001 and HTTPS 8443 (HTTPS only with TLS_SERVER_CERT and
  * TLS_SERVER_PRIVKEY); with GRPC_ECHO_SERVER set, gRPC on HTTP_PORT (3000) only, plus HTTPS_PORT
- * with TLS_SERVER_CERT and TLS_SERVER_PRIV_KEY. Pure.
+ * with TLS_SERVER_CERT and TLS_SERVER_PRIV_KEY. The TCP and UDP modes (TCP_ECHO_SERVER,
+ * UDP_ECHO_SERVER) serve only TCPRoute/UDPRoute/TLSRoute tests, which Attaché does not claim, and
+ * need their certificates: `undefined` says "not run here". Pure.
  */
 
 export interface ListenPort {
@@ -20,7 +22,8 @@ export interface ListenPort {
   podPort: number;
 }
 
-export function echoBasicPorts(env: Readonly<Record<string, string>>): ListenPort[] {
+export function echoBasicPorts(env: Readonly<Record<string, string>>): ListenPort[] | undefined {
+  if (env.TCP_ECHO_SERVER || env.UDP_ECHO_SERVER) return undefined;
   const port = (envVar: string, fallback: number): ListenPort => ({ envVar, podPort: Number(env[envVar] || fallback) });
   if (env.GRPC_ECHO_SERVER) {
     const ports = [port('HTTP_PORT', 3000)];

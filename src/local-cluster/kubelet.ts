@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import { KubeApiError, KubeClient } from '../sources/kubernetes/kube-client';
 import { containerEnv } from './container-env';
-import { isEchoBasicImage } from './echo-basic-ports';
+import { echoBasicPorts, isEchoBasicImage } from './echo-basic-ports';
 import { Pod, podKey } from './pod';
 import { PodAddressPool } from './pod-addresses';
 import { PodProcess } from './pod-process';
@@ -106,11 +106,16 @@ export class LocalKubelet {
       return running;
     }
     const { env, unresolved } = containerEnv(pod, container, { podIP, nodeName: this.o.nodeName });
-    if (unresolved.length) this.o.log.warn({ pod: key, unresolved }, 'environment variables left out');
     // Certificates mounted from Secret volumes are not materialized: such a backend serves plain
     // HTTP only (see the README's list of what the local kubelet does not do).
     for (const v of ['TLS_SERVER_CERT', 'TLS_SERVER_PRIVKEY', 'TLS_SERVER_PRIV_KEY', 'TLS_CLIENT_CACERTS']) delete env[v];
-    running.process = new PodProcess({ key, binary: this.o.echoBasicBinary, podIP, env, log: this.o.log, onChange: () => this.loop?.kick() });
+    const ports = echoBasicPorts(env);
+    if (!ports) {
+      this.o.log.warn({ pod: key, image: container.image }, 'echo-basic in TCP or UDP mode is not run locally; reporting the Pod Ready without a process');
+      return running;
+    }
+    if (unresolved.length) this.o.log.warn({ pod: key, unresolved }, 'environment variables left out');
+    running.process = new PodProcess({ key, binary: this.o.echoBasicBinary, podIP, env, log: this.o.log, onChange: () => this.loop?.kick() }, ports);
     running.process.start().catch((e: Error) => this.o.log.error({ pod: key, err: e.message }, 'could not start the pod'));
     this.o.log.info({ pod: key, podIP }, 'pod started');
     return running;

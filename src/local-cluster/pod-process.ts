@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import type { Logger } from 'pino';
-import { echoBasicPorts } from './echo-basic-ports';
+import { ListenPort } from './echo-basic-ports';
 import { Forwarder, forwardTcp, freePort, waitForListener } from './tcp-forward';
 
 export interface PodProcessOptions {
@@ -21,6 +21,7 @@ export interface PodProcessOptions {
 
 const READY_TIMEOUT_MS = 20_000;
 const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
 const KILL_AFTER_MS = 3000;
 
 export class PodProcess {
@@ -32,10 +33,14 @@ export class PodProcess {
   private stopping = false;
   private hostEnv: Record<string, string> = {};
 
-  constructor(private readonly o: PodProcessOptions) {}
+  /** `ports`: from echoBasicPorts. */
+  constructor(
+    private readonly o: PodProcessOptions,
+    private readonly ports: readonly ListenPort[],
+  ) {}
 
   async start(): Promise<void> {
-    const ports = echoBasicPorts(this.o.env);
+    const ports = this.ports;
     const targets: Array<{ podPort: number; hostPort: number }> = [];
     for (const p of ports) {
       const hostPort = await freePort();
@@ -92,7 +97,7 @@ export class PodProcess {
             this.o.onChange();
           })
           .catch(() => undefined);
-      }, RESTART_DELAY_MS).unref();
+      }, Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.min(this.restartCount - 1, 5))).unref();
     });
   }
 }
