@@ -73,7 +73,12 @@ YAML
   node bin/attache.js serve --source kubernetes --kubeconfig "$KUBECONFIG" --address-pool 10.244.200.0/24 --port-shift 0 \
     --xds-address 127.0.0.1:18000 --debug-address 127.0.0.1:18001 > "$OUT/attache.log" 2>&1 &
   PIDS+=($!)
-  node dist/src/local-cluster/main.js --kubeconfig "$KUBECONFIG" --work-dir "$OUT/envoy" > "$OUT/local-cluster.log" 2>&1 &
+  # The kubelet endpoint's certificate (the API server reads container logs there; it does not
+  # verify kubelet certificates unless given --kubelet-certificate-authority).
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=local-node -addext subjectAltName=IP:10.244.0.1 \
+    -keyout "$OUT/kubelet.key" -out "$OUT/kubelet.crt" 2>/dev/null
+  node dist/src/local-cluster/main.js --kubeconfig "$KUBECONFIG" --work-dir "$OUT/envoy" \
+    --tls-cert "$OUT/kubelet.crt" --tls-key "$OUT/kubelet.key" > "$OUT/local-cluster.log" 2>&1 &
   PIDS+=($!)
   # The suite reads the supported features from the GatewayClass status once, at its start.
   "$BIN/kubectl" wait gatewayclass/attache --for condition=Accepted --timeout 60s >/dev/null

@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { KubeApiError, KubeClient } from '../sources/kubernetes/kube-client';
+import { ContainerLog } from './container-logs';
 import { containerEnv } from './container-env';
 import { echoBasicPorts, isEchoBasicImage } from './echo-basic-ports';
 import { Pod, podKey } from './pod';
@@ -30,6 +31,7 @@ interface RunningPod {
   uid: string;
   podIP: string;
   startedAt: string;
+  container?: string;
   process?: PodProcess;
 }
 
@@ -49,6 +51,12 @@ export class LocalKubelet {
     await this.loop?.stop();
     await Promise.all([...this.pods.values()].map((p) => p.process?.stop()));
     this.pods.clear();
+  }
+
+  /** The log of a container this kubelet runs (only single-container Pods are run). */
+  logOf(namespace: string, pod: string, container: string): ContainerLog | undefined {
+    const running = this.pods.get(`${namespace}/${pod}`);
+    return running?.process && running.container === container ? running.process.output : undefined;
   }
 
   private async reconcile(): Promise<void> {
@@ -115,6 +123,7 @@ export class LocalKubelet {
       return running;
     }
     if (unresolved.length) this.o.log.warn({ pod: key, unresolved }, 'environment variables left out');
+    running.container = container.name;
     running.process = new PodProcess({ key, binary: this.o.echoBasicBinary, podIP, env, log: this.o.log, onChange: () => this.loop?.kick() }, ports);
     running.process.start().catch((e: Error) => this.o.log.error({ pod: key, err: e.message }, 'could not start the pod'));
     this.o.log.info({ pod: key, podIP }, 'pod started');

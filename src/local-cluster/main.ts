@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../project-root';
 import { HttpKubeClient } from '../sources/kubernetes/kube-client';
 import { GatewayProxies } from './gateway-proxies';
 import { LocalKubelet } from './kubelet';
+import { startKubeletServer } from './kubelet-server';
 import { registerNode } from './node-heartbeat';
 import { PodAddressPool } from './pod-addresses';
 
@@ -29,6 +30,9 @@ const SPECS: FlagSpec[] = [
   { name: 'controller-name', description: 'Gateways of GatewayClasses with this controllerName get an Envoy', default: 'attache.dev/gateway-controller' },
   { name: 'admin-ports', description: 'first Envoy admin port (one per Gateway, upwards)', default: '19100' },
   { name: 'work-dir', description: 'Envoy bootstraps and logs', default: path.join(PROJECT_ROOT, '.cache', 'local-cluster') },
+  { name: 'kubelet-port', description: 'the kubelet endpoint (container logs) on --node-ip', default: '10250' },
+  { name: 'tls-cert', description: "the kubelet endpoint's serving certificate (PEM); without it and --tls-key, no endpoint (no pods/log)" },
+  { name: 'tls-key', description: "the kubelet endpoint's private key (PEM)" },
   { name: 'log-level', description: 'pino log level', default: 'info' },
   { name: 'help', description: 'show this help', boolean: true },
 ];
@@ -44,8 +48,13 @@ async function main(argv: readonly string[]): Promise<void> {
   const nodeName = flag(parsed, 'node-name')!;
   const nodeIP = flag(parsed, 'node-ip')!;
   const [first, count] = flag(parsed, 'pod-addresses')!.split('+');
-  const heartbeat = await registerNode(client, nodeName, nodeIP, log);
+  const kubeletPort = Number(flag(parsed, 'kubelet-port'));
+  const heartbeat = await registerNode(client, nodeName, nodeIP, kubeletPort, log);
   const kubelet = new LocalKubelet({ client, nodeName, nodeIP, pool: new PodAddressPool(first, Number(count)), echoBasicBinary: flag(parsed, 'echo-basic')!, log });
+  const certFile = flag(parsed, 'tls-cert');
+  const keyFile = flag(parsed, 'tls-key');
+  const endpoint =
+    certFile && keyFile ? await startKubeletServer({ host: nodeIP, port: kubeletPort, certFile, keyFile, logOf: (ns, pod, c) => kubelet.logOf(ns, pod, c), log }) : undefined;
   const proxies = new GatewayProxies({
     client,
     controllerName: flag(parsed, 'controller-name')!,
@@ -64,7 +73,7 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   log.info('stopping');
   heartbeat.stop();
-  await Promise.all([kubelet.stop(), proxies.stop()]);
+  await Promise.all([kubelet.stop(), proxies.stop(), endpoint?.close()]);
   client.close();
 }
 

@@ -13,7 +13,8 @@ export interface NodeHeartbeat {
   stop(): void;
 }
 
-export async function registerNode(client: KubeClient, name: string, address: string, log: Logger): Promise<NodeHeartbeat> {
+/** `kubeletPort`: where kubelet-server.ts listens on `address` (the API server proxies `pods/log` there). */
+export async function registerNode(client: KubeClient, name: string, address: string, kubeletPort: number, log: Logger): Promise<NodeHeartbeat> {
   const labels = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' };
   try {
     await client.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, spec: {} } });
@@ -26,7 +27,9 @@ export async function registerNode(client: KubeClient, name: string, address: st
       contentType: 'application/merge-patch+json',
       body: {
         status: {
-          addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: name }],
+          // No Hostname address: the API server would try it first, and nothing resolves it.
+          addresses: [{ type: 'InternalIP', address }],
+          daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
           capacity: { cpu: '64', memory: '256Gi', pods: '1000' },
           allocatable: { cpu: '64', memory: '256Gi', pods: '1000' },
           conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'local kubelet (Attaché conformance harness) is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }],

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import type { Logger } from 'pino';
+import { ContainerLog } from './container-logs';
 import { ListenPort } from './echo-basic-ports';
 import { Forwarder, forwardTcp, freePort, waitForListener } from './tcp-forward';
 
@@ -28,6 +29,8 @@ export class PodProcess {
   ready = false;
   restartCount = 0;
   readonly startedAt = new Date().toISOString();
+  /** stdout and stderr, across restarts (served as the container's log). */
+  readonly output = new ContainerLog();
   private child: ChildProcess | undefined;
   private forwarders: Forwarder[] = [];
   private stopping = false;
@@ -76,11 +79,15 @@ export class PodProcess {
   private spawnChild(): void {
     const child = spawn(this.o.binary, [], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...this.o.env, ...this.hostEnv },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     let tail = '';
-    child.stderr?.on('data', (d: Buffer) => (tail = (tail + d.toString('utf8')).slice(-2000)));
+    child.stdout?.on('data', (d: Buffer) => this.output.write(d.toString('utf8'), new Date()));
+    child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString('utf8')).slice(-2000);
+      this.output.write(d.toString('utf8'), new Date());
+    });
     child.on('exit', (code, signal) => {
       if (this.stopping) return;
       this.o.log.warn({ pod: this.o.key, code, signal, stderr: tail }, 'container exited; restarting');
