@@ -137,7 +137,9 @@ export class LocalKubelet {
     if ((pod.metadata.finalizers ?? []).length > 0) return; // whoever added them removes them; the API server then deletes
     const ns = pod.metadata.namespace ?? 'default';
     await this.o.client
-      .request('DELETE', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`, { body: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } } })
+      // gracePeriodSeconds as a query parameter: a DELETE with a body confused keep-alive
+      // connections (the next request on the socket was answered 400 Bad Request).
+      .request('DELETE', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`, { query: { gracePeriodSeconds: 0 } })
       .catch((e: Error) => ignoreGoneOrConflict(e));
   }
 
