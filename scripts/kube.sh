@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # A real Kubernetes API server on loopback, for the tests and for local use (no kind, no images).
 #
-#   scripts/kube.sh build   build etcd, kube-apiserver, kubectl and helm (for the chart's tests)
-#                           from the Go module proxy into .cache/bin (skipped when
-#                           .cache/bin/.kube.version matches the pins)
+#   scripts/kube.sh build   build etcd, kube-apiserver, kube-controller-manager, kubectl and helm
+#                           (for the chart's tests) from the Go module proxy into .cache/bin
+#                           (skipped when .cache/bin/.kube.version matches the pins)
 #   scripts/kube.sh start   start etcd and kube-apiserver on 127.0.0.1, write a kubeconfig,
-#                           install the Gateway API CRDs (crds/gateway-api/standard)
-#   scripts/kube.sh stop    stop both (the etcd data stays in KUBE_DIR; `reset` removes it)
+#                           install the Gateway API CRDs (crds/gateway-api/standard); with
+#                           KUBE_CONTROLLER_MANAGER=1 also kube-controller-manager (Deployments get
+#                           Pods, Services get EndpointSlices, deleted Namespaces get emptied)
+#   scripts/kube.sh stop    stop them (the etcd data stays in KUBE_DIR; `reset` removes it)
 #   scripts/kube.sh reset   stop, then delete KUBE_DIR
 #   scripts/kube.sh env     print `export KUBECONFIG=...` (use: eval "$(scripts/kube.sh env)")
 #
@@ -79,14 +81,14 @@ EOF
 }
 
 build() {
-  if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/etcd" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/helm" ] && [ "$(cat "$BIN/.kube.version" 2>/dev/null)" = "$STAMP" ]; then
-    step "kube-apiserver, etcd, kubectl, helm: up to date ($STAMP)"
+  if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/etcd" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/helm" ] && [ "$(cat "$BIN/.kube.version" 2>/dev/null)" = "$STAMP" ]; then
+    step "kube-apiserver, kube-controller-manager, etcd, kubectl, helm: up to date ($STAMP)"
     return
   fi
   local dir="$CACHE/kube-build" t0 minor ldflags v
   mkdir -p "$BIN"
   t0=$(date +%s)
-  step "kube-apiserver, etcd, kubectl, helm: building $STAMP from the Go module proxy (first time on a machine: about 6½ minutes on 2 cores; then seconds)"
+  step "kube-apiserver, kube-controller-manager, etcd, kubectl, helm: building $STAMP from the Go module proxy (first time on a machine: about 8 minutes on 2 cores; then seconds)"
   write_wrapper_module "$dir"
   minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
   # What Kubernetes' own build stamps (hack/lib/version.sh), so /version and kubectl's version
@@ -98,7 +100,7 @@ build() {
   (
     cd "$dir"
     export GOFLAGS=-mod=mod CGO_ENABLED=0
-    go build -trimpath -ldflags "$ldflags" -o "$BIN/" k8s.io/kubernetes/cmd/kube-apiserver ./etcd k8s.io/kubernetes/cmd/kubectl
+    go build -trimpath -ldflags "$ldflags" -o "$BIN/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager ./etcd k8s.io/kubernetes/cmd/kubectl
   )
   # Helm has no replace directives, so a plain `go install` works; its ldflags are those of its
   # Makefile, so `helm template` assumes a current Kubernetes instead of v1.20.
@@ -110,7 +112,7 @@ build() {
       -X $hv/pkg/chartutil.k8sVersionMajor=1 -X $hv/pkg/chartutil.k8sVersionMinor=$HELM_K8S_MINOR" "$hv/cmd/helm@$HELM_VERSION"
   )
   echo "$STAMP" > "$BIN/.kube.version"
-  step "built in $(( $(date +%s) - t0 ))s: $(cd "$BIN" && du -h kube-apiserver etcd kubectl helm | tr '\t\n' ' ')"
+  step "built in $(( $(date +%s) - t0 ))s: $(cd "$BIN" && du -h kube-apiserver kube-controller-manager etcd kubectl helm | tr '\t\n' ' ')"
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -210,6 +212,29 @@ start_apiserver() {
   done
 }
 
+# Only the controllers a workload of Deployments and Services needs: no scheduler-facing ones
+# (the local kubelet binds Pods itself), no node-lifecycle (it would taint a Node whose kubelet
+# paused), nothing cloud. --secure-port 0: nothing scrapes it, and it needs no port of its own.
+CONTROLLERS=deployment-controller,replicaset-controller,endpointslice-controller,namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,pod-garbage-collector-controller
+
+start_controller_manager() {
+  local pki="$KUBE_DIR/pki"
+  spawn kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig "$KUBE_DIR/kubeconfig" --secure-port 0 --leader-elect=false \
+    --controllers "$CONTROLLERS" \
+    --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --concurrent-endpoint-syncs 10 --concurrent-deployment-syncs 10 --concurrent-replicaset-syncs 10
+  local deadline=$(( $(date +%s) + READY_TIMEOUT_S ))
+  # Ready when the ServiceAccount controller has made `default` in the default namespace: Pods
+  # cannot be created before that (the ServiceAccount admission plugin refuses them).
+  until "$BIN/kubectl" --kubeconfig "$KUBE_DIR/kubeconfig" --request-timeout 5s get serviceaccount default -n default >/dev/null 2>&1; do
+    pid_alive "$KUBE_DIR/kube-controller-manager.pid" || fail_with_log kube-controller-manager "kube-controller-manager exited"
+    [ "$(date +%s)" -lt "$deadline" ] || fail_with_log kube-controller-manager "kube-controller-manager made no default ServiceAccount within ${READY_TIMEOUT_S}s"
+    sleep 0.3
+  done
+}
+
 install_crds() {
   local kubectl=("$BIN/kubectl" --kubeconfig "$KUBE_DIR/kubeconfig" --request-timeout 30s)
   # Server-side apply: the CRDs are too large for client-side apply's last-applied annotation.
@@ -237,6 +262,10 @@ start() {
   start_apiserver
   write_kubeconfig
   install_crds
+  if [ "${KUBE_CONTROLLER_MANAGER:-}" = 1 ]; then
+    [ -x "$BIN/kube-controller-manager" ] || die "$BIN/kube-controller-manager is missing; run \`scripts/kube.sh build\` first"
+    start_controller_manager
+  fi
   start_watchdog
   step "API server on https://127.0.0.1:$KUBE_PORT (etcd 127.0.0.1:$ETCD_PORT), Gateway API CRDs installed, in $(( $(date +%s) - t0 ))s"
   step "export KUBECONFIG=$KUBE_DIR/kubeconfig"
@@ -254,7 +283,8 @@ stop_one() { # name
 }
 
 stop() {
-  # The API server first, so it does not spend its shutdown retrying a vanished etcd.
+  # The API server first (after its client), so it does not spend its shutdown retrying a vanished etcd.
+  stop_one kube-controller-manager
   stop_one kube-apiserver
   stop_one etcd
   stop_one watchdog

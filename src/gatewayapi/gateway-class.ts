@@ -3,6 +3,7 @@ import { GatewayClass } from '../apis/gateway-api';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
 import { TranslateOptions } from './options';
 import { GatewayClassStatusEntry } from './status';
+import { supportedFeatures } from './supported-features';
 
 export function ownedGatewayClasses(classes: readonly GatewayClass[], options: TranslateOptions): GatewayClass[] {
   return classes.filter((c) => c.spec.controllerName === options.controllerName);
@@ -14,5 +15,5 @@ export function gatewayClassStatus(gc: GatewayClass, options: TranslateOptions, 
   if (bundleVersion) {
     conditions.push(c.make(ConditionType.SupportedVersion, true, Reason.SupportedVersion, `Gateway API ${bundleVersion} is supported`));
   }
-  return { kind: 'GatewayClass', name: gc.metadata.name, generation: gc.metadata.generation, status: { conditions } };
+  return { kind: 'GatewayClass', name: gc.metadata.name, generation: gc.metadata.generation, status: { conditions, supportedFeatures: supportedFeatures() } };
 }

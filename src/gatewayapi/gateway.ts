@@ -168,7 +168,8 @@ function httpChain(gateway: GatewayContext, port: number, onPort: readonly Liste
     name: filterChainName(port),
     serverNames: [],
     routeConfigName: routeConfigName(gateway.address, port),
-    virtualHosts: buildVirtualHosts(onPort.flatMap((l) => attached.get(l) ?? [])),
+    // Listeners that meet on one bound port (80 and 10080 behind --port-shift) share the chain; the first one's port is used.
+    virtualHosts: buildVirtualHosts(onPort.flatMap((l) => attached.get(l) ?? []), { port: onPort[0]?.listener.port ?? port, scheme: 'http' }),
     grpc: chainGrpcFilters(gateway, grpc),
   };
 }
@@ -181,7 +182,7 @@ function tlsChain(gateway: GatewayContext, port: number, l: ListenerContext, att
     serverNames: l.listener.hostname ? [l.listener.hostname] : [],
     tls: { secretNames: [...new Set(l.certificates.map((s) => s.name))] },
     routeConfigName: tlsRouteConfigName(gateway.address, port, l.listener.name),
-    virtualHosts: buildVirtualHosts(hosted ?? []),
+    virtualHosts: buildVirtualHosts(hosted ?? [], { port: l.listener.port, scheme: 'https' }),
     grpc: chainGrpcFilters(gateway, servesGRPCRoute(hosted)),
   };
 }

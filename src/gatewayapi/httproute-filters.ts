@@ -9,13 +9,16 @@
  *   redirect port MUST be the well-known port associated with the redirect scheme"). It is always
  *   written into Location then: Envoy otherwise keeps the port of the request's Host, which is
  *   wrong behind a shifted port (`--port-shift`), even though the spec would rather omit 80/443.
- *   With neither scheme nor port, Envoy keeps the request's port (the listener port the client
- *   reached), unless the hostname is replaced too, when no port is written.
+ *   With neither scheme nor port, "the redirect port MUST be the Gateway Listener port": known
+ *   only once the route is placed on a listener (redirectOnListener), and written (Envoy would
+ *   keep the port of the request's Host, or with a new hostname write none). Only a new hostname
+ *   on the listener scheme's well-known port goes without: Envoy then writes no port, as the spec
+ *   prefers for 80 and 443.
  * - URLRewrite (HTTPURLRewriteFilter): the hostname (the `Host`/`:authority` sent upstream) and
  *   the path, changed before forwarding.
  */
 import { HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteFilter, HTTPURLRewriteFilter } from '../apis/gateway-api';
-import { ForwardActionIR, PathRewriteIR, RedirectActionIR } from '../ir/types';
+import { ForwardActionIR, PathRewriteIR, RedirectActionIR, RouteIR } from '../ir/types';
 import { TranslationIssue, unsupportedValue } from './conditions';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308] as const;
@@ -68,6 +71,15 @@ export function redirectAction(
     status: code,
   };
   return { action, issues: [] };
+}
+
+/** The route as served on a Gateway listener (port, and scheme of its protocol): see RequestRedirect above. */
+export function redirectOnListener(route: RouteIR, listener: { port: number; scheme: 'http' | 'https' }): RouteIR {
+  const a = route.action;
+  if (a.kind !== 'redirect' || a.scheme !== undefined || a.port !== undefined) return route;
+  if (a.hostname !== undefined && WELL_KNOWN_PORTS[listener.scheme] === listener.port) return route;
+  const listenerPort = listener.port;
+  return { ...route, action: { ...a, port: listenerPort } };
 }
 
 export function forwardRewrite(

@@ -15,7 +15,8 @@ export interface ObjectRef {
 
 export interface GatewayClassStatusEntry extends ObjectRef {
   kind: 'GatewayClass';
-  status: { conditions: Condition[] };
+  /** supportedFeatures: see supported-features.ts. */
+  status: { conditions: Condition[]; supportedFeatures: Array<{ name: string }> };
 }
 
 export interface ListenerStatus {

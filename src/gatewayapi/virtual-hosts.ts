@@ -5,9 +5,10 @@
  * and a request for `a.example.com` that no `a.example.com` rule matches must still reach the
  * rules of `*.example.com` (GRPCRouteRule.matches precedence across hostnames).
  */
-import { VirtualHostIR } from '../ir/types';
+import { RouteIR, VirtualHostIR } from '../ir/types';
 import { RouteCandidate } from './grpcroute';
 import { ANY_HOST, hostnameCovers } from './hostnames';
+import { redirectOnListener } from './httproute-filters';
 import { virtualHostName } from './naming';
 import { comparePrecedence } from './precedence';
 
@@ -16,7 +17,8 @@ export interface HostedCandidate {
   candidate: RouteCandidate;
 }
 
-export function buildVirtualHosts(hosted: readonly HostedCandidate[]): VirtualHostIR[] {
+/** `listener`: the Gateway listener port these routes are served on, and its scheme (redirects may need them). */
+export function buildVirtualHosts(hosted: readonly HostedCandidate[], listener: { port: number; scheme: 'http' | 'https' }): VirtualHostIR[] {
   const domains = [...new Set(hosted.map((h) => h.hostname))].sort(compareDomains);
   return domains.map((domain) => {
     const best = new Map<string, HostedCandidate>();
@@ -26,7 +28,7 @@ export function buildVirtualHosts(hosted: readonly HostedCandidate[]): VirtualHo
       // The same match may apply through several hostnames; keep its most specific one.
       if (!prev || rank(h, prev) < 0) best.set(h.candidate.route.name, h);
     }
-    const routes = [...best.values()].sort(rank).map(({ candidate }) => candidate.route);
+    const routes: RouteIR[] = [...best.values()].sort(rank).map(({ candidate }) => redirectOnListener(candidate.route, listener));
     return { name: virtualHostName(domain), domains: [domain], routes };
   });
 }

@@ -111,6 +111,19 @@ describe('KubernetesStatusWriter', () => {
     expect(writer.counters().writes).toBe(3);
   });
 
+  it('writes a route re-created under the same name, even when its status is what the old one got', async () => {
+    const { api, view, writer } = setup();
+    view.set(storeKey('GRPCRoute', 'ns', 'r'), api.add({ ...fakeRoute('r'), metadata: { ...fakeRoute('r').metadata, uid: 'first' } }));
+    writer.update([fakeEntry('r', 'True')]);
+    expect(await writer.idle(5000)).toBe(true);
+    // Deleted and created again before the watch showed our write: a new uid, an empty status.
+    view.set(storeKey('GRPCRoute', 'ns', 'r'), api.add({ ...fakeRoute('r'), metadata: { ...fakeRoute('r').metadata, uid: 'second' } }));
+    writer.update([fakeEntry('r', 'True')]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(accepted(api, 'r')).toBe('True');
+    expect(writer.counters().writes).toBe(2);
+  });
+
   it('withdraws our entries from routes that no longer reach our Gateways', async () => {
     const { api, view, writer } = setup();
     seed(api, view, ['r']);

@@ -68,8 +68,12 @@ const ROUTE_KINDS = ['GRPCRoute', 'HTTPRoute'];
 export class KubernetesStatusWriter {
   private readonly queue = new Map<string, Wish>();
   private readonly inFlight = new Set<string>();
-  /** Per object, our last write: its wish and the resourceVersion it produced (undefined while in flight). */
-  private readonly written = new Map<string, { wish: string; resourceVersion?: string }>();
+  /**
+   * Per object, our last write: its wish, the object's uid, and the resourceVersion it produced
+   * (undefined while in flight). The uid tells a re-created object of the same name (the
+   * conformance suite deletes a route and creates another under its name) from the one written.
+   */
+  private readonly written = new Map<string, { wish: string; uid?: string; resourceVersion?: string }>();
   private readonly counts = { writes: 0, conflicts: 0, failures: 0 };
   private readonly writesByKind: Record<string, number> = {};
   private retryTimers = new Set<NodeJS.Timeout>();
@@ -143,8 +147,11 @@ export class KubernetesStatusWriter {
       return;
     }
     let last = this.written.get(key);
-    if (last?.resourceVersion !== undefined && last.resourceVersion === live.metadata.resourceVersion) {
-      this.written.delete(key); // the view has caught up with our write: compare with it from now on
+    const caughtUp = last?.resourceVersion !== undefined && last.resourceVersion === live.metadata.resourceVersion;
+    if (last && (caughtUp || last.uid !== live.metadata.uid)) {
+      // The view has caught up with our write, or this is another object under the same name:
+      // compare with the object as it is from now on.
+      this.written.delete(key);
       last = undefined;
     }
     const changed = last ? last.wish !== wishOf(entry) : statusToWrite(entry, live, this.o.controllerName) !== undefined;
@@ -179,13 +186,13 @@ export class KubernetesStatusWriter {
       for (let attempt = 1; live; attempt++) {
         const status = statusToWrite(entry, live, this.o.controllerName);
         if (!status) return;
-        this.written.set(key, { wish: wishOf(entry) });
+        this.written.set(key, { wish: wishOf(entry), uid: live.metadata.uid });
         try {
           const result = await this.o.api.replaceStatus({ ...live, status });
           this.counts.writes++;
           this.writesByKind[ref.kind] = (this.writesByKind[ref.kind] ?? 0) + 1;
           this.o.onWrite?.(ref.kind, 'written');
-          this.written.set(key, { wish: wishOf(entry), resourceVersion: result.metadata.resourceVersion });
+          this.written.set(key, { wish: wishOf(entry), uid: live.metadata.uid, resourceVersion: result.metadata.resourceVersion });
           return;
         } catch (e) {
           if (statusCode(e) !== 409 || attempt >= this.maxAttempts) throw e;

@@ -4,7 +4,7 @@ import { carryTransitionTimes } from './transition-times';
 const entry = (status: 'True' | 'False', time: string): GatewayClassStatusEntry => ({
   kind: 'GatewayClass',
   name: 'c',
-  status: { conditions: [{ type: 'Accepted', status, reason: 'Accepted', message: '', lastTransitionTime: time }] },
+  status: { conditions: [{ type: 'Accepted', status, reason: 'Accepted', message: '', lastTransitionTime: time }], supportedFeatures: [] },
 });
 
 describe('carryTransitionTimes', () => {

@@ -1,0 +1,13 @@
+import { SUPPORTED_FEATURES, supportedFeatures } from './supported-features';
+
+describe('supportedFeatures', () => {
+  it('is sorted by name, as GatewayClassStatus.supportedFeatures requires, without duplicates', () => {
+    const names = supportedFeatures().map((f) => f.name);
+    expect(names).toEqual([...names].sort());
+    expect(new Set(names).size).toBe(SUPPORTED_FEATURES.length);
+  });
+
+  it('covers the core features of the GATEWAY-GRPC and GATEWAY-HTTP profiles', () => {
+    for (const core of ['Gateway', 'ReferenceGrant', 'GRPCRoute', 'HTTPRoute']) expect(SUPPORTED_FEATURES).toContain(core);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Pod IPs from a block of the private pod network (scripts/netns.sh puts 10.244.0.0/16 on lo).
+ * Not 127/8: the API server refuses loopback addresses in EndpointSlices. Each Pod keeps its
+ * address until it is released; released addresses are reused last (like a CNI's IPAM, so a
+ * stale EndpointSlice entry does not point at a new Pod at once). Pure.
+ */
+
+export class PodAddressPool {
+  private readonly free: number[] = [];
+  private readonly used = new Map<string, number>();
+  private next = 0;
+
+  /** `first` and `count`: the pool is first, first+1, ... (dotted IPv4). */
+  constructor(
+    private readonly first: string,
+    private readonly count: number,
+  ) {
+    toNumber(first); // validates
+  }
+
+  allocate(owner: string): string {
+    const existing = this.used.get(owner);
+    if (existing !== undefined) return toDotted(toNumber(this.first) + existing);
+    let slot: number | undefined;
+    if (this.next < this.count) slot = this.next++;
+    else slot = this.free.shift();
+    if (slot === undefined) throw new Error(`pod address pool ${this.first} (+${this.count}) is exhausted`);
+    this.used.set(owner, slot);
+    return toDotted(toNumber(this.first) + slot);
+  }
+
+  release(owner: string): void {
+    const slot = this.used.get(owner);
+    if (slot === undefined) return;
+    this.used.delete(owner);
+    this.free.push(slot);
+  }
+}
+
+function toNumber(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
+  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+}
+
+function toDotted(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
