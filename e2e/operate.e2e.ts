@@ -273,6 +273,7 @@ describe('operating Attaché', () => {
       const bad = await attache(['translate', '-f', dir]);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/error: .*bad\.yaml: document 1: GRPCRoute default\/bad: spec\.rules\[0\]\.matches\[0\]\.method/);
+      expect(bad.stderr).toContain('warning: GRPCRoute default/nobackend parent default/grpc-gateway: ResolvedRefs=False (BackendNotFound)');
       const t = await attache(['translate', '-f', EXAMPLES, '--type', 'cluster', '-o', 'json']);
       expect(t.code).toBe(0);
       expect(JSON.parse(t.stdout)[0].cluster.map((c: { name: string }) => c.name)).toContain('service/default/echo-v1/8080/h2c');

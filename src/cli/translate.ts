@@ -10,6 +10,7 @@ import { configDump } from '../xds/config-dump';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl } from '../xds/resources';
 import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
 import { loadFiles, offlineOptions } from './load-files';
+import { statusProblems } from './validate';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 
 const SPECS: FlagSpec[] = [
@@ -27,14 +28,22 @@ function typesFor(type: string): TypeUrl[] {
   return match;
 }
 
-/** The translation of some files, one entry per Gateway: what `attache translate` prints. */
-export function translateFiles(paths: readonly string[], types: readonly TypeUrl[], controllerName = DEFAULT_CONTROLLER_NAME): { gateways: object[]; errors: string[] } {
+/**
+ * The translation of some files, one entry per Gateway: what `attache translate` prints.
+ * `errors`: input errors (the object is left out); `warnings`: status problems (a route not
+ * accepted, a backend not found), which explain why something is missing from the output.
+ */
+export function translateFiles(
+  paths: readonly string[],
+  types: readonly TypeUrl[],
+  controllerName = DEFAULT_CONTROLLER_NAME,
+): { gateways: object[]; errors: string[]; warnings: string[] } {
   const { resources, errors, schemas } = loadFiles(paths);
   const result = translateAll(resources, offlineOptions(controllerName), schemas.bundleVersion);
   const gateways = [...result.resources.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([gateway, envoy]) => ({ gateway, ...configDump(buildSnapshot(envoy), types) }));
-  return { gateways, errors: errors.map(formatSourceError) };
+  return { gateways, errors: errors.map(formatSourceError), warnings: statusProblems(result.status) };
 }
 
 /** What `attache translate` prints: one YAML document per Gateway, or one JSON array. */
@@ -53,8 +62,9 @@ export function translateCommand(argv: readonly string[]): number {
   if (paths.length === 0) throw new UsageError('give the manifests with -f FILE_OR_DIR');
   const output = flag(parsed, 'output')!;
   if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: expected yaml or json, got "${output}"`);
-  const { gateways, errors } = translateFiles(paths, typesFor(flag(parsed, 'type')!), flag(parsed, 'controller-name'));
+  const { gateways, errors, warnings } = translateFiles(paths, typesFor(flag(parsed, 'type')!), flag(parsed, 'controller-name'));
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(renderTranslation(gateways, output));
   return errors.length > 0 ? 1 : 0;
 }
