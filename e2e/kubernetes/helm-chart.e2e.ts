@@ -68,6 +68,7 @@ describe('Helm chart charts/attache', () => {
 
   it('lints and renders the objects a deployment needs', async () => {
     await helm(['lint', CHART, '--strict', ...SETTINGS]);
+    await helm(['lint', CHART, '--strict']); // the defaults too (no Envoys)
     expect(rendered.map((o) => o.kind).sort()).toEqual(
       ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Deployment', 'GatewayClass', 'Role', 'RoleBinding', 'Secret', 'Secret', 'Service', 'ServiceAccount'].sort(),
     );
@@ -148,6 +149,7 @@ describe('Helm chart charts/attache', () => {
     await expect(helm(['template', 'attache-release', CHART, ...SETTINGS, '--set', 'xds.tls.serverSecretName=my-xds-server'])).rejects.toThrow(
       /xds.tls.serverSecretName and xds.tls.clientSecretName: set both \(your own certificates\) or neither/,
     );
+    await expect(helm(['template', 'attache-release', CHART, '--set', 'envoy.enabled=true'])).rejects.toThrow(/envoy.gateway: set it to NAMESPACE\/NAME/);
   });
 
   it("routes a gRPC call through an Envoy bootstrapped as the chart's Envoy Deployment, over mTLS with the chart's certificates", async () => {

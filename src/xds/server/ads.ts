@@ -109,20 +109,20 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
 
   return {
     instanceId,
-    listen: (address, credentials) => bind(server, address, credentials ?? grpc.ServerCredentials.createInsecure(), logger, instanceId),
+    listen: (address, credentials) => bind(server, address, credentials, logger, instanceId),
     shutdown: () => shutdown(server, ctx, options.shutdownGraceMs ?? 2000),
     connections: () => [...ctx.streams.values()].map((stream) => stream.info()),
   };
 }
 
-function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials, logger: Logger, instanceId: string): Promise<number> {
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials | undefined, logger: Logger, instanceId: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, credentials, (err, port) => {
+    server.bindAsync(address, credentials ?? grpc.ServerCredentials.createInsecure(), (err, port) => {
       if (err) {
         reject(err);
         return;
       }
-      logger.info({ address, port, instanceId, tls: credentials._isSecure() }, 'xDS server listening');
+      logger.info({ address, port, instanceId, tls: credentials !== undefined }, 'xDS server listening');
       resolve(port);
     });
   });
