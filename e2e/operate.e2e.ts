@@ -101,7 +101,7 @@ describe('operating Attaché', () => {
     const docs = fs.readdirSync(EXAMPLES).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(EXAMPLES, f), 'utf8')).map((d) => d.toJS() as unknown));
     backends = await startEchoBackends(backendsFromEndpointSlices(docs));
     cp = await startControlPlane({ manifests: EXAMPLES, defaultAddress: address });
-    const bootstrap = await attache(['bootstrap', '--gateway', GATEWAY, '--delta', '--node-id', NODE, '--xds', `127.0.0.1:${cp.xds.port}`, '--admin', '127.0.0.1:0']);
+    const bootstrap = await attache(['bootstrap', '--gateway', GATEWAY, '--delta', '--node-id', NODE, '--xds', `127.0.0.1:${cp.xds.port}`, '--xds-plaintext', '--admin', '127.0.0.1:0']);
     expect(bootstrap).toMatchObject({ code: 0, stderr: '' });
     bootstrapYaml = bootstrap.stdout;
     envoy = await startEnvoy({ bootstrapYaml, id: NODE, cluster: GATEWAY });
