@@ -17,6 +17,8 @@ const HOST = 'churn.bench.example.com';
 
 export interface ChurnReading {
   routes: number;
+  /** False when the time budget ran out: `routes` were added; changes and removals covered as many as time allowed. */
+  completed: boolean;
   load: RawLoadReport;
   seconds: number;
   added_ms: Quantiles;
@@ -42,7 +44,11 @@ function changedServices(i: number): Set<string> {
   return new Set([serviceName((i + 17) % SERVICES), serviceName((i + 18) % SERVICES)]);
 }
 
-export async function runChurnScenario(opts: { routes: number; addressBase: number }): Promise<ChurnReading> {
+/**
+ * `budgetMs` bounds the whole scenario on a slow or busy machine: each phase gets its share
+ * (add half, change and remove a quarter each) and stops early when it is used up.
+ */
+export async function runChurnScenario(opts: { routes: number; addressBase: number; budgetMs: number }): Promise<ChurnReading> {
   const stack = await startBenchStack(opts.addressBase, { '40-base.yaml': baseRoute() });
   const probe = new RawClient(stack.target);
   const load = new RawLoad(stack.target);
@@ -51,16 +57,29 @@ export async function runChurnScenario(opts: { routes: number; addressBase: numb
     await pollUntil(probe, BASE_PATH, HOST, isOk, 30_000);
     load.add({ path: BASE_PATH, host: HOST });
     load.start();
+    const phaseEnd = (share: number): number => performance.now() + opts.budgetMs * share;
+    let completed = true;
     const added: number[] = [];
+    let end = phaseEnd(0.5);
     for (let i = 0; i < opts.routes; i++) {
+      if (performance.now() > end) {
+        completed = false;
+        break;
+      }
       const t = performance.now();
       stack.write(routeFile(i), benchRouteYaml(i, { host: HOST }));
       await pollUntil(probe, routePath(i), HOST, isOk, 20_000);
       added.push(performance.now() - t);
       load.add({ path: routePath(i), host: HOST });
     }
+    const routes = added.length;
     const changed: number[] = [];
-    for (let i = 0; i < opts.routes; i++) {
+    end = phaseEnd(0.25);
+    for (let i = 0; i < routes; i++) {
+      if (performance.now() > end) {
+        completed = false;
+        break;
+      }
       const t = performance.now();
       const wanted = changedServices(i);
       stack.write(routeFile(i), benchRouteYaml(i, { host: HOST, variant: 1 }));
@@ -68,7 +87,12 @@ export async function runChurnScenario(opts: { routes: number; addressBase: numb
       changed.push(performance.now() - t);
     }
     const removed: number[] = [];
-    for (let i = 0; i < opts.routes; i++) {
+    end = phaseEnd(0.25);
+    for (let i = 0; i < routes; i++) {
+      if (performance.now() > end) {
+        completed = false;
+        break;
+      }
       load.remove(routePath(i));
       // Calls already in flight on the route finish before its file goes.
       await sleep(5);
@@ -79,7 +103,8 @@ export async function runChurnScenario(opts: { routes: number; addressBase: numb
     }
     const report = await load.stop();
     return {
-      routes: opts.routes,
+      routes,
+      completed,
       load: report,
       seconds: round((performance.now() - started) / 1000),
       added_ms: quantiles(added),

@@ -28,8 +28,10 @@ const SPECS: FlagSpec[] = [
   { name: 'samples', description: 'propagation samples per N (item 3)', default: '50' },
   { name: 'endpoint-samples', description: 'endpoint-churn samples, at 1,000 routes (item 4)', default: '50' },
   { name: 'churn-routes', description: 'routes added, changed and removed under load (item 5)', default: '1000' },
+  { name: 'churn-minutes', description: 'time budget of the churn scenario; it stops early (and says so) past it', default: '6' },
   { name: 'cycle-routes', description: 'routes per memory cycle (item 6)', default: '5000' },
   { name: 'cycles', description: 'memory cycles (item 6)', default: '5' },
+  { name: 'cycles-minutes', description: 'no new memory cycle starts past this many minutes', default: '5' },
   { name: 'ghz-seconds', description: 'seconds per ghz run (item 7)', default: '10' },
   { name: 'only', description: 'scenarios to run: routes,throughput,churn,cycles', default: 'routes,throughput,churn,cycles' },
   { name: 'out', description: 'where the JSON report goes', default: 'bench/report.json' },
@@ -55,6 +57,16 @@ async function scenario<T>(name: string, errors: string[], run: () => Promise<T>
   }
 }
 
+/** What has been measured so far, written out if the watchdog cuts the run short. */
+let partial: { report: BenchReport & { errors: string[] }; out: string } | undefined;
+
+function writeReport(report: BenchReport & { errors: string[] }, out: string, started: number): void {
+  report.machine.load_average_end = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  report.duration_s = round((performance.now() - started) / 1000);
+  report.targets = checkTargets(report);
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
@@ -72,6 +84,8 @@ async function run(argv: readonly string[]): Promise<number> {
     targets: [],
     errors: [],
   };
+  const out = path.resolve(ROOT, flag(parsed, 'out') ?? 'bench/report.json');
+  partial = { report, out };
   const backends = await startBenchBackends();
   try {
     if (only.has('routes')) {
@@ -91,7 +105,7 @@ async function run(argv: readonly string[]): Promise<number> {
       report.throughput = await scenario('throughput', report.errors, () => runThroughput({ addressBase: 700, seconds: Number(flag(parsed, 'ghz-seconds')), concurrency: 16 }));
     }
     if (only.has('churn')) {
-      const churn = await scenario('churn under load', report.errors, () => runChurnScenario({ routes: Number(flag(parsed, 'churn-routes')), addressBase: 720 }));
+      const churn = await scenario('churn under load', report.errors, () => runChurnScenario({ routes: Number(flag(parsed, 'churn-routes')), addressBase: 720, budgetMs: Number(flag(parsed, 'churn-minutes')) * 60_000 }));
       if (churn) {
         report.churn = churn;
         report.churn_failed_rpcs = churn.load.failures;
@@ -100,7 +114,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     if (only.has('cycles')) {
       const cycles = await scenario('memory cycles', report.errors, () =>
-        runCyclesScenario({ routes: Number(flag(parsed, 'cycle-routes')), cycles: Number(flag(parsed, 'cycles')), addressBase: 740 }),
+        runCyclesScenario({ routes: Number(flag(parsed, 'cycle-routes')), cycles: Number(flag(parsed, 'cycles')), addressBase: 740, budgetMs: Number(flag(parsed, 'cycles-minutes')) * 60_000 }),
       );
       if (cycles) {
         report.cycles = cycles;
@@ -112,19 +126,21 @@ async function run(argv: readonly string[]): Promise<number> {
     await stopAll();
     await backends.stop();
   }
-  report.machine.load_average_end = os.loadavg().map((l) => Math.round(l * 100) / 100);
-  report.duration_s = round((performance.now() - started) / 1000);
-  report.targets = checkTargets(report);
-  const out = path.resolve(ROOT, flag(parsed, 'out') ?? 'bench/report.json');
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  writeReport(report, out, started);
   process.stdout.write(`${summary(report)}\n\nReport: ${path.relative(process.cwd(), out)} (${report.duration_s} s)\n`);
   if (report.errors.length > 0) process.stdout.write(`\nScenarios that failed:\n${report.errors.map((e) => `  ${e}`).join('\n')}\n`);
   return report.errors.length > 0 ? 1 : 0;
 }
 
 const maxMinutes = Number(parseFlags(process.argv.slice(2), SPECS).values.get('max-minutes')?.[0] ?? 25);
+const runStarted = performance.now();
 const watchdog = setTimeout(() => {
   process.stderr.write(`bench: over ${maxMinutes} minutes; stopping\n`);
+  if (partial) {
+    partial.report.errors.push(`cut off after ${maxMinutes} minutes`);
+    writeReport(partial.report, partial.out, runStarted);
+    process.stderr.write(`bench: partial report in ${partial.out}\n`);
+  }
   void stopAll().finally(() => process.exit(2));
 }, maxMinutes * 60_000);
 watchdog.unref();

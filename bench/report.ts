@@ -116,7 +116,7 @@ export function summary(r: BenchReport): string {
   if (r.endpoint_churn_ms) parts.push(`- Endpoint churn (EndpointSlice written → first RPC on the new endpoint, ${r.endpoints_total} endpoints): p50 ${r.endpoint_churn_ms.p50} ms, p99 ${r.endpoint_churn_ms.p99} ms`);
   if (r.churn) {
     parts.push(
-      `- Churn under load (${r.churn.routes} routes added, changed, removed one by one in ${r.churn.seconds} s): ${r.churn.load.failures} failed of ${r.churn.load.calls} RPCs; ` +
+      `- Churn under load (${r.churn.routes} routes added, changed, removed one by one in ${r.churn.seconds} s${r.churn.completed ? '' : ', cut short by its time budget'}): ${r.churn.load.failures} failed of ${r.churn.load.calls} RPCs; ` +
         `added p50/p99 ${r.churn.added_ms.p50}/${r.churn.added_ms.p99} ms, changed ${r.churn.changed_ms.p50}/${r.churn.changed_ms.p99} ms, removed ${r.churn.removed_ms.p50}/${r.churn.removed_ms.p99} ms`,
     );
   }

@@ -85,9 +85,12 @@ function compareHTTPMatches(a: HTTPMatchPrecedence, b: HTTPMatchPrecedence): num
 }
 
 function compareRouteAge(a: Ranked['source'], b: Ranked['source']): number {
-  const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : Number.POSITIVE_INFINITY;
-  const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : Number.POSITIVE_INFINITY;
-  if (ta !== tb) return ta < tb ? -1 : 1;
+  // Equal timestamps (routes created together) are common: skip parsing them.
+  if (a.creationTimestamp !== b.creationTimestamp) {
+    const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : Number.POSITIVE_INFINITY;
+    const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : Number.POSITIVE_INFINITY;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+  }
   const ka = `${a.namespace}/${a.name}`;
   const kb = `${b.namespace}/${b.name}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;

@@ -10,31 +10,38 @@ import { RouteCandidate } from './grpcroute';
 import { ANY_HOST, hostnameCovers } from './hostnames';
 import { redirectOnListener } from './httproute-filters';
 import { virtualHostName } from './naming';
-import { comparePrecedence } from './precedence';
+import { comparePrecedence, type Ranked } from './precedence';
 
 export interface HostedCandidate {
   hostname: string;
   candidate: RouteCandidate;
 }
 
+/** A hosted candidate with what precedence compares, built once rather than on every comparison. */
+interface RankedCandidate {
+  hosted: HostedCandidate;
+  ranked: Ranked;
+}
+
 /** `listener`: the Gateway listener port these routes are served on, and its scheme (redirects may need them). */
 export function buildVirtualHosts(hosted: readonly HostedCandidate[], listener: { port: number; scheme: 'http' | 'https' }): VirtualHostIR[] {
   const domains = [...new Set(hosted.map((h) => h.hostname))].sort(compareDomains);
+  const all: RankedCandidate[] = hosted.map((h) => ({ hosted: h, ranked: { hostname: h.hostname, ...h.candidate } }));
   return domains.map((domain) => {
-    const best = new Map<string, HostedCandidate>();
-    for (const h of hosted) {
-      if (!hostnameCovers(h.hostname, domain)) continue;
-      const prev = best.get(h.candidate.route.name);
+    const best = new Map<string, RankedCandidate>();
+    for (const r of all) {
+      if (!hostnameCovers(r.hosted.hostname, domain)) continue;
+      const prev = best.get(r.hosted.candidate.route.name);
       // The same match may apply through several hostnames; keep its most specific one.
-      if (!prev || rank(h, prev) < 0) best.set(h.candidate.route.name, h);
+      if (!prev || rank(r, prev) < 0) best.set(r.hosted.candidate.route.name, r);
     }
-    const routes: RouteIR[] = [...best.values()].sort(rank).map(({ candidate }) => redirectOnListener(candidate.route, listener));
+    const routes: RouteIR[] = [...best.values()].sort(rank).map(({ hosted: h }) => redirectOnListener(h.candidate.route, listener));
     return { name: virtualHostName(domain), domains: [domain], routes };
   });
 }
 
-function rank(a: HostedCandidate, b: HostedCandidate): number {
-  return comparePrecedence({ hostname: a.hostname, ...a.candidate }, { hostname: b.hostname, ...b.candidate });
+function rank(a: RankedCandidate, b: RankedCandidate): number {
+  return comparePrecedence(a.ranked, b.ranked);
 }
 
 /** Exact hostnames first, then wildcards, then `*`; alphabetical within each, for stable output. */
