@@ -12,6 +12,7 @@ import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteCon
 import { TranslateOptions } from './options';
 import { ResourceIndex } from './resource-index';
 import { GatewayStatusEntry } from './status';
+import { ANY_HOST } from './hostnames';
 import { buildVirtualHosts, HostedCandidate } from './virtual-hosts';
 
 export interface GatewayContext {
@@ -169,7 +170,10 @@ function httpChain(gateway: GatewayContext, port: number, onPort: readonly Liste
     serverNames: [],
     routeConfigName: routeConfigName(gateway.address, port),
     // Listeners that meet on one bound port (80 and 10080 behind --port-shift) share the chain; the first one's port is used.
-    virtualHosts: buildVirtualHosts(onPort.flatMap((l) => attached.get(l) ?? []), { port: onPort[0]?.listener.port ?? port, scheme: 'http' }),
+    virtualHosts: buildVirtualHosts(
+      onPort.map((l) => ({ hostname: l.listener.hostname || ANY_HOST, hosted: attached.get(l) ?? [] })),
+      { port: onPort[0]?.listener.port ?? port, scheme: 'http' },
+    ),
     grpc: chainGrpcFilters(gateway, grpc),
   };
 }
@@ -182,7 +186,7 @@ function tlsChain(gateway: GatewayContext, port: number, l: ListenerContext, att
     serverNames: l.listener.hostname ? [l.listener.hostname] : [],
     tls: { secretNames: [...new Set(l.certificates.map((s) => s.name))] },
     routeConfigName: tlsRouteConfigName(gateway.address, port, l.listener.name),
-    virtualHosts: buildVirtualHosts(hosted ?? [], { port: l.listener.port, scheme: 'https' }),
+    virtualHosts: buildVirtualHosts([{ hostname: l.listener.hostname || ANY_HOST, hosted: hosted ?? [] }], { port: l.listener.port, scheme: 'https' }),
     grpc: chainGrpcFilters(gateway, servesGRPCRoute(hosted)),
   };
 }

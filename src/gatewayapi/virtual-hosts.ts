@@ -4,10 +4,15 @@
  * cover it (`*.example.com`, `*`), ranked below its own: Envoy picks one virtual host per request,
  * and a request for `a.example.com` that no `a.example.com` rule matches must still reach the
  * rules of `*.example.com` (GRPCRouteRule.matches precedence across hostnames).
+ *
+ * Several HTTP listeners on one port share the route table, yet a request belongs to the one
+ * listener whose hostname matches it most specifically, and sees only that listener's routes
+ * (GatewayHTTPListenerIsolation): each virtual host takes the routes of its owning listener only,
+ * and every listener hostname gets a virtual host of its own, empty (404) when no route serves it.
  */
 import { RouteIR, VirtualHostIR } from '../ir/types';
 import { RouteCandidate } from './grpcroute';
-import { ANY_HOST, hostnameCovers } from './hostnames';
+import { ANY_HOST, hostnameCovers, hostnamePrecedence } from './hostnames';
 import { redirectOnListener } from './httproute-filters';
 import { virtualHostName } from './naming';
 import { comparePrecedence } from './precedence';
@@ -17,20 +22,41 @@ export interface HostedCandidate {
   candidate: RouteCandidate;
 }
 
-/** `listener`: the Gateway listener port these routes are served on, and its scheme (redirects may need them). */
-export function buildVirtualHosts(hosted: readonly HostedCandidate[], listener: { port: number; scheme: 'http' | 'https' }): VirtualHostIR[] {
-  const domains = [...new Set(hosted.map((h) => h.hostname))].sort(compareDomains);
+/** The routes attached through one Gateway listener, and that listener's hostname (`*` when it has none). */
+export interface ListenerRoutes {
+  hostname: string;
+  hosted: readonly HostedCandidate[];
+}
+
+/** `on`: the Gateway listener port these routes are served on, and its scheme (redirects may need them). */
+export function buildVirtualHosts(listeners: readonly ListenerRoutes[], on: { port: number; scheme: 'http' | 'https' }): VirtualHostIR[] {
+  const listenerHosts = listeners.map((l) => l.hostname);
+  const ownDomains = listeners.length > 1 ? listenerHosts : [];
+  const domains = [...new Set([...listeners.flatMap((l) => l.hosted.map((h) => h.hostname)), ...ownDomains])].sort(compareDomains);
   return domains.map((domain) => {
+    const owner = owningListener(listenerHosts, domain);
     const best = new Map<string, HostedCandidate>();
-    for (const h of hosted) {
+    for (const h of listeners.filter((l) => l.hostname === owner).flatMap((l) => l.hosted)) {
       if (!hostnameCovers(h.hostname, domain)) continue;
       const prev = best.get(h.candidate.route.name);
       // The same match may apply through several hostnames; keep its most specific one.
       if (!prev || rank(h, prev) < 0) best.set(h.candidate.route.name, h);
     }
-    const routes: RouteIR[] = [...best.values()].sort(rank).map(({ candidate }) => redirectOnListener(candidate.route, listener));
+    const routes: RouteIR[] = [...best.values()].sort(rank).map(({ candidate }) => redirectOnListener(candidate.route, on));
     return { name: virtualHostName(domain), domains: [domain], routes };
   });
+}
+
+/** The listener hostname a request for `domain` selects: the most specific one that covers it. */
+function owningListener(listenerHosts: readonly string[], domain: string): string | undefined {
+  let owner: string | undefined;
+  for (const h of listenerHosts) {
+    if (!hostnameCovers(h, domain)) continue;
+    const p = hostnamePrecedence(h);
+    const o = owner === undefined ? undefined : hostnamePrecedence(owner);
+    if (!o || p.nonWildcardChars > o.nonWildcardChars || (p.nonWildcardChars === o.nonWildcardChars && p.chars > o.chars)) owner = h;
+  }
+  return owner;
 }
 
 function rank(a: HostedCandidate, b: HostedCandidate): number {
