@@ -5,7 +5,7 @@
  * exactly what works: each name here is covered by the suite's tests for it (conformance/reports/).
  * Left out on purpose: request and backend timeouts and retries (`timeouts`, `retry` are
  * ignored), CORS, WebSocket backends, ListenerSets, TLS/TCP/UDP routes, BackendTLSPolicy,
- * frontend and backend client certificates, static addresses, misdirected-request detection,
+ * frontend and backend client certificates, misdirected-request detection,
  * mesh; and GatewayInfrastructurePropagation, whose test fails (spec.infrastructure labels and
  * annotations are put on nothing: there is no generated Deployment or Service to carry them).
  */
@@ -18,6 +18,8 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   // Requests see only the routes of the most specific listener hostname on their port (virtual-hosts.ts).
   'GatewayHTTPListenerIsolation',
   'GatewayPort8080',
+  // spec.addresses IPAddress values; with --address-pool, one outside the pool is AddressNotUsable.
+  'GatewayStaticAddresses',
   'HTTPRoute',
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',
