@@ -115,6 +115,8 @@ else
   build
   code=0
   scripts/netns.sh "$0" --inside "$@" || code=$?
-  step "whole run: $(( $(date +%s) - t0 ))s; report: conformance/reports/$GATEWAY_API_VERSION/attache/standard-v0.1.0-default-report.yaml"
+  report="conformance/reports/$GATEWAY_API_VERSION/attache/standard-v0.1.0-default-report.yaml"
+  if [ -n "${CONFORMANCE_REPORT:-}" ]; then report=$CONFORMANCE_REPORT; elif [ $# -gt 0 ]; then report=.cache/conformance/report.yaml; fi
+  step "whole run: $(( $(date +%s) - t0 ))s; report: $report"
   exit $code
 fi

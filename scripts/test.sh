@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (or, given jest arguments, just those): the type check, then jest's unit (with goldens), e2e and e2e-kubernetes projects in one run,
-# and prints one closing line `N passed, N failed` (N skipped) for CI.
+# then (whole runs only) the upstream Gateway API conformance suite, and prints one closing line
+# `N passed, N failed` (N skipped) for CI. ATTACHE_SKIP_UPSTREAM_CONFORMANCE=1 leaves the suite out.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 echo "==> type check"
@@ -22,10 +23,23 @@ else
   code=1
   extra_failures=1
 fi
+# The upstream Gateway API conformance suite (scripts/conformance-upstream.sh, about 70 s with
+# cached binaries), in a whole run only (no jest arguments), and only with a network namespace.
+# Its upstream tests count like jest tests (passed, failed); the ones it does not run (features
+# Attaché does not claim, other profiles) are not counted as skipped.
+upstream="0 0 0"
+if [ $# -eq 0 ] && [ "${ATTACHE_SKIP_UPSTREAM_CONFORMANCE:-}" != 1 ] && scripts/netns.sh true 2>/dev/null; then
+  echo "==> upstream Gateway API conformance suite (scripts/conformance-upstream.sh)"
+  line=$(CONFORMANCE_REPORT="$(pwd)/.cache/conformance/report.yaml" bash scripts/conformance-upstream.sh 2>&1 | tee /dev/stderr | grep '^upstream conformance:' | tail -1)
+  upstream=$(echo "$line" | sed -n 's/^upstream conformance: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 0/p')
+  [ -n "$upstream" ] || upstream="0 1 0"
+  [ "$(echo "$upstream" | cut -d' ' -f2)" = 0 ] || code=1
+fi
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const failed = r.numFailedTests + Number(process.argv[2]);
-  console.log(`${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
-' "$report" "$extra_failures" || echo "0 passed, 1 failed"
+  const [up, uf, us] = process.argv[3].split(" ").map(Number);
+  const failed = r.numFailedTests + Number(process.argv[2]) + uf;
+  console.log(`${r.numPassedTests + up} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests + us} skipped`);
+' "$report" "$extra_failures" "$upstream" || echo "0 passed, 1 failed"
 rm -f "$report"
 exit $code

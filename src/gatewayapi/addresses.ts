@@ -26,6 +26,12 @@ export function parseAddressPool(cidr: string): AddressPool {
   return { base: base + 1, size: size - 2 };
 }
 
+function toNumber(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
+  return m.slice(1).reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
 function toDotted(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
@@ -37,13 +43,33 @@ function fnv1a(s: string): number {
   return h;
 }
 
-/** Gateway key → pool address, for the Gateways without spec.addresses. */
+/**
+ * True when the Gateway leaves its address to us: no spec.addresses, or only `IPAddress` entries
+ * without a value ("an empty value asks the implementation to assign one", GatewayAddressEmpty).
+ */
+export function wantsAssignedAddress(g: Gateway): boolean {
+  return (g.spec.addresses ?? []).every((a) => (a.type ?? 'IPAddress') === 'IPAddress' && !a.value);
+}
+
+/** Is this dotted IPv4 address one the pool hands out? With a pool, static addresses must be too (GatewayStaticAddresses). */
+export function inPool(pool: AddressPool, ip: string): boolean {
+  const n = toNumber(ip);
+  return n !== undefined && n >= pool.base && n < pool.base + pool.size;
+}
+
+/** Gateway key → pool address, for the Gateways that leave their address to us; never one a Gateway asked for. */
 export function allocateAddresses(gateways: readonly Gateway[], pool: AddressPool): Map<string, string> {
   const keys = gateways
-    .filter((g) => (g.spec.addresses ?? []).length === 0)
+    .filter(wantsAssignedAddress)
     .map((g) => `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`)
     .sort();
   const used = new Set<number>();
+  for (const g of gateways) {
+    for (const a of g.spec.addresses ?? []) {
+      const n = a.value ? toNumber(a.value) : undefined;
+      if (n !== undefined && n >= pool.base && n < pool.base + pool.size) used.add(n - pool.base);
+    }
+  }
   const out = new Map<string, string>();
   for (const key of keys) {
     let slot = fnv1a(key) % pool.size;

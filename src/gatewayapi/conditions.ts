@@ -24,6 +24,7 @@ export const Reason = {
   ListenersNotValid: 'ListenersNotValid',
   UnsupportedProtocol: 'UnsupportedProtocol',
   UnsupportedAddress: 'UnsupportedAddress',
+  AddressNotUsable: 'AddressNotUsable',
   InvalidParameters: 'InvalidParameters',
   InvalidRouteKinds: 'InvalidRouteKinds',
   NotAllowedByListeners: 'NotAllowedByListeners',

@@ -5,21 +5,24 @@
  */
 import { Gateway, GatewayClass } from '../apis/gateway-api';
 import { ClusterIR, FilterChainIR, GatewayIR, HTTPListener, SecretIR } from '../ir/types';
-import { allocateAddresses } from './addresses';
+import { allocateAddresses, inPool, wantsAssignedAddress } from './addresses';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
 import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, ListenerContext, listenerStatus } from './listener';
 import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteConfigName } from './naming';
 import { TranslateOptions } from './options';
 import { ResourceIndex } from './resource-index';
 import { GatewayStatusEntry } from './status';
+import { ANY_HOST } from './hostnames';
 import { buildVirtualHosts, HostedCandidate } from './virtual-hosts';
 
 export interface GatewayContext {
   gateway: Gateway;
   key: string;
   address: string;
-  /** Why the requested address cannot be used, if so. */
+  /** Why the requested address is not supported, if so (Accepted=False, UnsupportedAddress). */
   addressProblem?: string;
+  /** Why a supported address cannot be bound, if so (Programmed=False, AddressNotUsable; no listener is served). */
+  addressNotUsable?: string;
   listeners: ListenerContext[];
   /** Which gRPC filters this Gateway allows on chains that carry GRPCRoutes (its annotations). */
   grpcFilters: GrpcFilters;
@@ -54,28 +57,35 @@ export function buildGatewayContexts(
   const pooled = options.addressPool ? allocateAddresses(ours, options.addressPool) : new Map<string, string>();
   return ours
     .map((gateway) => {
-      const { address, problem } = bindAddress(gateway, pooled, options);
+      const { address, problem, notUsable } = bindAddress(gateway, pooled, options);
       return {
         gateway,
         key: gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name),
         address,
         addressProblem: problem,
+        addressNotUsable: notUsable,
         listeners: buildListenerContexts(gateway, address, options, index),
         grpcFilters: grpcFiltersOf(gateway),
       };
     });
 }
 
-/** The first `IPAddress` in spec.addresses is where Envoy binds; other address types are not supported. */
-function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): { address: string; problem?: string } {
+/**
+ * The first `IPAddress` in spec.addresses is where Envoy binds; other address types are not
+ * supported. With `--address-pool`, a static address must come from the pool: the pool is what
+ * the operator made bindable, so any other address is not usable (GatewayStaticAddresses).
+ */
+function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): { address: string; problem?: string; notUsable?: string } {
   const requested = gateway.spec.addresses ?? [];
   const key = gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name);
-  if (requested.length === 0) return { address: pooled.get(key) ?? options.defaultAddress };
-  const first = requested[0];
-  if ((first.type ?? 'IPAddress') !== 'IPAddress' || !first.value || !IPV4.test(first.value)) {
-    return { address: options.defaultAddress, problem: `spec.addresses[0]: only IPv4 IPAddress values are supported` };
+  if (wantsAssignedAddress(gateway)) return { address: pooled.get(key) ?? options.defaultAddress };
+  const bad = requested.findIndex((a) => (a.type ?? 'IPAddress') !== 'IPAddress' || !a.value || !IPV4.test(a.value));
+  if (bad >= 0) return { address: options.defaultAddress, problem: `spec.addresses[${bad}]: only IPv4 IPAddress values are supported` };
+  const address = requested[0].value!;
+  if (options.addressPool && !inPool(options.addressPool, address)) {
+    return { address, notUsable: `spec.addresses[0]: ${address} is outside the address pool (--address-pool), so no proxy can bind it` };
   }
-  return { address: first.value };
+  return { address };
 }
 
 /** ListenersNotValid SHOULD say which listeners are rejected (and why) and which are accepted (GatewaySpec.Listeners). */
@@ -106,16 +116,19 @@ export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<Listene
       : allValid
         ? c.make(ConditionType.Accepted, true, Reason.Accepted, 'Gateway is accepted')
         : c.make(ConditionType.Accepted, anyValid, Reason.ListenersNotValid, listenersNotValidMessage(ctx.listeners)),
-    anyProgrammed && !ctx.addressProblem && !parametersRef
-      ? c.make(ConditionType.Programmed, true, Reason.Programmed, `Configuration is served to proxies with node.cluster "${ctx.key}"`)
-      : c.make(ConditionType.Programmed, false, Reason.Invalid, 'No valid listener to program'),
+    ctx.addressNotUsable && !ctx.addressProblem && !parametersRef
+      ? c.make(ConditionType.Programmed, false, Reason.AddressNotUsable, ctx.addressNotUsable)
+      : anyProgrammed && !ctx.addressProblem && !parametersRef
+        ? c.make(ConditionType.Programmed, true, Reason.Programmed, `Configuration is served to proxies with node.cluster "${ctx.key}"`)
+        : c.make(ConditionType.Programmed, false, Reason.Invalid, 'No valid listener to program'),
   ];
   return {
     kind: 'Gateway',
     namespace: ctx.gateway.metadata.namespace,
     name: ctx.gateway.metadata.name,
     generation: ctx.gateway.metadata.generation,
-    status: { addresses: [{ type: 'IPAddress', value: ctx.address }], conditions, listeners },
+    // Only addresses actually bound are listed (GatewayStatus.addresses).
+    status: { addresses: ctx.addressNotUsable ? [] : [{ type: 'IPAddress', value: ctx.address }], conditions, listeners },
   };
 }
 
@@ -136,7 +149,8 @@ export type AttachedCandidates = ReadonlyMap<ListenerContext, readonly HostedCan
 export function buildGatewayIR(gateway: GatewayContext, attached: AttachedCandidates, clusters: ClusterIR[]): GatewayIR {
   const byPort = new Map<number, ListenerContext[]>();
   for (const l of gateway.listeners) {
-    if (isListenerProgrammed(l)) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
+    // An address no proxy can bind gets no listener: Envoy would reject the whole update.
+    if (isListenerProgrammed(l) && !gateway.addressNotUsable) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
   }
   const listeners: HTTPListener[] = [...byPort.entries()]
     .sort(([a], [b]) => a - b)
@@ -169,7 +183,10 @@ function httpChain(gateway: GatewayContext, port: number, onPort: readonly Liste
     serverNames: [],
     routeConfigName: routeConfigName(gateway.address, port),
     // Listeners that meet on one bound port (80 and 10080 behind --port-shift) share the chain; the first one's port is used.
-    virtualHosts: buildVirtualHosts(onPort.flatMap((l) => attached.get(l) ?? []), { port: onPort[0]?.listener.port ?? port, scheme: 'http' }),
+    virtualHosts: buildVirtualHosts(
+      onPort.map((l) => ({ hostname: l.listener.hostname || ANY_HOST, hosted: attached.get(l) ?? [] })),
+      { port: onPort[0]?.listener.port ?? port, scheme: 'http' },
+    ),
     grpc: chainGrpcFilters(gateway, grpc),
   };
 }
@@ -182,7 +199,7 @@ function tlsChain(gateway: GatewayContext, port: number, l: ListenerContext, att
     serverNames: l.listener.hostname ? [l.listener.hostname] : [],
     tls: { secretNames: [...new Set(l.certificates.map((s) => s.name))] },
     routeConfigName: tlsRouteConfigName(gateway.address, port, l.listener.name),
-    virtualHosts: buildVirtualHosts(hosted ?? [], { port: l.listener.port, scheme: 'https' }),
+    virtualHosts: buildVirtualHosts([{ hostname: l.listener.hostname || ANY_HOST, hosted: hosted ?? [] }], { port: l.listener.port, scheme: 'https' }),
     grpc: chainGrpcFilters(gateway, servesGRPCRoute(hosted)),
   };
 }

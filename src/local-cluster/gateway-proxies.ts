@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Logger } from 'pino';
+import { track } from './children';
 import { renderBootstrap } from '../cli/bootstrap';
 import { KubeClient } from '../sources/kubernetes/kube-client';
 import { startReconcileLoop, ReconcileLoop } from './reconcile-loop';
@@ -77,7 +78,7 @@ export class GatewayProxies {
     fs.writeFileSync(file, renderBootstrap({ delta: false, gateway, nodeId: `envoy-${gateway.replace('/', '-')}`, xds: this.o.xds, admin: { host: '127.0.0.1', port: adminPort } }));
     const log = fs.openSync(path.join(this.o.workDir, `${gateway.replace('/', '_')}.log`), 'a');
     // One worker thread: a conformance run has a dozen Gateways on two cores.
-    const child = spawn(this.o.envoyBinary, ['-c', file, '--disable-hot-restart', '--concurrency', '1', '--log-level', 'warning'], { stdio: ['ignore', log, log] });
+    const child = track(spawn(this.o.envoyBinary, ['-c', file, '--disable-hot-restart', '--concurrency', '1', '--log-level', 'warning'], { stdio: ['ignore', log, log] }));
     fs.closeSync(log);
     this.proxies.set(gateway, { child, adminPort });
     child.on('exit', (code, signal) => {

@@ -35,5 +35,12 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ clo
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, o.host, () => resolve()));
   o.log.info({ address: `${o.host}:${o.port}` }, 'kubelet endpoint (container logs) listening');
-  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // The API server keeps its connections to a kubelet open; close() alone would wait for them.
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -18,6 +18,7 @@ import { registerNode } from './node-heartbeat';
 import { PodAddressPool } from './pod-addresses';
 
 const BIN = path.join(PROJECT_ROOT, '.cache', 'bin');
+const STOP_WITHIN_MS = 15_000;
 
 const SPECS: FlagSpec[] = [
   { name: 'kubeconfig', description: 'kubeconfig of the cluster (default: as kubectl)' },
@@ -73,7 +74,10 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   log.info('stopping');
   heartbeat.stop();
-  await Promise.all([kubelet.stop(), proxies.stop(), endpoint?.close()]);
+  // Bounded: whatever still hangs after this is logged, and the exit takes it down.
+  const stopped = Promise.all([kubelet.stop(), proxies.stop(), endpoint?.close()]).then(() => true);
+  const inTime = await Promise.race([stopped, new Promise<boolean>((r) => setTimeout(() => r(false), STOP_WITHIN_MS).unref())]);
+  if (!inTime) log.warn({ withinMs: STOP_WITHIN_MS }, 'not everything stopped in time; exiting anyway');
   client.close();
 }
 

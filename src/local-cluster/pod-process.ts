@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import type { Logger } from 'pino';
+import { track } from './children';
 import { ContainerLog } from './container-logs';
 import { ListenPort } from './echo-basic-ports';
 import { Forwarder, forwardTcp, freePort, waitForListener } from './tcp-forward';
@@ -77,10 +78,10 @@ export class PodProcess {
   }
 
   private spawnChild(): void {
-    const child = spawn(this.o.binary, [], {
+    const child = track(spawn(this.o.binary, [], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...this.o.env, ...this.hostEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     this.child = child;
     let tail = '';
     child.stdout?.on('data', (d: Buffer) => this.output.write(d.toString('utf8'), new Date()));
