@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { backendsFromEndpointSlices, callEcho, EXAMPLES, GatewayStack, loopbackAddress, printLogsOnFailure, readManifestDocs, ROOT, RunningControlPlane, RunningEnvoy, startGatewayStack, stopAll, waitFor } from './harness';
+import { backendsFromEndpointSlices, callEcho, EXAMPLES, GatewayStack, loopbackAddress, printLogsOnFailure, readManifestDocs, ROOT, RunningControlPlane, startGatewayStack, stopAll, waitFor } from './harness';
 
 const GATEWAY = 'default/grpc-gateway';
 const NODE = 'operate-envoy';
@@ -77,7 +77,6 @@ function logLines(cp: RunningControlPlane): LogLine[] {
 
 describe('operating Attaché', () => {
   let cp: RunningControlPlane;
-  let envoy: RunningEnvoy;
   let stack: GatewayStack;
   let bootstrapYaml: string;
   const address = loopbackAddress(60);
@@ -89,7 +88,7 @@ describe('operating Attaché', () => {
     const bootstrap = await attache(['bootstrap', '--gateway', GATEWAY, '--delta', '--node-id', NODE, '--xds', `127.0.0.1:${cp.xds.port}`, '--xds-plaintext', '--admin', '127.0.0.1:0']);
     expect(bootstrap).toMatchObject({ code: 0, stderr: '' });
     bootstrapYaml = bootstrap.stdout;
-    envoy = await stack.startEnvoy({ bootstrapYaml, id: NODE, gateway: GATEWAY });
+    await stack.startEnvoy({ bootstrapYaml, id: NODE, gateway: GATEWAY });
   });
 
   afterEach(printLogsOnFailure);

@@ -6,7 +6,7 @@
  * rules of `*.example.com` (GRPCRouteRule.matches precedence across hostnames).
  */
 import { RouteIR, VirtualHostIR } from '../ir/types';
-import { RouteCandidate } from './grpcroute';
+import { RouteCandidate } from './route-candidates';
 import { ANY_HOST, hostnameCovers } from './hostnames';
 import { redirectOnListener } from './httproute-filters';
 import { virtualHostName } from './naming';
