@@ -103,8 +103,27 @@ export interface StackEnvoyOptions {
   listenerPorts?: readonly number[];
   /** Run this bootstrap (e.g. what `attache bootstrap` printed) instead of rendering one. */
   bootstrapYaml?: string;
+  /** How long each listener may take (default 20 s). */
+  listenerTimeoutMs?: number;
   logLevel?: StartEnvoyOptions['logLevel'];
   extraArgs?: readonly string[];
+}
+
+/**
+ * An Envoy serving one Gateway from the control plane at `xds` (any mode: files or Kubernetes),
+ * resolved once its listeners accept connections. `started` sees it before the wait, so a
+ * caller that stops what it started also stops an Envoy whose listener never came up.
+ */
+export async function startGatewayEnvoy(
+  xds: { host: string; port: number },
+  e: StackEnvoyOptions,
+  started: (envoy: RunningEnvoy) => void = () => undefined,
+): Promise<RunningEnvoy> {
+  const bootstrapYaml = e.bootstrapYaml ?? renderBootstrap({ delta: e.delta ?? false, gateway: e.gateway, nodeId: e.id, xds, admin: { host: '127.0.0.1', port: 0 } });
+  const envoy = await startEnvoy({ bootstrapYaml, id: e.id, cluster: e.gateway, logLevel: e.logLevel, extraArgs: e.extraArgs });
+  started(envoy);
+  for (const port of e.listenerPorts ?? [GATEWAY_HTTP_PORT]) await envoy.waitForListener(port, e.listenerTimeoutMs ?? 20_000);
+  return envoy;
 }
 
 export interface GatewayStackOptions {
@@ -166,12 +185,7 @@ export class GatewayStack {
 
   /** An Envoy fetching its Gateway from this control plane, resolved once its listeners accept connections. */
   async startEnvoy(e: StackEnvoyOptions): Promise<RunningEnvoy> {
-    const bootstrapYaml =
-      e.bootstrapYaml ?? renderBootstrap({ delta: e.delta ?? false, gateway: e.gateway, nodeId: e.id, xds: this.cp.xds, admin: { host: '127.0.0.1', port: 0 } });
-    const envoy = await startEnvoy({ bootstrapYaml, id: e.id, cluster: e.gateway, logLevel: e.logLevel, extraArgs: e.extraArgs });
-    this.envoys.push(envoy);
-    for (const port of e.listenerPorts ?? [GATEWAY_HTTP_PORT]) await envoy.waitForListener(port, 20_000);
-    return envoy;
+    return startGatewayEnvoy(this.cp.xds, e, (started) => this.envoys.push(started));
   }
 
   /** Stops one Envoy of this stack (a replica going away). */
