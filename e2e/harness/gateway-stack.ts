@@ -195,15 +195,21 @@ export class GatewayStack {
     await envoy.stop();
   }
 
+  /** The folder the control plane reads: its copy of `dir` when it made one, `dir` itself before it started. */
+  private served(file: string): string {
+    return path.join(this.cp?.dir ?? this.dir, file);
+  }
+
+  /** Adds or replaces a manifest file where the control plane watches. */
   write(file: string, text: string): void {
     // Write then rename, as editors and `kubectl`-like tools do: the watcher never sees half a file.
-    const tmp = path.join(this.cp?.dir ?? this.dir, `.${file}.tmp`);
+    const tmp = this.served(`.${file}.tmp`);
     fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, path.join(this.cp?.dir ?? this.dir, file));
+    fs.renameSync(tmp, this.served(file));
   }
 
   remove(file: string): void {
-    fs.rmSync(path.join(this.cp?.dir ?? this.dir, file), { force: true });
+    fs.rmSync(this.served(file), { force: true });
   }
 
   /** Metric value from the control plane's /metrics (0 when absent). */
@@ -221,7 +227,6 @@ export class GatewayStack {
     if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
 
 /** A fresh temporary folder for manifests (`attache-<prefix>-*`). */
 export function manifestsDir(prefix: string): string {

@@ -18,11 +18,6 @@ interface Connection {
   gateway: string;
 }
 
-async function metric(cp: RunningControlPlane, name: string, gateway: string): Promise<number> {
-  const line = (await cp.debug('/metrics')).split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`gateway="${gateway}"`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
-
 async function dumpText(envoy: RunningEnvoy): Promise<string> {
   return JSON.stringify(await envoy.configDump({ includeEds: true }));
 }
@@ -67,7 +62,7 @@ describe.each([
   it('gives each proxy only its Gateway, every replica each change, and tracks connects and disconnects', async () => {
     const connections = JSON.parse(await cp.debug('/proxies?format=json')) as Connection[];
     expect(connections.map((c) => `${c.nodeId}→${c.gateway}`).sort()).toEqual(['a-0→default/gw-a', 'a-1→default/gw-a', 'b-0→default/gw-b', 'b-1→default/gw-b']);
-    expect(await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')).toBe(2);
+    expect(await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })).toBe(2);
     for (const [id, envoy] of envoys) {
       const text = await dumpText(envoy);
       const [own, other] = id.startsWith('a') ? [addressA, addressB] : [addressB, addressA];
@@ -97,10 +92,10 @@ describe.each([
     // A replica goes away, another comes: both are seen.
     await stack.stopEnvoy(envoys.get('a-1') as RunningEnvoy);
     envoys.delete('a-1');
-    await waitFor(async () => (await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')) === 1, { timeoutMs: 10_000, description: 'the disconnect to be seen' });
+    await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 1, { timeoutMs: 10_000, description: 'the disconnect to be seen' });
     expect((JSON.parse(await cp.debug('/proxies?format=json')) as Connection[]).map((c) => c.nodeId).sort()).toEqual(['a-0', 'b-0', 'b-1']);
     const newcomer = await start('a-2', 'default/gw-a');
     expect(await dumpText(newcomer)).toContain('a2.example.com');
-    await waitFor(async () => (await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')) === 2, { timeoutMs: 10_000 });
+    await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 2, { timeoutMs: 10_000 });
   });
 });
