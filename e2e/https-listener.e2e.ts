@@ -100,7 +100,7 @@ describe.each([
   let stack: GatewayStack;
   let cp: RunningControlPlane;
   let envoy: RunningEnvoy;
-  // What the control plane's copy of 30-secrets.yaml holds (the tests renew a certificate).
+  // What the control plane's 30-secrets.yaml holds (the tests renew a certificate).
   let served: Record<'secure' | 'other', TestCertificate>;
   const tlsTo = (servername: string): { ca: string; servername: string } => ({ ca: ca.certPem, servername });
   const writeSecrets = (secure: TestCertificate, other: TestCertificate): void =>

@@ -9,7 +9,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { backendsFromEndpointSlices, callEcho, EXAMPLES, GatewayStack, loopbackAddress, printLogsOnFailure, readManifestDocs, ROOT, RunningControlPlane, startGatewayStack, stopAll, waitFor } from './harness';
+import {
+  backendsFromEndpointSlices,
+  callEcho,
+  EXAMPLES,
+  GatewayStack,
+  loopbackAddress,
+  printLogsOnFailure,
+  readManifestDocs,
+  ROOT,
+  RunningControlPlane,
+  startGatewayStack,
+  stopAll,
+  waitFor,
+} from './harness';
 
 const GATEWAY = 'default/grpc-gateway';
 const NODE = 'operate-envoy';

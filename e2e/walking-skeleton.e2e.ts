@@ -6,7 +6,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, closeEchoClients, countBackends, EXAMPLES, GatewayStack, loopbackAddress, printLogsOnFailure, readManifestDocs, RunningControlPlane, RunningEnvoy, startGatewayStack, stopAll, targetOf, waitFor } from './harness';
+import {
+  awaitConvergence,
+  backendsFromEndpointSlices,
+  callEcho,
+  closeEchoClients,
+  countBackends,
+  EXAMPLES,
+  GatewayStack,
+  loopbackAddress,
+  printLogsOnFailure,
+  readManifestDocs,
+  RunningControlPlane,
+  RunningEnvoy,
+  startGatewayStack,
+  stopAll,
+  targetOf,
+  waitFor,
+} from './harness';
 
 const GATEWAY = 'default/grpc-gateway';
 
