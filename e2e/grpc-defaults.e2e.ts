@@ -9,29 +9,13 @@
  *    "false"` has neither filter (its own Envoy, so its stats start empty), gRPC-Web requests
  *    find no route there, and plain gRPC keeps working.
  */
-import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
-import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { stringify } from 'yaml';
-import { renderBootstrap } from '../src/cli/bootstrap';
 import { ECHO_SERVICE } from '../src/echo/echo-server';
 import { TICKER_SERVICE } from '../src/echo/ticker-service';
 import { echoPackageDefinition } from '../src/xds/proto';
 import type { ProtoGrpcType } from '../src/generated/grpcecho';
-import {
-  awaitConvergence,
-  callEcho,
-  callTick,
-  EchoBackends,
-  loopbackAddress,
-  RunningEnvoy,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
-  waitFor,
-} from './harness';
+import { awaitConvergence, callEcho, callTick, GatewayStack, loopbackAddress, RunningEnvoy, serviceDocs, startGatewayStack, waitFor } from './harness';
 
 const BACKEND = { pod: 'echo-v1-dfl-a1', service: 'echo-v1', address: loopbackAddress(92) };
 const CLUSTER = 'service/default/echo-v1/8080/h2c';
@@ -53,15 +37,7 @@ function manifestDocs(): object[] {
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } },
     gateway(ON.name, ON.address),
     gateway(OFF.name, OFF.address, { 'attache.dev/grpc-web': 'false', 'attache.dev/grpc-stats': 'false' }),
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: BACKEND.service, namespace: 'default' }, spec: { ports: [{ name: 'grpc', port: 8080, targetPort: 3000 }] } },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${BACKEND.service}-dfl`, namespace: 'default', labels: { 'kubernetes.io/service-name': BACKEND.service } },
-      addressType: 'IPv4',
-      ports: [{ name: 'grpc', port: 3000 }],
-      endpoints: [{ addresses: [BACKEND.address], targetRef: { kind: 'Pod', name: BACKEND.pod } }],
-    },
+    ...serviceDocs([BACKEND], { sliceSuffix: 'dfl' }),
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GRPCRoute',
@@ -158,32 +134,28 @@ async function httpFilterNames(envoy: RunningEnvoy): Promise<string[]> {
   return chains.flatMap((c) => c.filters ?? []).flatMap((f) => f.typed_config?.http_filters ?? []).map((h) => h.name);
 }
 
-let backends: EchoBackends;
+let stack: GatewayStack;
 let envoyOn: RunningEnvoy;
 let envoyOff: RunningEnvoy;
 
-function startEnvoyFor(gw: { name: string }, id: string, xds: { host: string; port: number }): Promise<RunningEnvoy> {
-  const gateway = `default/${gw.name}`;
-  const bootstrapYaml = renderBootstrap({ delta: false, gateway, nodeId: id, xds, admin: { host: '127.0.0.1', port: 0 } });
-  return startEnvoy({ bootstrapYaml, id, cluster: gateway });
-}
-
 beforeAll(async () => {
-  const manifests = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-grpc-defaults-'));
-  fs.writeFileSync(path.join(manifests, '00-all.yaml'), manifestDocs().map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
-  backends = await startEchoBackends([{ ...BACKEND, namespace: 'default', port: 3000 }]);
-  const cp = await startControlPlane({ manifests, defaultAddress: ON.address });
-  fs.rmSync(manifests, { recursive: true, force: true });
-  envoyOn = await startEnvoyFor(ON, 'defaults-on', cp.xds);
-  envoyOff = await startEnvoyFor(OFF, 'defaults-off', cp.xds);
-  await Promise.all([envoyOn, envoyOff].map((e) => e.waitForListener(PORT, 20_000)));
+  stack = await startGatewayStack({
+    manifests: { '00-all.yaml': manifestDocs() },
+    backends: [BACKEND],
+    defaultAddress: ON.address,
+    envoys: [
+      { id: 'defaults-on', gateway: `default/${ON.name}`, listenerPorts: [PORT] },
+      { id: 'defaults-off', gateway: `default/${OFF.name}`, listenerPorts: [PORT] },
+    ],
+  });
+  [envoyOn, envoyOff] = stack.envoys;
   for (const gw of [ON, OFF]) {
     await awaitConvergence(async () => expect((await callEcho({ target: `${gw.address}:${PORT}`, authority: HOST })).pod).toBe(BACKEND.pod));
   }
 });
 
 afterAll(async () => {
-  await backends?.stop();
+  await stack?.stop();
 });
 
 describe('gRPC defaults on a Gateway without annotations', () => {

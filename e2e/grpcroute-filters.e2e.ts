@@ -5,26 +5,9 @@
  * backend (counted there and in Envoy's cluster stats); a rule with a regex RE2 refuses dropped
  * while its siblings route, and the route's status saying PartiallyInvalid ("Dropped Rule").
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { stringify } from 'yaml';
-import { renderBootstrap } from '../src/cli/bootstrap';
 import type { RouteStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import {
-  awaitConvergence,
-  callEcho,
-  EchoBackends,
-  EchoResult,
-  loopbackAddress,
-  RunningControlPlane,
-  RunningEnvoy,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
-  waitFor,
-} from './harness';
+import { awaitConvergence, callEcho, EchoResult, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, targetOf, waitFor } from './harness';
 
 const GATEWAY = 'default/filters-gateway';
 const BACKENDS = [
@@ -34,20 +17,6 @@ const BACKENDS = [
 ];
 const MIRROR_CLUSTER = 'service/default/echo-mirror/8080/h2c';
 const LITERAL = '100% %REQ(x-secret)%';
-
-function backendDocs(): object[] {
-  return BACKENDS.flatMap((b) => [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: b.service, namespace: 'default' }, spec: { ports: [{ name: 'grpc', port: 8080, targetPort: 3000 }] } },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${b.service}-flt`, namespace: 'default', labels: { 'kubernetes.io/service-name': b.service } },
-      addressType: 'IPv4',
-      ports: [{ name: 'grpc', port: 3000 }],
-      endpoints: [{ addresses: [b.address], targetRef: { kind: 'Pod', name: b.pod } }],
-    },
-  ]);
-}
 
 const method = (m: string): object => ({ method: { service: 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho', method: m } });
 const headerFilter = (type: 'RequestHeaderModifier' | 'ResponseHeaderModifier', spec: object): object =>
@@ -116,29 +85,24 @@ async function routeConditions(cp: RunningControlPlane, name: string): Promise<R
   return Object.fromEntries((entry?.status.parents[0]?.conditions ?? []).map((c) => [c.type, { status: c.status, reason: c.reason, message: c.message }]));
 }
 
-let backends: EchoBackends;
-let manifests: string;
+let stack: GatewayStack;
 let cp: RunningControlPlane;
 let envoy: RunningEnvoy;
 const address = loopbackAddress(73);
-const target = `${address}:10080`;
+const target = targetOf(address);
 
 beforeAll(async () => {
-  manifests = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-filters-'));
-  fs.writeFileSync(path.join(manifests, '00-all.yaml'), [...backendDocs(), ...routeDocs()].map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
-  backends = await startEchoBackends(BACKENDS.map((b) => ({ pod: b.pod, namespace: 'default', service: b.service, address: b.address, port: 3000 })));
-  cp = await startControlPlane({ manifests, defaultAddress: address });
-  envoy = await startEnvoy({
-    bootstrapYaml: renderBootstrap({ delta: false, gateway: GATEWAY, nodeId: 'filters-73', xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-    id: 'filters-73',
-    cluster: GATEWAY,
+  stack = await startGatewayStack({
+    manifests: { '00-all.yaml': [...serviceDocs(BACKENDS, { sliceSuffix: 'flt' }), ...routeDocs()] },
+    backends: BACKENDS,
+    defaultAddress: address,
+    envoys: [{ id: 'filters-73', gateway: GATEWAY }],
   });
-  await envoy.waitForListener(10080, 20_000);
+  ({ cp, envoy } = stack);
 });
 
 afterAll(async () => {
-  await backends?.stop();
-  fs.rmSync(manifests, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe('GRPCRoute filters against a real Envoy', () => {
@@ -174,7 +138,7 @@ describe('GRPCRoute filters against a real Envoy', () => {
   });
 
   it('mirrors requests to the mirror backend, which Envoy also counts, and not at 0 %', async () => {
-    const mirror = backends.backends.find((b) => b.service === 'echo-mirror')!;
+    const mirror = stack.backends.find((b) => b.service === 'echo-mirror')!;
     const statName = `cluster.${MIRROR_CLUSTER}.upstream_rq_total`;
     const statsBefore = (await envoy.stats(`^cluster\\.${MIRROR_CLUSTER.replace(/[./]/g, '\\$&')}\\.upstream_rq_total$`))[statName] ?? 0;
     const before = mirror.server.served().length;

@@ -7,17 +7,12 @@
  * going to the GRPCRoute's backend, plain HTTP to the HTTPRoute's, and a gRPC call no GRPCRoute
  * rule takes falling through to the HTTPRoute.
  */
-import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
-import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { stringify } from 'yaml';
-import { renderBootstrap } from '../src/cli/bootstrap';
 import { ECHO_SERVICE } from '../src/echo/echo-server';
 import type { HttpEchoResponse } from '../src/echo/http-echo-server';
 import type { GatewayStatusEntry, RouteStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { awaitConvergence, callEcho, EchoBackends, loopbackAddress, RunningControlPlane, startControlPlane, startEchoBackends, startEnvoy, waitFor } from './harness';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, serviceDocs, startGatewayStack, waitFor } from './harness';
 
 const GATEWAY = 'default/http-gateway';
 const HTTP_BACKENDS = [
@@ -27,20 +22,6 @@ const HTTP_BACKENDS = [
 const GRPC_BACKENDS = [{ pod: 'grpc-v1-htr-a1', service: 'grpc-v1', address: loopbackAddress(82) }];
 const address = loopbackAddress(83);
 const PORT = 10080;
-
-function backendDocs(): object[] {
-  return [...HTTP_BACKENDS, ...GRPC_BACKENDS].flatMap((b) => [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: b.service, namespace: 'default' }, spec: { ports: [{ name: 'web', port: 8080, targetPort: 3000 }] } },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${b.service}-htr`, namespace: 'default', labels: { 'kubernetes.io/service-name': b.service } },
-      addressType: 'IPv4',
-      ports: [{ name: 'web', port: 3000 }],
-      endpoints: [{ addresses: [b.address], targetRef: { kind: 'Pod', name: b.pod } }],
-    },
-  ]);
-}
 
 const to = (service: string): object[] => [{ name: service, port: 8080 }];
 const prefix = (value: string): object => ({ path: { type: 'PathPrefix', value } });
@@ -125,29 +106,22 @@ async function expectBackend(host: string, target: string, service: string, opts
   });
 }
 
-let backends: EchoBackends;
-let grpcBackends: EchoBackends;
+let stack: GatewayStack;
 let cp: RunningControlPlane;
 
 beforeAll(async () => {
-  const manifests = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-httproute-'));
-  fs.writeFileSync(path.join(manifests, '00-all.yaml'), [...backendDocs(), ...routeDocs()].map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
-  const spec = (b: (typeof HTTP_BACKENDS)[number]): { pod: string; namespace: string; service: string; address: string; port: number } => ({ ...b, namespace: 'default', port: 3000 });
-  backends = await startEchoBackends(HTTP_BACKENDS.map(spec), 'attache', 'http');
-  grpcBackends = await startEchoBackends(GRPC_BACKENDS.map(spec));
-  cp = await startControlPlane({ manifests, defaultAddress: address });
-  fs.rmSync(manifests, { recursive: true, force: true });
-  const envoy = await startEnvoy({
-    bootstrapYaml: renderBootstrap({ delta: false, gateway: GATEWAY, nodeId: 'httproute-83', xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-    id: 'httproute-83',
-    cluster: GATEWAY,
+  stack = await startGatewayStack({
+    manifests: { '00-all.yaml': [...serviceDocs([...HTTP_BACKENDS, ...GRPC_BACKENDS], { sliceSuffix: 'htr', portName: 'web' }), ...routeDocs()] },
+    httpBackends: HTTP_BACKENDS,
+    backends: GRPC_BACKENDS,
+    defaultAddress: address,
+    envoys: [{ id: 'httproute-83', gateway: GATEWAY, listenerPorts: [PORT] }],
   });
-  await envoy.waitForListener(PORT, 20_000);
+  ({ cp } = stack);
 });
 
 afterAll(async () => {
-  await backends?.stop();
-  await grpcBackends?.stop();
+  await stack?.stop();
 });
 
 describe('HTTPRoute matching', () => {
@@ -224,7 +198,7 @@ describe('a GRPCRoute and an HTTPRoute on one hostname', () => {
   });
 
   it('lets a gRPC call no GRPCRoute rule takes fall through to the HTTPRoute', async () => {
-    const web = backends.backends.find((b) => b.service === 'web-v1')!;
+    const web = stack.backends.find((b) => b.service === 'web-v1')!;
     const before = web.server.served().length;
     // The HTTP/1.1 echo answers JSON, not gRPC, so the call fails; that it arrived is the point.
     await callEcho({ target, authority: 'mixed.example.com', method: 'EchoTwo' });

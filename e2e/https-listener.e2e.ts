@@ -6,27 +6,11 @@
  * broken Secret takes only its own listener down and the status says InvalidCertificateRef.
  */
 import { X509Certificate } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as tls from 'tls';
 import * as grpc from '@grpc/grpc-js';
-import { stringify } from 'yaml';
-import { renderBootstrap } from '../src/cli/bootstrap';
 import type { GatewayStatusEntry, StatusEntry } from '../src/gatewayapi/status';
 import { issueCertificate, makeCertificateAuthority, TestCertificate, TestCertificateAuthority, tlsSecret } from '../src/testing/certificates';
-import {
-  awaitConvergence,
-  callEcho,
-  EchoBackends,
-  loopbackAddress,
-  RunningControlPlane,
-  RunningEnvoy,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
-  waitFor,
-} from './harness';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, toYaml, waitFor } from './harness';
 
 const GATEWAY = 'default/tls-gateway';
 const SECURE = 'secure.example.com';
@@ -35,20 +19,6 @@ const BACKENDS = [
   { pod: 'echo-v1-tls-a1', service: 'echo-v1', address: loopbackAddress(60) },
   { pod: 'echo-v2-tls-a1', service: 'echo-v2', address: loopbackAddress(61) },
 ];
-
-function backendDocs(): object[] {
-  return BACKENDS.flatMap((b) => [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: b.service, namespace: 'default' }, spec: { ports: [{ name: 'grpc', port: 8080, targetPort: 3000, appProtocol: 'kubernetes.io/h2c' }] } },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${b.service}-tls`, namespace: 'default', labels: { 'kubernetes.io/service-name': b.service } },
-      addressType: 'IPv4',
-      ports: [{ name: 'grpc', port: 3000 }],
-      endpoints: [{ addresses: [b.address], targetRef: { kind: 'Pod', name: b.pod } }],
-    },
-  ]);
-}
 
 function httpsListener(name: string, hostname: string, secret: string): object {
   return { name, port: 443, protocol: 'HTTPS', hostname, tls: { certificateRefs: [{ name: secret }] } };
@@ -76,10 +46,6 @@ function gatewayDocs(): object[] {
     route('secure', ['http', 'https'], 'echo-v1'),
     route('other', ['https-other'], 'echo-v2'),
   ];
-}
-
-function writeYaml(file: string, docs: readonly object[]): void {
-  fs.writeFileSync(file, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
 }
 
 interface Handshake {
@@ -116,25 +82,13 @@ async function listenerConditions(cp: RunningControlPlane, listener: string): Pr
   return Object.fromEntries((l?.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
 }
 
-let backends: EchoBackends;
 let ca: TestCertificateAuthority;
-let manifests: string;
 const certs: Record<'secure' | 'other', TestCertificate> = {} as Record<'secure' | 'other', TestCertificate>;
 
 beforeAll(async () => {
   ca = await makeCertificateAuthority();
   certs.secure = await issueCertificate([SECURE], { ca });
   certs.other = await issueCertificate([OTHER], { ca });
-  manifests = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-https-'));
-  writeYaml(path.join(manifests, '00-gateway.yaml'), gatewayDocs());
-  writeYaml(path.join(manifests, '10-backends.yaml'), backendDocs());
-  writeYaml(path.join(manifests, '30-secrets.yaml'), [tlsSecret('default', 'secure-cert', certs.secure), tlsSecret('default', 'other-cert', certs.other)]);
-  backends = await startEchoBackends(BACKENDS.map((b) => ({ pod: b.pod, namespace: 'default', service: b.service, address: b.address, port: 3000 })));
-});
-
-afterAll(async () => {
-  await backends?.stop();
-  fs.rmSync(manifests, { recursive: true, force: true });
 });
 
 describe.each([
@@ -143,28 +97,32 @@ describe.each([
 ])('HTTPS listeners over %s ADS', (mode, delta, addressIndex) => {
   const address = loopbackAddress(addressIndex);
   const secureTarget = `${address}:10443`;
+  let stack: GatewayStack;
   let cp: RunningControlPlane;
   let envoy: RunningEnvoy;
-  // What the control plane's copy of 30-secrets.yaml holds (the tests renew a certificate).
+  // What the control plane's 30-secrets.yaml holds (the tests renew a certificate).
   let served: Record<'secure' | 'other', TestCertificate>;
   const tlsTo = (servername: string): { ca: string; servername: string } => ({ ca: ca.certPem, servername });
-  const secretsFile = (): string => path.join(cp.dir, '30-secrets.yaml');
+  const writeSecrets = (secure: TestCertificate, other: TestCertificate): void =>
+    stack.write('30-secrets.yaml', toYaml([tlsSecret('default', 'secure-cert', secure), tlsSecret('default', 'other-cert', other)]));
 
   beforeAll(async () => {
     served = { ...certs };
-    cp = await startControlPlane({ manifests, defaultAddress: address });
-    envoy = await startEnvoy({
-      bootstrapYaml: renderBootstrap({ delta, gateway: GATEWAY, nodeId: `https-${addressIndex}`, xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-      id: `https-${addressIndex}`,
-      cluster: GATEWAY,
+    stack = await startGatewayStack({
+      manifests: {
+        '00-gateway.yaml': gatewayDocs(),
+        '10-backends.yaml': serviceDocs(BACKENDS, { sliceSuffix: 'tls', appProtocol: 'kubernetes.io/h2c' }),
+        '30-secrets.yaml': [tlsSecret('default', 'secure-cert', certs.secure), tlsSecret('default', 'other-cert', certs.other)],
+      },
+      backends: BACKENDS,
+      defaultAddress: address,
+      envoys: [{ id: `https-${addressIndex}`, gateway: GATEWAY, delta, listenerPorts: [10443, 10080] }],
     });
-    await envoy.waitForListener(10443, 20_000);
-    await envoy.waitForListener(10080, 20_000);
+    ({ cp, envoy } = stack);
   });
 
   afterAll(async () => {
-    await envoy?.stop();
-    await cp?.stop();
+    await stack?.stop();
   });
 
   it('answers gRPC over TLS with ALPN h2, with the certificate and routes of the listener SNI chose', async () => {
@@ -199,7 +157,7 @@ describe.each([
     const modified = async (): Promise<number> => (await envoy.stats('listener_manager.listener_modified'))['listener_manager.listener_modified'] ?? 0;
     const before = await modified();
     const renewed = await issueCertificate([SECURE], { ca });
-    writeYaml(secretsFile(), [tlsSecret('default', 'secure-cert', renewed), tlsSecret('default', 'other-cert', served.other)]);
+    writeSecrets(renewed, served.other);
     await waitFor(async () => (await handshake(address, 10443, SECURE, ca.certPem)).fingerprint256 === fingerprint(renewed), {
       timeoutMs: 10_000,
       description: `renewed certificate served (${mode})`,
@@ -212,7 +170,7 @@ describe.each([
     const modifiedBefore = (await envoy.stats('listener_manager.listener_modified'))['listener_manager.listener_modified'];
     // The certificate with another certificate's key: Envoy would refuse to load it.
     const broken = { certPem: served.secure.certPem, keyPem: served.other.keyPem };
-    writeYaml(secretsFile(), [tlsSecret('default', 'secure-cert', broken), tlsSecret('default', 'other-cert', served.other)]);
+    writeSecrets(broken, served.other);
     await waitFor(async () => (await listenerConditions(cp, 'https')).ResolvedRefs === 'False/InvalidCertificateRef', { timeoutMs: 10_000 });
     expect(await listenerConditions(cp, 'https')).toMatchObject({ Accepted: 'True/Accepted', Programmed: 'False/Invalid' });
     expect(await listenerConditions(cp, 'https-other')).toMatchObject({ ResolvedRefs: 'True/ResolvedRefs', Programmed: 'True/Programmed' });
@@ -224,7 +182,7 @@ describe.each([
       expect((await callEcho({ target: secureTarget, tls: tlsTo(OTHER), authority: OTHER })).pod?.startsWith('echo-v2')).toBe(true);
     });
 
-    writeYaml(secretsFile(), [tlsSecret('default', 'secure-cert', served.secure), tlsSecret('default', 'other-cert', served.other)]);
+    writeSecrets(served.secure, served.other);
     await awaitConvergence(async () => {
       const r = await callEcho({ target: secureTarget, tls: tlsTo(SECURE), authority: SECURE, freshConnection: true });
       expect(r.pod?.startsWith('echo-v1')).toBe(true);

@@ -8,24 +8,22 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import {
   backendsFromEndpointSlices,
   callEcho,
-  EchoBackends,
+  EXAMPLES,
+  GatewayStack,
   loopbackAddress,
   printLogsOnFailure,
+  readManifestDocs,
   ROOT,
   RunningControlPlane,
-  RunningEnvoy,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
+  startGatewayStack,
   stopAll,
   waitFor,
 } from './harness';
 
-const EXAMPLES = path.join(ROOT, 'examples');
 const GATEWAY = 'default/grpc-gateway';
 const NODE = 'operate-envoy';
 const RDS = 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration';
@@ -92,25 +90,23 @@ function logLines(cp: RunningControlPlane): LogLine[] {
 
 describe('operating Attaché', () => {
   let cp: RunningControlPlane;
-  let envoy: RunningEnvoy;
-  let backends: EchoBackends;
+  let stack: GatewayStack;
   let bootstrapYaml: string;
   const address = loopbackAddress(60);
 
   beforeAll(async () => {
-    const docs = fs.readdirSync(EXAMPLES).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(EXAMPLES, f), 'utf8')).map((d) => d.toJS() as unknown));
-    backends = await startEchoBackends(backendsFromEndpointSlices(docs));
-    cp = await startControlPlane({ manifests: EXAMPLES, defaultAddress: address });
+    // No Envoy yet: it runs the bootstrap `attache bootstrap` prints for this control plane.
+    stack = await startGatewayStack({ manifests: EXAMPLES, backends: backendsFromEndpointSlices(readManifestDocs(EXAMPLES)), defaultAddress: address });
+    ({ cp } = stack);
     const bootstrap = await attache(['bootstrap', '--gateway', GATEWAY, '--delta', '--node-id', NODE, '--xds', `127.0.0.1:${cp.xds.port}`, '--xds-plaintext', '--admin', '127.0.0.1:0']);
     expect(bootstrap).toMatchObject({ code: 0, stderr: '' });
     bootstrapYaml = bootstrap.stdout;
-    envoy = await startEnvoy({ bootstrapYaml, id: NODE, cluster: GATEWAY });
-    await envoy.waitForListener(10080, 20_000);
+    await stack.startEnvoy({ bootstrapYaml, id: NODE, gateway: GATEWAY });
   });
 
   afterEach(printLogsOnFailure);
   afterAll(async () => {
-    await backends?.stop();
+    await stack?.stop();
     await stopAll();
   });
 

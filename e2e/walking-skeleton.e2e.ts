@@ -6,36 +6,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { parseAllDocuments } from 'yaml';
-import { renderBootstrap } from '../src/cli/bootstrap';
 import {
   awaitConvergence,
   backendsFromEndpointSlices,
   callEcho,
   closeEchoClients,
   countBackends,
-  EchoBackends,
+  EXAMPLES,
+  GatewayStack,
   loopbackAddress,
   printLogsOnFailure,
+  readManifestDocs,
   RunningControlPlane,
   RunningEnvoy,
-  ROOT,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
+  startGatewayStack,
   stopAll,
+  targetOf,
   waitFor,
 } from './harness';
 
-const EXAMPLES = path.join(ROOT, 'examples');
 const GATEWAY = 'default/grpc-gateway';
-
-function exampleDocs(): unknown[] {
-  return fs
-    .readdirSync(EXAMPLES)
-    .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(EXAMPLES, f), 'utf8')).map((d) => d.toJS() as unknown));
-}
 
 /** Calls a method no backend and no route knows, with a raw client. */
 function callUnknownMethod(target: string, authority: string): Promise<grpc.status> {
@@ -63,28 +53,27 @@ describe.each([
   ['State-of-the-World', false, 40],
   ['Delta', true, 41],
 ])('walking skeleton over %s ADS', (_mode, delta, addressIndex) => {
+  let stack: GatewayStack;
   let cp: RunningControlPlane;
   let envoy: RunningEnvoy;
-  let backends: EchoBackends;
   const address = loopbackAddress(addressIndex);
-  const target = `${address}:10080`;
+  const target = targetOf(address);
 
   beforeAll(async () => {
-    backends = await startEchoBackends(backendsFromEndpointSlices(exampleDocs()));
-    cp = await startControlPlane({ manifests: EXAMPLES, defaultAddress: address });
-    envoy = await startEnvoy({
-      bootstrapYaml: renderBootstrap({ delta, gateway: GATEWAY, nodeId: `e2e-${addressIndex}`, xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-      id: `e2e-${addressIndex}`,
-      cluster: GATEWAY,
+    stack = await startGatewayStack({
+      manifests: EXAMPLES,
+      backends: backendsFromEndpointSlices(readManifestDocs(EXAMPLES)),
+      defaultAddress: address,
+      envoys: [{ id: `e2e-${addressIndex}`, gateway: GATEWAY, delta }],
     });
-    await envoy.waitForListener(10080, 20_000);
+    ({ cp, envoy } = stack);
   });
 
   afterEach(printLogsOnFailure);
 
   afterAll(async () => {
     closeEchoClients();
-    await backends?.stop();
+    await stack?.stop();
     await stopAll();
   });
 

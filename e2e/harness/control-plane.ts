@@ -63,17 +63,32 @@ export function copyManifests(from: string): string {
   return dir;
 }
 
-export async function startControlPlane(opts: StartControlPlaneOptions): Promise<RunningControlPlane> {
-  if ((opts.manifests === undefined) === (opts.dir === undefined)) throw new Error('startControlPlane: pass exactly one of manifests, dir');
-  const copied = opts.dir === undefined;
-  const dir = opts.dir ?? copyManifests(opts.manifests as string);
+/** A started `attache serve`: its process, xDS address and debug endpoint. */
+export interface ServeProcess {
+  proc: TrackedProcess;
+  xds: { host: string; port: number };
+  debugUrl: string;
+  debugPort: number;
+  /** GET a debug endpoint path as text. */
+  debug(pathAndQuery: string): Promise<string>;
+}
+
+/**
+ * `attache serve` from dist/ with `sourceArgs` (where it reads Gateway API objects), on the
+ * given or free loopback ports, logging at debug; resolves once it says it serves xDS. Shared
+ * by the file and Kubernetes modes so both run the executable the same way.
+ */
+export async function startServe(
+  sourceArgs: readonly string[],
+  opts: { defaultAddress: string; xdsPort?: number; debugPort?: number; extraArgs?: readonly string[]; nodeArgs?: readonly string[]; tls?: XdsTlsArgs },
+): Promise<ServeProcess> {
   const xdsPort = opts.xdsPort ?? (await freePort());
   const debugPort = opts.debugPort ?? (await freePort());
   const proc = spawnTracked('attache', process.execPath, [
     ...(opts.nodeArgs ?? []),
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',
-    '--path', dir,
+    ...sourceArgs,
     '--xds-address', `127.0.0.1:${xdsPort}`,
     '--debug-address', `127.0.0.1:${debugPort}`,
     '--default-address', opts.defaultAddress,
@@ -85,18 +100,28 @@ export async function startControlPlane(opts: StartControlPlaneOptions): Promise
   const debugUrl = `http://127.0.0.1:${debugPort}`;
   return {
     proc,
-    dir,
     xds: { host: '127.0.0.1', port: xdsPort },
     debugUrl,
     debugPort,
+    debug: async (p) => (await fetch(debugUrl + p, { signal: AbortSignal.timeout(5000) })).text(),
+  };
+}
+
+export async function startControlPlane(opts: StartControlPlaneOptions): Promise<RunningControlPlane> {
+  if ((opts.manifests === undefined) === (opts.dir === undefined)) throw new Error('startControlPlane: pass exactly one of manifests, dir');
+  const copied = opts.dir === undefined;
+  const dir = opts.dir ?? copyManifests(opts.manifests as string);
+  const serve = await startServe(['--path', dir], opts);
+  return {
+    ...serve,
+    dir,
     stop: async () => {
-      await proc.stop();
+      await serve.proc.stop();
       if (copied) fs.rmSync(dir, { recursive: true, force: true });
     },
     kill: async () => {
-      proc.child.kill('SIGKILL');
-      await proc.exited;
+      serve.proc.child.kill('SIGKILL');
+      await serve.proc.exited;
     },
-    debug: async (p) => (await fetch(debugUrl + p, { signal: AbortSignal.timeout(5000) })).text(),
   };
 }

@@ -31,3 +31,4 @@ export * from './backends';
 export * from './grpc-client';
 export * from './ticker-client';
 export * from './control-plane';
+export * from './gateway-stack';

@@ -8,9 +8,9 @@ import { spawn, spawnSync } from 'child_process';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { ROOT } from './envoy';
-import { freePort } from './ports';
-import { spawnTracked, TrackedProcess, waitForLine } from './processes';
-import { xdsTransportArgs, type XdsTlsArgs } from './control-plane';
+import type { StatusWriteCounters } from '../../src/status/kubernetes-writer';
+import type { TrackedProcess } from './processes';
+import { startServe, type XdsTlsArgs } from './control-plane';
 
 export const KUBECTL = path.join(ROOT, '.cache/bin/kubectl');
 const KUBECTL_TIMEOUT_MS = 120_000;
@@ -99,13 +99,8 @@ export function parentsOf(route: LiveObject, controllerName: string): NonNullabl
   return (route.status?.parents ?? []).filter((p) => p.controllerName === controllerName);
 }
 
-export interface StatusWrites {
-  writes: number;
-  writesByKind: Record<string, number>;
-  conflicts: number;
-  failures: number;
-  queued: number;
-  inFlight: number;
+/** What /status_writes reports: the writer's counters, and whether this replica leads. */
+export interface StatusWrites extends StatusWriteCounters {
   /** False on a follower under --leader-elect (it serves xDS, writes no status). */
   leader: boolean;
 }
@@ -129,32 +124,18 @@ export async function startKubernetesControlPlane(opts: {
   /** Serve xDS over mTLS with these files; plaintext on loopback otherwise. */
   tls?: XdsTlsArgs;
 }): Promise<RunningKubernetesControlPlane> {
-  const xdsPort = await freePort();
-  const debugPort = await freePort();
-  const proc = spawnTracked('attache', process.execPath, [
-    path.join(ROOT, 'dist/src/cli/main.js'),
-    'serve',
-    '--source', 'kubernetes',
-    '--kubeconfig', opts.kubeconfig ?? kubeconfig(),
-    '--controller-name', opts.controllerName,
-    '--xds-address', `127.0.0.1:${xdsPort}`,
-    '--debug-address', `127.0.0.1:${debugPort}`,
-    '--default-address', opts.defaultAddress,
-    '--log-level', 'debug',
-    ...xdsTransportArgs(opts.tls),
-    ...(opts.extraArgs ?? []),
-  ]);
-  await waitForLine(proc, /attache: xDS on/, 20_000);
-  const debugUrl = `http://127.0.0.1:${debugPort}`;
-  const debug = async (p: string): Promise<string> => (await fetch(debugUrl + p, { signal: AbortSignal.timeout(5000) })).text();
+  const serve = await startServe(
+    ['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName],
+    opts,
+  );
   return {
-    proc,
-    xds: { host: '127.0.0.1', port: xdsPort },
-    debugUrl,
-    debug,
-    statusWrites: async () => JSON.parse(await debug('/status_writes?format=json')) as StatusWrites,
+    proc: serve.proc,
+    xds: serve.xds,
+    debugUrl: serve.debugUrl,
+    debug: serve.debug,
+    statusWrites: async () => JSON.parse(await serve.debug('/status_writes?format=json')) as StatusWrites,
     stop: async () => {
-      await proc.stop();
+      await serve.proc.stop();
     },
   };
 }

@@ -4,8 +4,7 @@
  * status written, without restarting the control plane.
  */
 import * as grpc from '@grpc/grpc-js';
-import { renderBootstrap } from '../../src/cli/bootstrap';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
 import { apiServer, apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
 
@@ -23,12 +22,7 @@ describe('Kubernetes mode when the API server restarts', () => {
     await apply([namespace(S.namespace), gatewayClass(S.gatewayClass, S.controllerName), gateway(S, 'gw'), ...services]);
     await apply([grpcRoute(S, 'app', 'gw', 'app.example.com', { Echo: 'blue' })]);
     cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: address });
-    const envoy = await startEnvoy({
-      bootstrapYaml: renderBootstrap({ delta: false, gateway: `${S.namespace}/gw`, nodeId: 'k8s-restart', xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-      id: 'k8s-restart',
-      cluster: `${S.namespace}/gw`,
-    });
-    await envoy.waitForListener(10080, 30_000);
+    await startGatewayEnvoy(cp.xds, { id: 'k8s-restart', gateway: `${S.namespace}/gw`, delta: false, listenerPorts: [10080], listenerTimeoutMs: 30_000 });
   });
 
   afterAll(async () => {

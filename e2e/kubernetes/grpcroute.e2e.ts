@@ -5,16 +5,14 @@
  * back from the API server; a Gateway of another controller's class is left alone.
  */
 import * as grpc from '@grpc/grpc-js';
-import { renderBootstrap } from '../../src/cli/bootstrap';
 import {
   awaitConvergence,
   backendsFromEndpointSlices,
   callEcho,
   EchoBackends,
   loopbackAddress,
-  RunningEnvoy,
   startEchoBackends,
-  startEnvoy,
+  startGatewayEnvoy,
   waitFor,
 } from '../harness';
 import { apply, condition, get, parentsOf, remove, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
@@ -27,7 +25,6 @@ const target = `${address}:10080`;
 
 describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () => {
   let cp: RunningKubernetesControlPlane;
-  let envoy: RunningEnvoy;
   let backends: EchoBackends;
 
   beforeAll(async () => {
@@ -36,12 +33,7 @@ describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () 
     await apply([namespace(S.namespace), gatewayClass(S.gatewayClass, S.controllerName), gateway(S, GATEWAY), ...services]);
     await apply([grpcRoute(S, 'methods', GATEWAY, 'methods.example.com', { Echo: 'echo-v1', EchoTwo: 'echo-v2' })]);
     cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: address });
-    envoy = await startEnvoy({
-      bootstrapYaml: renderBootstrap({ delta: false, gateway: `${S.namespace}/${GATEWAY}`, nodeId: 'k8s-e2e', xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-      id: 'k8s-e2e',
-      cluster: `${S.namespace}/${GATEWAY}`,
-    });
-    await envoy.waitForListener(10080, 30_000);
+    await startGatewayEnvoy(cp.xds, { id: 'k8s-e2e', gateway: `${S.namespace}/${GATEWAY}`, delta: false, listenerPorts: [10080], listenerTimeoutMs: 30_000 });
   });
 
   afterAll(async () => {

@@ -4,8 +4,7 @@
  * takes over and writes the next change.
  */
 import * as grpc from '@grpc/grpc-js';
-import { renderBootstrap } from '../../src/cli/bootstrap';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
 import { apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
 
@@ -35,12 +34,7 @@ describe('Kubernetes mode with leader election', () => {
         extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace, '--port-shift', String(shift)],
       });
       replicas.push(cp);
-      const envoy = await startEnvoy({
-        bootstrapYaml: renderBootstrap({ delta: false, gateway: `${S.namespace}/gw`, nodeId: `k8s-ha-${i}`, xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-        id: `k8s-ha-${i}`,
-        cluster: `${S.namespace}/gw`,
-      });
-      await envoy.waitForListener(80 + shift, 30_000);
+      await startGatewayEnvoy(cp.xds, { id: `k8s-ha-${i}`, gateway: `${S.namespace}/gw`, delta: false, listenerPorts: [80 + shift], listenerTimeoutMs: 30_000 });
     }
   });
 

@@ -6,8 +6,7 @@
  * and fixing the route clears the conditions.
  */
 import * as grpc from '@grpc/grpc-js';
-import { renderBootstrap } from '../../src/cli/bootstrap';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
 import { apply, condition, get, parentsOf, startKubernetesControlPlane } from '../harness/kubernetes';
 import { gateway, gatewayClass, namespace, Scope, service } from './fixtures';
 
@@ -38,12 +37,7 @@ describe('Kubernetes mode: a route Envoy rejects', () => {
     backends = await startEchoBackends(backendsFromEndpointSlices(services));
     await apply([namespace(S.namespace), gatewayClass(S.gatewayClass, S.controllerName), gateway(S, 'gw'), ...services, route('good', 'good.example.com', '.*')]);
     const cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: address });
-    const envoy = await startEnvoy({
-      bootstrapYaml: renderBootstrap({ delta: true, gateway: `${S.namespace}/gw`, nodeId: 'k8s-rejected', xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-      id: 'k8s-rejected',
-      cluster: `${S.namespace}/gw`,
-    });
-    await envoy.waitForListener(10080, 30_000);
+    await startGatewayEnvoy(cp.xds, { id: 'k8s-rejected', gateway: `${S.namespace}/gw`, delta: true, listenerPorts: [10080], listenerTimeoutMs: 30_000 });
     await awaitConvergence(async () => expect((await callEcho({ target, authority: 'good.example.com' })).code).toBe(grpc.status.OK));
   });
 

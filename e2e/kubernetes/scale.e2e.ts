@@ -4,8 +4,7 @@
  * written exactly once. Prints the time to settle and the number of status writes.
  */
 import * as grpc from '@grpc/grpc-js';
-import { renderBootstrap } from '../../src/cli/bootstrap';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
 import { apply, condition, kubectl, list, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
 
@@ -65,12 +64,7 @@ describe('Kubernetes mode at scale', () => {
   });
 
   it('serves every one of them to Envoy', async () => {
-    const envoy = await startEnvoy({
-      bootstrapYaml: renderBootstrap({ delta: true, gateway: `${S.namespace}/gw`, nodeId: 'k8s-scale', xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } }),
-      id: 'k8s-scale',
-      cluster: `${S.namespace}/gw`,
-    });
-    await envoy.waitForListener(10080, 30_000);
+    await startGatewayEnvoy(cp.xds, { id: 'k8s-scale', gateway: `${S.namespace}/gw`, delta: true, listenerPorts: [10080], listenerTimeoutMs: 30_000 });
     for (const i of [0, ROUTES / 2, ROUTES - 1]) {
       await awaitConvergence(async () => {
         const r = await callEcho({ target: `${address}:10080`, authority: `r${i}.example.com` });

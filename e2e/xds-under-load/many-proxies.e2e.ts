@@ -7,23 +7,8 @@
  * Replicas of one Gateway bind the same loopback address and port (Envoy sets SO_REUSEPORT), so
  * the kernel spreads fresh connections over them, as a Service would spread them over pods.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { renderBootstrap } from '../../src/cli/bootstrap';
-import {
-  awaitConvergence,
-  callEcho,
-  EchoBackends,
-  loopbackAddress,
-  RunningControlPlane,
-  RunningEnvoy,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
-  waitFor,
-} from '../harness';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, startGatewayStack, waitFor } from '../harness';
 import { Load, printReport } from './load';
 import { ENVOY_PORT, gatewayYaml, routeYaml, serviceYaml } from './stack';
 
@@ -31,11 +16,6 @@ import { ENVOY_PORT, gatewayYaml, routeYaml, serviceYaml } from './stack';
 interface Connection {
   nodeId: string;
   gateway: string;
-}
-
-async function metric(cp: RunningControlPlane, name: string, gateway: string): Promise<number> {
-  const line = (await cp.debug('/metrics')).split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`gateway="${gateway}"`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 async function dumpText(envoy: RunningEnvoy): Promise<string> {
@@ -48,43 +28,41 @@ describe.each([
 ])('several Gateways and proxies over %s', (mode, delta, base) => {
   const addressA = loopbackAddress(base);
   const addressB = loopbackAddress(base + 1);
-  let dir: string;
+  let stack: GatewayStack;
   let cp: RunningControlPlane;
-  let backends: EchoBackends;
   const envoys = new Map<string, RunningEnvoy>();
 
   const start = async (id: string, gateway: string): Promise<RunningEnvoy> => {
-    const bootstrapYaml = renderBootstrap({ delta, gateway, nodeId: id, xds: cp.xds, admin: { host: '127.0.0.1', port: 0 } });
-    const envoy = await startEnvoy({ bootstrapYaml, id, cluster: gateway, logLevel: 'warning' });
+    const envoy = await stack.startEnvoy({ id, gateway, delta, listenerPorts: [ENVOY_PORT], logLevel: 'warning' });
     envoys.set(id, envoy);
     return envoy;
   };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-proxies-'));
     const pods = { 'svc-a': { name: 'svc-a-0', address: loopbackAddress(base + 2) }, 'svc-b': { name: 'svc-b-0', address: loopbackAddress(base + 3) } };
-    backends = await startEchoBackends(Object.entries(pods).map(([service, p]) => ({ pod: p.name, namespace: 'default', service, address: p.address, port: 3000 })));
-    fs.writeFileSync(path.join(dir, '00-gw-a.yaml'), gatewayYaml('gw-a', addressA));
-    fs.writeFileSync(path.join(dir, '00-gw-b.yaml'), gatewayYaml('gw-b', addressB));
-    for (const [service, p] of Object.entries(pods)) fs.writeFileSync(path.join(dir, `10-${service}.yaml`), serviceYaml(service, [p]));
-    fs.writeFileSync(path.join(dir, '20-ra.yaml'), routeYaml('ra', 'a.example.com', [{ service: 'svc-a' }], 'gw-a'));
-    fs.writeFileSync(path.join(dir, '20-rb.yaml'), routeYaml('rb', 'b.example.com', [{ service: 'svc-b' }], 'gw-b'));
-    cp = await startControlPlane({ dir, defaultAddress: '127.0.0.1' });
-    const started = await Promise.all([start('a-0', 'default/gw-a'), start('a-1', 'default/gw-a'), start('b-0', 'default/gw-b'), start('b-1', 'default/gw-b')]);
-    await Promise.all(started.map((e) => e.waitForListener(ENVOY_PORT, 20_000)));
+    stack = await startGatewayStack({
+      manifests: {
+        '00-gw-a.yaml': gatewayYaml('gw-a', addressA),
+        '00-gw-b.yaml': gatewayYaml('gw-b', addressB),
+        ...Object.fromEntries(Object.entries(pods).map(([service, p]) => [`10-${service}.yaml`, serviceYaml(service, [p])])),
+        '20-ra.yaml': routeYaml('ra', 'a.example.com', [{ service: 'svc-a' }], 'gw-a'),
+        '20-rb.yaml': routeYaml('rb', 'b.example.com', [{ service: 'svc-b' }], 'gw-b'),
+      },
+      backends: Object.entries(pods).map(([service, p]) => ({ pod: p.name, service, address: p.address })),
+      defaultAddress: '127.0.0.1',
+    });
+    cp = stack.cp;
+    await Promise.all([['a-0', 'default/gw-a'], ['a-1', 'default/gw-a'], ['b-0', 'default/gw-b'], ['b-1', 'default/gw-b']].map(([id, gateway]) => start(id, gateway)));
   });
 
   afterAll(async () => {
-    await Promise.all([...envoys.values()].map((e) => e.stop()));
-    await cp?.stop();
-    await backends?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('gives each proxy only its Gateway, every replica each change, and tracks connects and disconnects', async () => {
     const connections = JSON.parse(await cp.debug('/proxies?format=json')) as Connection[];
     expect(connections.map((c) => `${c.nodeId}→${c.gateway}`).sort()).toEqual(['a-0→default/gw-a', 'a-1→default/gw-a', 'b-0→default/gw-b', 'b-1→default/gw-b']);
-    expect(await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')).toBe(2);
+    expect(await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })).toBe(2);
     for (const [id, envoy] of envoys) {
       const text = await dumpText(envoy);
       const [own, other] = id.startsWith('a') ? [addressA, addressB] : [addressB, addressA];
@@ -98,7 +76,7 @@ describe.each([
     await awaitConvergence(async () => expect((await callEcho({ target: targetB, authority: 'b.example.com' })).code).toBe(grpc.status.OK));
     const loadA = new Load(targetA, { shared: 1, fresh: 1 }).add({ authority: 'a.example.com' }).start();
     const loadB = new Load(targetB, { shared: 1, fresh: 1 }).add({ authority: 'b.example.com' }).start();
-    fs.writeFileSync(path.join(dir, '20-ra2.yaml'), routeYaml('ra2', 'a2.example.com', [{ service: 'svc-a' }], 'gw-a'));
+    stack.write('20-ra2.yaml', routeYaml('ra2', 'a2.example.com', [{ service: 'svc-a' }], 'gw-a'));
     for (const id of ['a-0', 'a-1']) {
       await waitFor(async () => (await dumpText(envoys.get(id) as RunningEnvoy)).includes('a2.example.com'), { timeoutMs: 10_000, description: `${id} to get the new route` });
     }
@@ -112,13 +90,12 @@ describe.each([
     expect(reports.map((r) => r.failures)).toEqual([0, 0]);
 
     // A replica goes away, another comes: both are seen.
-    await envoys.get('a-1')?.stop();
+    await stack.stopEnvoy(envoys.get('a-1') as RunningEnvoy);
     envoys.delete('a-1');
-    await waitFor(async () => (await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')) === 1, { timeoutMs: 10_000, description: 'the disconnect to be seen' });
+    await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 1, { timeoutMs: 10_000, description: 'the disconnect to be seen' });
     expect((JSON.parse(await cp.debug('/proxies?format=json')) as Connection[]).map((c) => c.nodeId).sort()).toEqual(['a-0', 'b-0', 'b-1']);
     const newcomer = await start('a-2', 'default/gw-a');
-    await newcomer.waitForListener(ENVOY_PORT, 20_000);
     expect(await dumpText(newcomer)).toContain('a2.example.com');
-    await waitFor(async () => (await metric(cp, 'attache_xds_connected_proxies', 'default/gw-a')) === 2, { timeoutMs: 10_000 });
+    await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 2, { timeoutMs: 10_000 });
   });
 });

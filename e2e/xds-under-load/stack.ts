@@ -7,20 +7,7 @@
  * pods can be added and removed (`setPods`). Routes are separate files, one per route, so a test
  * can add them one at a time.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { renderBootstrap } from '../../src/cli/bootstrap';
-import {
-  EchoBackends,
-  loopbackAddress,
-  RunningControlPlane,
-  RunningEnvoy,
-  startControlPlane,
-  startEchoBackends,
-  startEnvoy,
-  type StartControlPlaneOptions,
-} from '../harness';
+import { GatewayStack, loopbackAddress, manifestsDir, writeManifests, type StartControlPlaneOptions } from '../harness';
 
 export const GATEWAY_PORT = 80;
 /** Where Envoy binds the Gateway's port 80 (`--port-shift` 10000). */
@@ -91,27 +78,20 @@ spec:
 `;
 }
 
-export class Stack {
+/** The harness's GatewayStack around one file-written Gateway, whose Services' pods come and go. */
+export class Stack extends GatewayStack {
   readonly target: string;
   private readonly pods = new Map<string, Pod[]>();
-  private readonly backendSets: EchoBackends[] = [];
   private nextAddress: number;
-
-  /** Replaced by a restart test with the new process. */
-  cp!: RunningControlPlane;
-  readonly envoys: RunningEnvoy[] = [];
 
   private constructor(
     readonly options: StackOptions,
-    readonly dir: string,
+    dir: string,
     readonly address: string,
   ) {
+    super(dir, true);
     this.target = `${address}:${ENVOY_PORT}`;
     this.nextAddress = options.addressBase + 1;
-  }
-
-  get envoy(): RunningEnvoy {
-    return this.envoys[0];
   }
 
   get gateway(): string {
@@ -120,34 +100,21 @@ export class Stack {
 
   /** Backends, manifests, control plane, then the Envoys (listening on the Gateway's port). */
   static async start(options: StackOptions, files: Readonly<Record<string, string>> = {}): Promise<Stack> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-load-'));
     const address = loopbackAddress(options.addressBase);
-    const gateway = options.gateway ?? 'gw';
-    fs.writeFileSync(path.join(dir, '00-gateway.yaml'), gatewayYaml(gateway, address));
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-    const stack = new Stack(options, dir, address);
+    const stack = new Stack(options, manifestsDir('load'), address);
+    writeManifests(stack.dir, { '00-gateway.yaml': gatewayYaml(stack.gateway, address), ...files });
     for (const service of options.services) await stack.setPods(service, [`${service}-0`]);
-    stack.cp = await startControlPlane({ dir, defaultAddress: address, ...options.controlPlane });
-    for (let i = 0; i < (options.envoys ?? 1); i++) stack.envoys.push(await stack.startEnvoy(`${gateway}-${options.delta ? 'delta' : 'sotw'}-${i}`));
-    await Promise.all(stack.envoys.map((e) => e.waitForListener(ENVOY_PORT, 20_000)));
+    const gateway = `default/${stack.gateway}`;
+    const envoys = Array.from({ length: options.envoys ?? 1 }, (_, i) => ({
+      id: `${stack.gateway}-${options.delta ? 'delta' : 'sotw'}-${i}`,
+      gateway,
+      delta: options.delta,
+      listenerPorts: [ENVOY_PORT],
+      logLevel: 'warning' as const,
+      extraArgs: options.envoyArgs,
+    }));
+    await stack.bringUp({ defaultAddress: address, controlPlane: options.controlPlane, envoys }, { dir: stack.dir });
     return stack;
-  }
-
-  startEnvoy(id: string): Promise<RunningEnvoy> {
-    const key = `default/${this.gateway}`;
-    const bootstrapYaml = renderBootstrap({ delta: this.options.delta, gateway: key, nodeId: id, xds: this.cp.xds, admin: { host: '127.0.0.1', port: 0 } });
-    return startEnvoy({ bootstrapYaml, id, cluster: key, logLevel: 'warning', extraArgs: this.options.envoyArgs });
-  }
-
-  write(file: string, text: string): void {
-    // Write then rename, as editors and `kubectl`-like tools do: the watcher never sees half a file.
-    const tmp = path.join(this.dir, `.${file}.tmp`);
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, path.join(this.dir, file));
-  }
-
-  remove(file: string): void {
-    fs.rmSync(path.join(this.dir, file), { force: true });
   }
 
   podsOf(service: string): Pod[] {
@@ -163,30 +130,12 @@ export class Stack {
     const known = this.podsOf(service);
     const pods = names.map((name) => known.find((p) => p.name === name) ?? { name, address: loopbackAddress(this.nextAddress++) });
     const added = pods.filter((p) => !known.includes(p));
-    if (added.length > 0) {
-      const specs = added.map((p) => ({ pod: p.name, namespace: 'default', service, address: p.address, port: BACKEND_PORT }));
-      this.backendSets.push(await startEchoBackends(specs));
-    }
+    await this.startBackends(added.map((p) => ({ pod: p.name, service, address: p.address, port: BACKEND_PORT })));
     this.pods.set(service, pods);
     this.write(`10-${service}.yaml`, serviceYaml(service, pods));
   }
 
   async stopPod(name: string): Promise<void> {
     for (const set of this.backendSets) if (set.backends.some((b) => b.pod === name)) await set.stopOne(name);
-  }
-
-  /** Metric value from the control plane's /metrics (0 when absent). */
-  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-    const text = await this.cp.debug('/metrics');
-    const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-    const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((w) => l.includes(w)));
-    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.envoys.map((e) => e.stop()));
-    await this.cp?.stop();
-    await Promise.all(this.backendSets.map((b) => b.stop()));
-    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { hostPort, type EchoServerOptions, type RunningEchoServer, type ServedCall } from './echo-server';
-import { optionsFrom } from './main';
+import { runEchoProcess } from './main';
 
 /** The JSON body of every answer (upstream's `RequestAssertions`, the fields Attaché's tests read). */
 export interface HttpEchoResponse {
@@ -86,20 +86,4 @@ export async function startHttpEchoServer(opts: EchoServerOptions = {}): Promise
   return { address, port: (server.address() as AddressInfo).port, served: () => log, stop };
 }
 
-async function main(): Promise<void> {
-  const opts = optionsFrom(process.argv.slice(2), process.env);
-  const server = await startHttpEchoServer(opts);
-  process.stdout.write(`http echo ${opts.pod} listening on ${hostPort(server.address, server.port)}\n`);
-  const onSignal = (): void => {
-    void server.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-}
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`http echo: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runEchoProcess('http echo', startHttpEchoServer);

@@ -7,7 +7,7 @@
  * block can be reused and tweaked per process. Prints exactly one line once listening —
  * `echo <pod> listening on <addr>:<port>` — which launchers wait for.
  */
-import { startEchoServer, hostPort, type EchoServerOptions } from './echo-server';
+import { startEchoServer, hostPort, type EchoServerOptions, type RunningEchoServer } from './echo-server';
 
 const FLAGS = ['address', 'port', 'pod', 'namespace', 'service', 'ingress'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -48,20 +48,26 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): Ec
   };
 }
 
-async function main(): Promise<void> {
-  const opts = optionsFrom(process.argv.slice(2), process.env);
-  const server = await startEchoServer(opts);
-  process.stdout.write(`echo ${opts.pod} listening on ${hostPort(server.address, server.port)}\n`);
-  const onSignal = (): void => {
-    void server.stop().then(() => process.exit(0));
+/**
+ * Runs an echo server as a process: options from flags and environment, the one line launchers
+ * wait for (`<label> <pod> listening on <addr>:<port>`), a clean stop on SIGINT/SIGTERM, and exit
+ * status 1 with the reason if it cannot start. Shared by the gRPC and HTTP/1.1 echo servers.
+ */
+export function runEchoProcess(label: string, start: (opts: EchoServerOptions) => Promise<RunningEchoServer>): void {
+  const main = async (): Promise<void> => {
+    const opts = optionsFrom(process.argv.slice(2), process.env);
+    const server = await start(opts);
+    process.stdout.write(`${label} ${opts.pod} listening on ${hostPort(server.address, server.port)}\n`);
+    const onSignal = (): void => {
+      void server.stop().then(() => process.exit(0));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-}
-
-if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`echo: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${label}: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) runEchoProcess('echo', startEchoServer);

@@ -1,9 +1,7 @@
 /**
- * GRPCRoute rules → route candidates: one per `matches[]` entry (matches are ORed), each with
- * its Envoy match, its action, its filters, and the precedence facts GRPCRouteRule.matches
- * orders by. A rule that cannot be implemented as written is dropped whole and reported
- * (route status PartiallyInvalid with "Dropped Rule", or Accepted=False when no rule is left,
- * GEP-1364); its siblings are unaffected.
+ * GRPCRoute rules → route candidates (route-candidates.ts runs the loop): one per `matches[]`
+ * entry, each with its Envoy match, its action, its filters, and the precedence facts
+ * GRPCRouteRule.matches orders by. A rule with an invalid match or filter is dropped whole.
  *
  * Matches: the method becomes a `:path` match (GEP-1016's equivalences), the headers header
  * matchers. RegularExpression values are checked with the RE2 Envoy compiles them with
@@ -12,77 +10,28 @@
  * RE2, full match (the whole `:path`, the whole header value); `^` and `$` are not needed.
  */
 import { GRPCMethodMatch, GRPCRoute, GRPCRouteMatch, GRPCRouteRule, HeaderMatch } from '../apis/gateway-api';
-import { ClusterIR, HeaderMatchIR, PathMatchIR, RouteActionIR, RouteIR } from '../ir/types';
+import { HeaderMatchIR, PathMatchIR, RouteActionIR } from '../ir/types';
 import { BackendContext } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
-import { routeName, ruleStatPrefix } from './naming';
-import { MatchPrecedence } from './precedence';
 import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
+import { translateRouteRules, type TranslatedRoute } from './route-candidates';
 import { backendAction, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
-import { DroppedRule, RuleOutcome } from './route-status';
-
-export interface RouteCandidate {
-  /** The route object, for the cross-route tie-breaks (creation time, namespace/name). */
-  source: { namespace: string; name: string; creationTimestamp?: string };
-  ruleIndex: number;
-  matchIndex: number;
-  /** The Envoy route, complete: match, action, header modifiers, mirrors. */
-  route: RouteIR;
-  precedence: MatchPrecedence;
-}
-
-export interface TranslatedRoute {
-  candidates: RouteCandidate[];
-  clusters: ClusterIR[];
-  /** ResolvedRefs problems, of kept and dropped rules alike: every reference is reported. */
-  issues: TranslationIssue[];
-  rules: RuleOutcome;
-}
 
 export function translateGRPCRoute(route: GRPCRoute, index: ResourceIndex): TranslatedRoute {
-  const namespace = route.metadata.namespace ?? 'default';
-  const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: namespace, protocol: 'h2c', index };
-  const out: TranslatedRoute = { candidates: [], clusters: [], issues: [], rules: { total: 0, dropped: [] } };
-  const source = { namespace, name: route.metadata.name, creationTimestamp: route.metadata.creationTimestamp };
-  const rules = route.spec.rules ?? [];
-  out.rules.total = rules.length;
-  rules.forEach((rule, ruleIndex) => {
-    const t = translateRule(rule, `spec.rules[${ruleIndex}]`, ctx);
-    out.issues.push(...t.refIssues);
-    if (t.invalid.length > 0) {
-      const dropped: DroppedRule = { index: ruleIndex, issues: t.invalid };
-      if (rule.name !== undefined) dropped.name = rule.name;
-      out.rules.dropped.push(dropped);
-      return;
-    }
-    out.clusters.push(...t.clusters);
-    // Named rules (rules[].name, GEP-995) get per-rule Envoy stats; the route name keeps the
-    // index, which is unique even where the standard CRD does not enforce unique names.
-    const statPrefix = rule.name !== undefined ? ruleStatPrefix('GRPCRoute', namespace, route.metadata.name, rule.name) : undefined;
+  const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: route.metadata.namespace ?? 'default', protocol: 'h2c', index };
+  return translateRouteRules(route, {
+    kind: 'GRPCRoute',
     // A rule without matches matches every gRPC request.
-    const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
-    matches.forEach((m, matchIndex) => {
+    translateRule: (rule, field) => ({ matches: rule.matches && rule.matches.length > 0 ? rule.matches : [{}], translated: translateRule(rule, field, ctx) }),
+    translateMatch: (m: GRPCRouteMatch) => {
       const headers = headerMatches(m.headers);
-      out.candidates.push({
-        source,
-        ruleIndex,
-        matchIndex,
-        route: {
-          name: routeName('GRPCRoute', namespace, route.metadata.name, ruleIndex, matchIndex),
-          ...(statPrefix !== undefined ? { statPrefix } : {}),
-          match: { path: pathMatch(m.method), headers, grpcOnly: true },
-          ...t.shared,
-        },
-        precedence: {
-          serviceChars: m.method?.service?.length ?? 0,
-          methodChars: m.method?.method?.length ?? 0,
-          headerCount: headers.length,
-        },
-      });
-    });
+      return {
+        match: { path: pathMatch(m.method), headers, grpcOnly: true },
+        precedence: { serviceChars: m.method?.service?.length ?? 0, methodChars: m.method?.method?.length ?? 0, headerCount: headers.length },
+      };
+    },
   });
-  return out;
 }
 
 function translateRule(rule: GRPCRouteRule, field: string, ctx: BackendContext): TranslatedRule {

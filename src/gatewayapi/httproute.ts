@@ -30,16 +30,15 @@
  */
 import { ServicePort } from '../apis/core';
 import { HTTPPathMatch, HTTPQueryParamMatch, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from '../apis/gateway-api';
-import { ClusterIR, PathMatchIR, QueryParamMatchIR, RouteActionIR, RouteIR, RouteMatchIR } from '../ir/types';
+import { ClusterIR, PathMatchIR, QueryParamMatchIR, RouteActionIR, RouteMatchIR } from '../ir/types';
 import { BackendContext } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
-import { headerMatches, TranslatedRoute } from './grpcroute';
+import { headerMatches } from './grpcroute';
 import { forwardRewrite, HTTPOnlyFilters, httpOnlyFilters, redirectAction } from './httproute-filters';
-import { routeName, ruleStatPrefix } from './naming';
 import { HTTPMatchPrecedence } from './precedence';
 import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
-import { DroppedRule } from './route-status';
+import { translateRouteRules, type TranslatedRoute } from './route-candidates';
 import { backendAction, RuleParts, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
 
 /** The Service port's appProtocol for h2c (KEP-3726's standard value). */
@@ -52,44 +51,16 @@ const ERROR_STATUS = { none: 500, invalid: 500 } as const;
 export const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 export function translateHTTPRoute(route: HTTPRoute, index: ResourceIndex): TranslatedRoute {
-  const namespace = route.metadata.namespace ?? 'default';
-  const name = route.metadata.name;
-  const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: namespace, protocol: backendProtocol, index };
-  const out: TranslatedRoute = { candidates: [], clusters: [], issues: [], rules: { total: 0, dropped: [] } };
-  const source = { namespace, name, creationTimestamp: route.metadata.creationTimestamp };
-  const rules = route.spec.rules ?? [];
-  out.rules.total = rules.length;
-  rules.forEach((rule, ruleIndex) => {
-    // `matches` absent is defaulted by the CRD; an explicit empty list also matches every request.
-    const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [MATCH_ALL];
-    const t = translateRule(rule, matches, `spec.rules[${ruleIndex}]`, ctx);
-    out.issues.push(...t.refIssues);
-    if (t.invalid.length > 0) {
-      const dropped: DroppedRule = { index: ruleIndex, issues: t.invalid };
-      if (rule.name !== undefined) dropped.name = rule.name;
-      out.rules.dropped.push(dropped);
-      return;
-    }
-    out.clusters.push(...t.clusters);
-    // Named rules (rules[].name, GEP-995) get per-rule Envoy stats, as GRPCRoute's do.
-    const statPrefix = rule.name !== undefined ? ruleStatPrefix('HTTPRoute', namespace, name, rule.name) : undefined;
-    matches.forEach((m, matchIndex) => {
-      const { match, precedence } = httpRouteMatch(m);
-      out.candidates.push({
-        source,
-        ruleIndex,
-        matchIndex,
-        route: {
-          name: routeName('HTTPRoute', namespace, name, ruleIndex, matchIndex),
-          ...(statPrefix !== undefined ? { statPrefix } : {}),
-          match,
-          ...t.shared,
-        },
-        precedence,
-      });
-    });
+  const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: route.metadata.namespace ?? 'default', protocol: backendProtocol, index };
+  return translateRouteRules(route, {
+    kind: 'HTTPRoute',
+    translateRule: (rule, field) => {
+      // `matches` absent is defaulted by the CRD; an explicit empty list also matches every request.
+      const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [MATCH_ALL];
+      return { matches, translated: translateRule(rule, matches, field, ctx) };
+    },
+    translateMatch: httpRouteMatch,
   });
-  return out;
 }
 
 export function backendProtocol(port: ServicePort): ClusterIR['protocol'] {

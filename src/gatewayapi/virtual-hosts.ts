@@ -11,7 +11,7 @@
  * and every listener hostname gets a virtual host of its own, empty (404) when no route serves it.
  */
 import { RouteIR, VirtualHostIR } from '../ir/types';
-import { RouteCandidate } from './grpcroute';
+import { RouteCandidate } from './route-candidates';
 import { ANY_HOST, hostnameCovers, hostnamePrecedence } from './hostnames';
 import { redirectOnListener } from './httproute-filters';
 import { virtualHostName } from './naming';

@@ -19,7 +19,7 @@ import { SotwStream } from './sotw';
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
 
 export type { ConnectionInfo } from './stream-context';
-export type { SubscriptionInfo } from './subscription';
+export type { SubscriptionInfo } from './subscription-info';
 export type {
   AckEvent,
   NackErrorDetail,

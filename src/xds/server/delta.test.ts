@@ -1,25 +1,13 @@
 import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryResponse';
 import { fakeGateway } from '../cache/fake-resources';
-import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snapshot';
 import { decodeAny } from '../proto';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, eventually, expectNoResponse, fakeNode, nextResponse, startAdsHarness } from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse } from './fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS } = TypeUrl;
 
 let h: AdsHarness;
-beforeEach(async () => {
-  h = await startAdsHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-function publish(input: SnapshotInput): Snapshot {
-  const snapshot = buildSnapshot(input);
-  expect(h.cache.setSnapshot('gw', snapshot)).toEqual({ ok: true });
-  return snapshot;
-}
+adsHarnessPerTest((started) => (h = started));
 
 function names(response: DeltaDiscoveryResponse__Output): string[] {
   return (response.resources ?? []).map((r) => r.name);
@@ -31,7 +19,7 @@ function removed(response: DeltaDiscoveryResponse__Output): string[] {
 
 describe('Delta ADS', () => {
   it('answers a first wildcard CDS request with every cluster, each with its own version', async () => {
-    const snapshot = publish(fakeGateway());
+    const snapshot = h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: CDS });
     const response = await nextResponse(s);
@@ -47,7 +35,7 @@ describe('Delta ADS', () => {
   });
 
   it('reports the node, its metadata as plain JSON, and per type the versions sent and ACKed', async () => {
-    const snapshot = publish(fakeGateway());
+    const snapshot = h.publish(fakeGateway());
     const s = h.delta();
     const metadata = { fields: { pod: { stringValue: 'envoy-abc' }, zone: { structValue: { fields: { name: { stringValue: 'a' } } } } } };
     s.send({ node: { ...fakeNode(), metadata }, type_url: CDS });
@@ -60,7 +48,7 @@ describe('Delta ADS', () => {
   });
 
   it('follows subscribe and unsubscribe, pushing changes only for subscribed names', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: EDS, resource_names_subscribe: ['backend-a'] });
     const first = await nextResponse(s);
@@ -72,24 +60,24 @@ describe('Delta ADS', () => {
 
     s.send({ type_url: EDS, resource_names_unsubscribe: ['backend-a'], response_nonce: second.nonce });
     await expectNoResponse(s);
-    publish(fakeGateway({ endpointPort: 9000 }));
+    h.publish(fakeGateway({ endpointPort: 9000 }));
     const pushed = await nextResponse(s);
     expect([names(pushed), removed(pushed)]).toEqual([['backend-b'], []]);
     await expectNoResponse(s);
   });
 
   it('lists deleted resources in removed_resources', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: CDS });
     await nextResponse(s);
-    publish(fakeGateway({ clusters: ['backend-a'] }));
+    h.publish(fakeGateway({ clusters: ['backend-a'] }));
     const pushed = await nextResponse(s);
     expect([names(pushed), removed(pushed)]).toEqual([[], ['backend-b']]);
   });
 
   it('answers a subscription to a name that does not exist with removed_resources', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: EDS, resource_names_subscribe: ['backend-a', 'nope'] });
     const response = await nextResponse(s);
@@ -97,7 +85,7 @@ describe('Delta ADS', () => {
   });
 
   it('skips resources a reconnecting client already holds (initial_resource_versions)', async () => {
-    const snapshot = publish(fakeGateway());
+    const snapshot = h.publish(fakeGateway());
     const current = snapshot.resource(EDS, 'backend-a')?.version ?? '';
     const s = h.delta();
     s.send({
@@ -115,7 +103,7 @@ describe('Delta ADS', () => {
   });
 
   it('reports a NACK and does not resend the rejected resources', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: EDS, resource_names_subscribe: ['backend-a'] });
     const response = await nextResponse(s);
@@ -133,7 +121,7 @@ describe('Delta ADS', () => {
   });
 
   it('does not answer an ACK, and reports it', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: CDS });
     const response = await nextResponse(s);
@@ -145,18 +133,18 @@ describe('Delta ADS', () => {
   });
 
   it('honours subscription changes even when the nonce is stale', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: EDS, resource_names_subscribe: ['backend-a'] });
     const first = await nextResponse(s);
-    publish(fakeGateway({ endpointPort: 9000 }));
+    h.publish(fakeGateway({ endpointPort: 9000 }));
     await nextResponse(s);
     s.send({ type_url: EDS, resource_names_subscribe: ['backend-b'], response_nonce: first.nonce });
     expect(names(await nextResponse(s))).toEqual(['backend-b']);
   });
 
   it('answers an explicit unsubscribe of a name still covered by the wildcard', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.delta();
     s.send({ node: fakeNode(), type_url: CDS, resource_names_subscribe: ['*', 'backend-a'] });
     expect(names(await nextResponse(s))).toEqual(['backend-a', 'backend-b']);

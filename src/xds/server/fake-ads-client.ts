@@ -12,6 +12,7 @@ import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/servi
 import type { DiscoveryRequest } from '../../generated/envoy/service/discovery/v3/DiscoveryRequest';
 import type { DiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DiscoveryResponse';
 import type { Node } from '../../generated/envoy/config/core/v3/Node';
+import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snapshot';
 import { SnapshotCache } from '../cache/snapshot-cache';
 import { adsPackageDefinition, decodeAny } from '../proto';
 import { createXdsServer, type XdsServer } from './ads';
@@ -101,6 +102,8 @@ export interface AdsHarness {
   events: RecordedEvents;
   sotw(): AdsTestStream<DiscoveryRequest, DiscoveryResponse__Output>;
   delta(): AdsTestStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse__Output>;
+  /** Builds a snapshot and sets it for `key` (default `gw`, the cluster of `fakeNode()`); throws if the cache refuses it. */
+  publish(input: SnapshotInput, key?: string): Snapshot;
   close(): Promise<void>;
 }
 
@@ -151,12 +154,34 @@ export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<
     events,
     sotw: () => track(new AdsTestStream(client.StreamAggregatedResources())),
     delta: () => track(new AdsTestStream(client.DeltaAggregatedResources())),
+    publish: (input, key = 'gw') => {
+      const snapshot = buildSnapshot(input);
+      const result = cache.setSnapshot(key, snapshot);
+      if (!result.ok) throw new Error(`setSnapshot(${key}) refused: ${result.errors.join('; ')}`);
+      return snapshot;
+    },
     close: async () => {
       for (const close of closers) close();
       client.close();
       await server.shutdown();
     },
   };
+}
+
+/**
+ * A fresh harness for each test of the file (closed after it), handed to `use`:
+ * `let h: AdsHarness; adsHarnessPerTest((started) => (h = started));`.
+ */
+export function adsHarnessPerTest(use: (h: AdsHarness) => void, options: AdsHarnessOptions = {}): void {
+  let current: AdsHarness | undefined;
+  beforeEach(async () => {
+    current = await startAdsHarness(options);
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
 }
 
 /** The names inside a SotW response's resources, decoded from the Anys (CLAs name themselves `cluster_name`). */

@@ -4,25 +4,14 @@
  * and after reconnects that do or do not reveal the client's state.
  */
 import { fakeGateway } from '../cache/fake-resources';
-import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snapshot';
+import type { Snapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames, startAdsHarness } from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from './fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS } = TypeUrl;
 
 let h: AdsHarness;
-beforeEach(async () => {
-  h = await startAdsHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-function publish(input: SnapshotInput): Snapshot {
-  const snapshot = buildSnapshot(input);
-  expect(h.cache.setSnapshot('gw', snapshot)).toEqual({ ok: true });
-  return snapshot;
-}
+adsHarnessPerTest((started) => (h = started));
 
 function version(snapshot: Snapshot, typeUrl: (typeof TypeUrl)[keyof typeof TypeUrl], name: string): string {
   return snapshot.resource(typeUrl, name)?.version ?? '';
@@ -30,7 +19,7 @@ function version(snapshot: Snapshot, typeUrl: (typeof TypeUrl)[keyof typeof Type
 
 describe('NACK details', () => {
   it('SotW: names only the resources the client did not run, with the version it keeps', async () => {
-    const before = publish(fakeGateway({ clusters: ['backend-a', 'backend-b'] }));
+    const before = h.publish(fakeGateway({ clusters: ['backend-a', 'backend-b'] }));
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS });
     const first = await nextResponse(s);
@@ -42,7 +31,7 @@ describe('NACK details', () => {
     ]);
 
     // A cluster is added; the client refuses the new set.
-    const after = publish(fakeGateway({ clusters: ['backend-a', 'backend-b', 'backend-c'] }));
+    const after = h.publish(fakeGateway({ clusters: ['backend-a', 'backend-b', 'backend-c'] }));
     const cds = await nextResponse(s);
     expect(resourceNames(cds)).toEqual(['backend-a', 'backend-b', 'backend-c']);
     s.send({ type_url: CDS, version_info: first.version_info, response_nonce: cds.nonce, error_detail: { code: 3, message: 'no' } });
@@ -57,7 +46,7 @@ describe('NACK details', () => {
   });
 
   it('SotW: a first response the client refuses lists everything as new to it', async () => {
-    const snapshot = publish(fakeGateway());
+    const snapshot = h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: EDS, resource_names: ['backend-a'] });
     const eds = await nextResponse(s);
@@ -68,7 +57,7 @@ describe('NACK details', () => {
   });
 
   it('SotW: after reconnecting with a version of another control plane, the client state is unknown', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS, version_info: 'other-0123456789abcdef' });
     const cds = await nextResponse(s);
@@ -78,8 +67,8 @@ describe('NACK details', () => {
   });
 
   it('Delta: the versions a reconnecting client declares are what it keeps on a NACK', async () => {
-    const before = publish(fakeGateway());
-    const after = publish(fakeGateway({ endpointPort: 9000 }));
+    const before = h.publish(fakeGateway());
+    const after = h.publish(fakeGateway({ endpointPort: 9000 }));
     const s = h.delta();
     s.send({
       node: fakeNode(),
@@ -96,7 +85,7 @@ describe('NACK details', () => {
       rejected: [{ name: 'backend-a', version: version(after, EDS, 'backend-a'), acceptedVersion: version(before, EDS, 'backend-a') }],
     });
     // The rejected version is not sent again; the next different content is.
-    const fixed = publish(fakeGateway({ endpointPort: 9001 }));
+    const fixed = h.publish(fakeGateway({ endpointPort: 9001 }));
     const next = await nextResponse(s);
     expect(next.resources?.map((r) => [r.name, r.version])).toEqual([
       ['backend-a', version(fixed, EDS, 'backend-a')],
@@ -105,7 +94,7 @@ describe('NACK details', () => {
   });
 
   it('reports stream identification and closing, with the node and its Gateway', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode('gw', 'envoy-7'), type_url: CDS });
     await nextResponse(s);

@@ -1,36 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { fakeCluster, fakeGateway } from '../cache/fake-resources';
-import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import {
-  type AdsHarness,
-  eventually,
-  expectNoResponse,
-  fakeNode,
-  nextResponse,
-  resourceNames,
-  startAdsHarness,
-} from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from './fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS, Listener: LDS, RouteConfiguration: RDS, Secret: SDS } = TypeUrl;
 
 let h: AdsHarness;
-beforeEach(async () => {
-  h = await startAdsHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
-
-function publish(input: SnapshotInput, key = 'gw'): Snapshot {
-  const snapshot = buildSnapshot(input);
-  expect(h.cache.setSnapshot(key, snapshot)).toEqual({ ok: true });
-  return snapshot;
-}
+adsHarnessPerTest((started) => (h = started));
 
 describe('SotW ADS', () => {
   it('answers initial wildcard CDS and LDS with the full set, versioned by instance and content', async () => {
-    const snapshot = publish(fakeGateway());
+    const snapshot = h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS });
     const cds = await nextResponse(s);
@@ -46,7 +26,7 @@ describe('SotW ADS', () => {
   });
 
   it('answers RDS/EDS by name, and a request adding a name with just that name', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: EDS, resource_names: ['backend-a'] });
     const first = await nextResponse(s);
@@ -60,11 +40,11 @@ describe('SotW ADS', () => {
   });
 
   it('remembers a requested name that does not exist yet and sends it when it appears', async () => {
-    publish(fakeGateway({ clusters: ['backend-a'] }));
+    h.publish(fakeGateway({ clusters: ['backend-a'] }));
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: EDS, resource_names: ['backend-c'] });
     await expectNoResponse(s);
-    publish(fakeGateway({ clusters: ['backend-a', 'backend-c'] }));
+    h.publish(fakeGateway({ clusters: ['backend-a', 'backend-c'] }));
     expect(resourceNames(await nextResponse(s))).toEqual(['backend-c']);
   });
 
@@ -72,12 +52,12 @@ describe('SotW ADS', () => {
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS });
     await expectNoResponse(s);
-    publish(fakeGateway({ clusters: ['late'] }));
+    h.publish(fakeGateway({ clusters: ['late'] }));
     expect(resourceNames(await nextResponse(s))).toEqual(['late']);
   });
 
   it('does not answer an ACK, and reports it', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS });
     const cds = await nextResponse(s);
@@ -89,7 +69,7 @@ describe('SotW ADS', () => {
   });
 
   it('reports a NACK through onNack and does not resend the rejected content', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS });
     const cds = await nextResponse(s);
@@ -115,12 +95,12 @@ describe('SotW ADS', () => {
     });
 
     // A fix is a new snapshot with different content, and that is pushed.
-    publish(fakeGateway({ clusters: ['backend-a'] }));
+    h.publish(fakeGateway({ clusters: ['backend-a'] }));
     expect(resourceNames(await nextResponse(s))).toEqual(['backend-a']);
   });
 
   it('reports a NACK repeated on later requests (as gRPC clients do) once, and still answers added names', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: EDS, resource_names: ['backend-a'] });
     const eds = await nextResponse(s);
@@ -132,11 +112,11 @@ describe('SotW ADS', () => {
   });
 
   it('ignores a request carrying a stale nonce', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: EDS, resource_names: ['backend-a'] });
     const first = await nextResponse(s);
-    publish(fakeGateway({ endpointPort: 9000 }));
+    h.publish(fakeGateway({ endpointPort: 9000 }));
     const pushed = await nextResponse(s);
     expect(resourceNames(pushed)).toEqual(['backend-a']);
 
@@ -147,7 +127,7 @@ describe('SotW ADS', () => {
   });
 
   it('pushes only the types whose content changed, in ADS order', async () => {
-    publish(fakeGateway({ secret: { name: 'cert' } }));
+    h.publish(fakeGateway({ secret: { name: 'cert' } }));
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: LDS });
     s.send({ type_url: RDS, resource_names: ['listener-80-routes'] });
@@ -156,7 +136,7 @@ describe('SotW ADS', () => {
     s.send({ type_url: SDS, resource_names: ['cert'] });
     for (let i = 0; i < 5; i++) await nextResponse(s);
 
-    publish(
+    h.publish(
       fakeGateway({ secret: { name: 'cert', certificate: 'renewed' }, routeClusters: ['backend-a'], endpointPorts: { 'backend-b': 9000 } }),
     );
     const pushed = [await nextResponse(s), await nextResponse(s), await nextResponse(s)];
@@ -165,14 +145,14 @@ describe('SotW ADS', () => {
     await expectNoResponse(s);
 
     // A rebuild with identical content pushes nothing.
-    publish(
+    h.publish(
       fakeGateway({ secret: { name: 'cert', certificate: 'renewed' }, routeClusters: ['backend-a'], endpointPorts: { 'backend-b': 9000 } }),
     );
     await expectNoResponse(s);
   });
 
   it('resends the ClusterLoadAssignment of a changed Cluster, right after CDS', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS });
     s.send({ type_url: EDS, resource_names: ['backend-a', 'backend-b'] });
@@ -184,7 +164,7 @@ describe('SotW ADS', () => {
       { name: 'backend-a', resource: { ...fakeCluster('backend-a'), connect_timeout: { seconds: 5 } } },
       { name: 'backend-b', resource: fakeCluster('backend-b') },
     ];
-    publish(input);
+    h.publish(input);
     const cds = await nextResponse(s);
     expect([cds.type_url, resourceNames(cds)]).toEqual([CDS, ['backend-a', 'backend-b']]);
     const eds = await nextResponse(s);
@@ -193,30 +173,30 @@ describe('SotW ADS', () => {
   });
 
   it('sends the complete listener set when a listener is added or removed', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: LDS });
     await nextResponse(s);
-    publish(fakeGateway({ listeners: ['listener-80', 'listener-443'] }));
+    h.publish(fakeGateway({ listeners: ['listener-80', 'listener-443'] }));
     expect(resourceNames(await nextResponse(s))).toEqual(['listener-443', 'listener-80']);
-    publish(fakeGateway({ listeners: ['listener-443'] }));
+    h.publish(fakeGateway({ listeners: ['listener-443'] }));
     expect(resourceNames(await nextResponse(s))).toEqual(['listener-443']);
   });
 
   it('treats an empty list after explicit names as unsubscribing (legacy wildcard rule)', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const s = h.sotw();
     s.send({ node: fakeNode(), type_url: CDS, resource_names: ['backend-a'] });
     const first = await nextResponse(s);
     expect(resourceNames(first)).toEqual(['backend-a']);
     s.send({ type_url: CDS, resource_names: [], response_nonce: first.nonce, version_info: first.version_info });
     await expectNoResponse(s);
-    publish(fakeGateway({ clusters: ['backend-a', 'backend-b', 'backend-c'] }));
+    h.publish(fakeGateway({ clusters: ['backend-a', 'backend-b', 'backend-c'] }));
     await expectNoResponse(s);
   });
 
   it('sends nothing to a wildcard client reconnecting with the current version of this process', async () => {
-    publish(fakeGateway());
+    h.publish(fakeGateway());
     const first = h.sotw();
     first.send({ node: fakeNode(), type_url: CDS });
     const cds = await nextResponse(first);
@@ -226,7 +206,7 @@ describe('SotW ADS', () => {
     again.send({ node: fakeNode(), type_url: CDS, version_info: cds.version_info });
     await expectNoResponse(again);
     // ...but it still gets later changes.
-    publish(fakeGateway({ clusters: ['backend-a'] }));
+    h.publish(fakeGateway({ clusters: ['backend-a'] }));
     expect(resourceNames(await nextResponse(again))).toEqual(['backend-a']);
 
     const fromOtherInstance = h.sotw();
@@ -242,8 +222,8 @@ describe('SotW ADS', () => {
   });
 
   it('keeps streams of different keys apart and reports connections and stream events', async () => {
-    publish(fakeGateway({ clusters: ['a'] }), 'gw');
-    publish(fakeGateway({ clusters: ['b'] }), 'other');
+    h.publish(fakeGateway({ clusters: ['a'] }), 'gw');
+    h.publish(fakeGateway({ clusters: ['b'] }), 'other');
     const s1 = h.sotw();
     const s2 = h.sotw();
     s1.send({ node: fakeNode('gw'), type_url: CDS });

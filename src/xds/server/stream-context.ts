@@ -6,7 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/snapshot-cache';
 import type { CallbackInvoker, XdsProtocol } from './callbacks';
-import type { SubscriptionInfo } from './subscription';
+import type { SubscriptionInfo } from './subscription-info';
 
 /** One live stream, for `connections()` and debug output. */
 export interface ConnectionInfo {

@@ -1,8 +1,8 @@
 /**
  * What SotW and Delta ADS streams share: the node (from the first request only — later
  * requests may omit it, xds_protocol "Basic Protocol Overview"), the watch on the node's
- * snapshot, per-type subscriptions, nonces, ACK/NACK bookkeeping, pushes in ADS order, and
- * closing exactly once however the stream ends.
+ * snapshot, per-type subscriptions, nonces, pushes in ADS order, settling ACKs and NACKs
+ * (settle.ts), and closing exactly once however the stream ends.
  *
  * Subclasses supply the protocol: how a request changes the subscription, what a response
  * should carry (`plan`) and how it is encoded. After every request and every new snapshot the
@@ -14,13 +14,14 @@ import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import type { Status__Output } from '../../generated/google/rpc/Status';
 import { combinedVersion, type Snapshot } from '../cache/snapshot';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl, isTypeUrl } from '../resources';
-import type { NackErrorDetail, NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
+import type { NodeStreamEvent, StreamEvent, XdsProtocol } from './callbacks';
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
-import { TypeSubscription, type OutstandingResponse, type ResponsePlan } from './subscription';
+import { TypeSubscription, type ResponsePlan } from './subscription';
 import { EndpointWarming } from './warming';
 import { structToJson } from '../envoy-json';
 import { PushLog } from './push-log';
-import { nackDetail, normalizeNode } from './wire';
+import { settleResponse, type SettlingStream } from './settle';
+import { normalizeNode } from './wire';
 
 /** Step 1 and 3 of a transition (warming.ts): what others refer to, in ADS_PUSH_ORDER. */
 const MAKE_TYPES: readonly TypeUrl[] = [TypeUrl.Secret, TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment];
@@ -44,6 +45,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   private readonly warming: EndpointWarming;
   /** The responses written by the current `advance`, logged together as one push. */
   private readonly pushLog: PushLog;
+  private readonly settling: SettlingStream;
 
   constructor(
     protected readonly ctx: StreamContext,
@@ -54,6 +56,13 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.peer = call.getPeer();
     this.log = ctx.logger.child({ stream: this.id, protocol });
     this.pushLog = new PushLog(this.log);
+    this.settling = {
+      log: this.log,
+      callbacks: ctx.callbacks,
+      nodeEvent: () => this.nodeEvent(),
+      // Rejected clusters will never ask for their endpoints: stop holding routes for them.
+      clustersRejected: () => this.warming.release(),
+    };
     this.warming = new EndpointWarming(ctx.warmingTimeoutMs, (stillMissing) => {
       this.log.warn({ node: this.node?.id, stillMissing }, 'endpoints of new clusters not requested in time; updating routes anyway');
       this.advance();
@@ -241,57 +250,11 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   }
 
   /**
-   * Settles the response a request answers: a NACK if it carries `error_detail` (the only
-   * reliable signal, xds_protocol "NACK"), otherwise an ACK. Each response is settled once.
+   * Settles the response a request answers (settle.ts).
    * @param clientVersion SotW `version_info` (what the client runs); Delta has none.
    */
   protected settle(sub: TypeSubscription, nonce: string, errorDetail: Status__Output | null, clientVersion?: string): void {
-    const response = sub.takeOutstanding(nonce);
-    if (errorDetail && !response && sub.lastNack?.nonce === nonce) {
-      // gRPC clients repeat their NACK on every later request for the type until a new
-      // response arrives; that is the same rejection, already reported.
-      return;
-    }
-    if (errorDetail) {
-      this.reportNack(sub, nonce, nackDetail(errorDetail), response, clientVersion ?? sub.lastVersionAcked);
-      return;
-    }
-    if (!response) return;
-    sub.lastVersionAcked = response.version;
-    sub.lastNack = undefined;
-    sub.acceptResponse(response);
-    this.ctx.callbacks.ack({
-      ...this.nodeEvent(),
-      typeUrl: sub.typeUrl,
-      version: response.version,
-      nonce,
-      names: response.names,
-      resources: response.resources,
-    });
-  }
-
-  private reportNack(sub: TypeSubscription, nonce: string, detail: NackErrorDetail, response: OutstandingResponse | undefined, version: string): void {
-    const rejected = response ? sub.rejectedIn(response) : [];
-    sub.lastNack = { nonce, errorDetail: detail, rejected: rejected.map((r) => r.name), at: new Date().toISOString() };
-    const names = response?.names ?? [];
-    const rejectedVersion = response?.version ?? '';
-    this.log.error(
-      { node: this.node?.id, gateway: this.key, type: SHORT_NAME[sub.typeUrl], resources: sub.lastNack.rejected, message: detail.message, code: detail.code, nonce, rejectedVersion },
-      'xDS NACK: the proxy rejected configuration',
-    );
-    // Rejected clusters will never ask for their endpoints: stop holding routes for them.
-    if (sub.typeUrl === TypeUrl.Cluster) this.warming.release();
-    this.ctx.callbacks.nack({
-      ...this.nodeEvent(),
-      typeUrl: sub.typeUrl,
-      version,
-      nonce,
-      errorDetail: detail,
-      names,
-      rejectedVersion,
-      rejected,
-      clientStateKnown: sub.clientStateKnown(),
-    });
+    settleResponse(this.settling, sub, nonce, errorDetail, clientVersion);
   }
 
   private streamEvent(): StreamEvent {

@@ -14,8 +14,9 @@
  */
 import { FULL_STATE_TYPES, type TypeUrl } from '../resources';
 import type { Snapshot, SnapshotResource } from '../cache/snapshot';
-import { AcceptedVersions, type RejectedResource, type ResourceVersion, type SettledResponse } from './accepted-versions';
-import type { NackErrorDetail } from './callbacks';
+import { AcceptedVersions, type RejectedResource } from './accepted-versions';
+import { OutstandingResponses, type OutstandingResponse } from './outstanding-responses';
+import type { LastNack, SubscriptionInfo } from './subscription-info';
 
 const WILDCARD = '*';
 
@@ -31,53 +32,12 @@ export interface ResponsePlan {
   replacesAll: boolean;
 }
 
-export interface LastNack {
-  nonce: string;
-  errorDetail: NackErrorDetail;
-  /** Names in the rejected response that the client did not already run at that version. */
-  rejected: string[];
-  /** When the NACK arrived (ISO 8601). */
-  at: string;
-}
-
-/** A written response not yet ACKed or NACKed. */
-export interface OutstandingResponse extends SettledResponse {
-  version: string;
-  /** Resource names in it, then (Delta) its removed names. */
-  names: string[];
-  resources: ResourceVersion[];
-  removed: string[];
-}
-
 /** What the client holds of one name: the version, and the resource itself when we sent it. */
 interface Held {
   version: string;
   /** Absent when only the version is known (Delta `initial_resource_versions`). */
   resource?: SnapshotResource;
 }
-
-/** A snapshot of one subscription for `connections()` and debug output. */
-export interface SubscriptionInfo {
-  typeUrl: TypeUrl;
-  wildcard: boolean;
-  /** Explicitly subscribed names (without `*`). */
-  names: string[];
-  /** How many resources the client is believed to hold. */
-  held: number;
-  /** How many of them it has accepted (ACKed); fewer than `held` after a NACK. */
-  accepted: number;
-  lastNonce: string;
-  lastVersionSent: string;
-  lastVersionAcked: string;
-  /** The latest NACK, until a later response is ACKed. */
-  lastNack?: LastNack;
-}
-
-/**
- * Bound on responses awaiting an answer: a client answers every response in order, so only a
- * misbehaving one leaves more than a few; older entries are dropped rather than kept forever.
- */
-const MAX_OUTSTANDING = 16;
 
 function sortByName(resources: SnapshotResource[]): SnapshotResource[] {
   return resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -96,8 +56,8 @@ export class TypeSubscription {
    * `removed_resources` (a subscribed name, or one unsubscribed while `*` still covers it).
    */
   private readonly mustAnswer = new Set<string>();
-  /** Written responses awaiting ACK/NACK, by nonce, oldest first. */
-  private readonly outstanding = new Map<string, OutstandingResponse>();
+  /** Written responses awaiting ACK/NACK. */
+  private readonly outstanding = new OutstandingResponses();
   /** What the client runs: `held` minus what it rejected. */
   private readonly accepted = new AcceptedVersions();
 
@@ -135,13 +95,7 @@ export class TypeSubscription {
    * with every older one (they can no longer be answered). Undefined if unknown or already settled.
    */
   takeOutstanding(nonce: string): OutstandingResponse | undefined {
-    const found = this.outstanding.get(nonce);
-    if (!found) return undefined;
-    for (const key of [...this.outstanding.keys()]) {
-      this.outstanding.delete(key);
-      if (key === nonce) break;
-    }
-    return found;
+    return this.outstanding.take(nonce);
   }
 
   /** The client ACKed `response`. */
@@ -321,13 +275,12 @@ export class TypeSubscription {
     this.lastNonce = nonce;
     this.lastVersionSent = version;
     const resources = plan.resources.map((r) => ({ name: r.name, version: r.version }));
-    this.outstanding.set(nonce, {
+    this.outstanding.add(nonce, {
       version,
       names: [...resources.map((r) => r.name), ...plan.removed],
       resources,
       removed: plan.removed,
       replacesAll: plan.replacesAll,
     });
-    if (this.outstanding.size > MAX_OUTSTANDING) this.outstanding.delete(this.outstanding.keys().next().value as string);
   }
 }

@@ -6,16 +6,8 @@
 import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryResponse';
 import type { DiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DiscoveryResponse';
 import { fakeGateway } from '../cache/fake-resources';
-import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import {
-  type AdsHarness,
-  expectNoResponse,
-  fakeNode,
-  nextResponse,
-  resourceNames,
-  startAdsHarness,
-} from './fake-ads-client';
+import { type AdsHarness, expectNoResponse, fakeNode, nextResponse, resourceNames, startAdsHarness } from './fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS, RouteConfiguration: RDS } = TypeUrl;
 const ROUTES = 'listener-80-routes';
@@ -26,7 +18,7 @@ afterEach(async () => {
 });
 
 function publish(clusters: string[]): void {
-  expect(h.cache.setSnapshot('gw', buildSnapshot(fakeGateway({ clusters })))).toEqual({ ok: true });
+  h.publish(fakeGateway({ clusters }));
 }
 
 const sotwSummary = (r: DiscoveryResponse__Output): [string, string[]] => [r.type_url, resourceNames(r)];
