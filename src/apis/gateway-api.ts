@@ -181,6 +181,8 @@ export interface HTTPRouteRule {
   matches?: HTTPRouteMatch[];
   filters?: HTTPRouteFilter[];
   backendRefs?: HTTPBackendRef[];
+  /** Durations as the Gateway API writes them (`500ms`, `1m30s`); `0s` turns a timeout off. */
+  timeouts?: { request?: string; backendRequest?: string };
 }
 
 export interface HTTPRoute extends KubernetesObject {

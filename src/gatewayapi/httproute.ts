@@ -35,6 +35,7 @@ import { BackendContext } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
 import { headerMatches } from './grpcroute';
 import { forwardRewrite, HTTPOnlyFilters, httpOnlyFilters, redirectAction } from './httproute-filters';
+import { ruleTimeouts } from './httproute-timeouts';
 import { HTTPMatchPrecedence } from './precedence';
 import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
@@ -73,6 +74,9 @@ function translateRule(rule: HTTPRouteRule, matches: readonly HTTPRouteMatch[], 
   const invalid = [...matches.flatMap((m, i) => httpMatchIssues(m, `${field}.matches[${i}]`)), ...parts.invalid, ...taken.invalid];
   const { action, issues } = ruleAction(parts, taken, replaceablePrefix(matches), field);
   invalid.push(...issues);
+  const timeouts = ruleTimeouts(rule, field);
+  invalid.push(...timeouts.issues);
+  if (action.kind === 'forward' && timeouts.timeouts) action.timeouts = timeouts.timeouts;
   // Clusters only a forwarded request reaches (backends, mirrors) are left out of a local reply.
   const clusters = action.kind === 'forward' ? parts.clusters : [];
   return { shared: ruleRouteFields(parts, action), clusters, refIssues: parts.refIssues, invalid };

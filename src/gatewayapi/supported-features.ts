@@ -3,10 +3,9 @@
  * implements, published in every owned GatewayClass's `status.supportedFeatures` (GEP-2162).
  * The upstream conformance suite reads this list to decide which tests to run, so it must be
  * exactly what works: each name here is covered by the suite's tests for it (conformance/reports/).
- * Left out on purpose: request and backend timeouts and retries (`timeouts`, `retry` are
- * ignored), CORS, WebSocket backends, ListenerSets, TLS/TCP/UDP routes, BackendTLSPolicy,
- * frontend and backend client certificates, misdirected-request detection,
- * mesh; and GatewayInfrastructurePropagation, whose test fails (spec.infrastructure labels and
+ * Left out on purpose: retries (`retry` is ignored), CORS, ListenerSets,
+ * TLS/TCP/UDP routes, BackendTLSPolicy, frontend and backend client certificates,
+ * misdirected-request detection, mesh; and GatewayInfrastructurePropagation, whose test fails (spec.infrastructure labels and
  * annotations are put on nothing: there is no generated Deployment or Service to carry them).
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
@@ -25,7 +24,9 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRoute307RedirectStatusCode',
   'HTTPRoute308RedirectStatusCode',
   'HTTPRouteBackendProtocolH2C',
+  'HTTPRouteBackendProtocolWebSocket',
   'HTTPRouteBackendRequestHeaderModification',
+  'HTTPRouteBackendTimeout',
   // v1.6.1 tests it only as a parentRef whose port matches no listener (NoMatchingParent), which parent-refs.ts does.
   'HTTPRouteDestinationPortMatching',
   'HTTPRouteHostRewrite',
@@ -39,6 +40,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRouteRequestMirror',
   'HTTPRouteRequestMultipleMirrors',
   'HTTPRouteRequestPercentageMirror',
+  'HTTPRouteRequestTimeout',
   'HTTPRouteResponseHeaderModification',
   'HTTPRouteSchemeRedirect',
   'ReferenceGrant',

@@ -140,6 +140,11 @@ export interface ForwardActionIR {
   invalidBackendStatus?: 500 | 503;
   /** Changes to the request before it is forwarded (HTTPRoute URLRewrite). */
   rewrite?: { hostname?: string; path?: PathRewriteIR };
+  /**
+   * HTTPRouteRule.timeouts, in milliseconds; absent means none. `requestMs`: the whole request,
+   * retries included; `backendRequestMs`: each request to a backend.
+   */
+  timeouts?: { requestMs?: number; backendRequestMs?: number };
 }
 
 /**

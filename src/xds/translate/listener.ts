@@ -42,6 +42,9 @@ function buildFilterChain(chain: FilterChainIR, port: number): FilterChain {
     // closing the connection lives until TCP notices. Not configurable yet; a Gateway annotation
     // like attache.dev/grpc-web would be the natural place if operators need a bound.
     stream_idle_timeout: seconds(0),
+    // WebSocket (HTTP/1.1 Upgrade) passes through to HTTP/1.1 backends, e.g. a Service port with
+    // appProtocol kubernetes.io/ws (HTTPRouteBackendProtocolWebSocket); Envoy refuses upgrades otherwise.
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
   };
   const out: FilterChain = {
     name: chain.name,

@@ -75,10 +75,14 @@ function buildHeaderMatcher(h: RouteMatchIR['headers'][number]): HeaderMatcher {
 function buildRouteAction(action: Extract<RouteActionIR, { kind: 'forward' }>, mirrors: readonly MirrorIR[]): RouteAction {
   const common: RouteAction = {
     cluster_not_found_response_code: clusterNotFoundCode(action.invalidBackendStatus),
-    // gRPC streams may last for minutes: no route timeout (Envoy's default is 15 s).
-    timeout: seconds(0),
+    // gRPC streams may last for minutes: no route timeout (Envoy's default is 15 s), unless the
+    // HTTPRoute rule sets timeouts.request.
+    timeout: seconds((action.timeouts?.requestMs ?? 0) / 1000),
     ...rewriteFields(action.rewrite),
   };
+  // timeouts.backendRequest bounds each upstream attempt; Envoy applies a retry policy's
+  // per_try_timeout to the first attempt too, and no retry_on means no retries.
+  if (action.timeouts?.backendRequestMs !== undefined) common.retry_policy = { per_try_timeout: seconds(action.timeouts.backendRequestMs / 1000) };
   if (mirrors.length > 0) common.request_mirror_policies = mirrors.map(buildMirror);
   const [only] = action.destinations;
   // A lone backend with its own filters still needs weighted_clusters: only a ClusterWeight
