@@ -30,7 +30,12 @@ fi
 upstream="0 0 0"
 if [ $# -eq 0 ] && [ "${ATTACHE_SKIP_UPSTREAM_CONFORMANCE:-}" != 1 ] && scripts/netns.sh true 2>/dev/null; then
   echo "==> upstream Gateway API conformance suite (scripts/conformance-upstream.sh)"
-  line=$(CONFORMANCE_REPORT="$(pwd)/.cache/conformance/report.yaml" bash scripts/conformance-upstream.sh 2>&1 | tee /dev/stderr | grep '^upstream conformance:' | tail -1)
+  # Shown as it runs, and kept for its summary line. (Not `tee /dev/stderr`: when stderr is a file,
+  # reopening it through /dev/stderr truncates it, and a CI log would lose everything before.)
+  upstream_log=$(mktemp)
+  CONFORMANCE_REPORT="$(pwd)/.cache/conformance/report.yaml" bash scripts/conformance-upstream.sh 2>&1 | tee "$upstream_log"
+  line=$(grep '^upstream conformance:' "$upstream_log" | tail -1)
+  rm -f "$upstream_log"
   upstream=$(echo "$line" | sed -n 's/^upstream conformance: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 0/p')
   [ -n "$upstream" ] || upstream="0 1 0"
   [ "$(echo "$upstream" | cut -d' ' -f2)" = 0 ] || code=1
