@@ -81,7 +81,7 @@ export function checkTargets(r: BenchReport): Target[] {
   add('propagation p99, 1,000 routes', 100, at(1000)?.propagation_ms.p99, 'ms');
   add('propagation p99, 5,000 routes', 1000, at(5000)?.propagation_ms.p99, 'ms');
   add('failed RPCs during churn', 0, r.churn_failed_rpcs, 'RPCs');
-  add('memory growth across cycles', 10, r.memory_growth_pct, '%');
+  add('memory (heap after GC) growth across cycles', 10, r.memory_growth_pct, '%');
   return out;
 }
 
