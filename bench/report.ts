@@ -81,7 +81,7 @@ export function checkTargets(r: BenchReport): Target[] {
   add('propagation p99, 1,000 routes', 100, at(1000)?.propagation_ms.p99, 'ms');
   add('propagation p99, 5,000 routes', 1000, at(5000)?.propagation_ms.p99, 'ms');
   add('failed RPCs during churn', 0, r.churn_failed_rpcs, 'RPCs');
-  add('memory growth across cycles', 10, r.memory_growth_pct, '%');
+  add('memory (heap after GC) growth across cycles', 10, r.memory_growth_pct, '%');
   return out;
 }
 
@@ -116,7 +116,7 @@ export function summary(r: BenchReport): string {
   if (r.endpoint_churn_ms) parts.push(`- Endpoint churn (EndpointSlice written → first RPC on the new endpoint, ${r.endpoints_total} endpoints): p50 ${r.endpoint_churn_ms.p50} ms, p99 ${r.endpoint_churn_ms.p99} ms`);
   if (r.churn) {
     parts.push(
-      `- Churn under load (${r.churn.routes} routes added, changed, removed one by one in ${r.churn.seconds} s${r.churn.completed ? '' : ', cut short by its time budget'}): ${r.churn.load.failures} failed of ${r.churn.load.calls} RPCs; ` +
+      `- Churn under load (routes one file at a time: ${r.churn.added_ms.samples} added, ${r.churn.changed_ms.samples} changed, ${r.churn.removed_ms.samples} removed, in ${r.churn.seconds} s${r.churn.completed ? '' : '; a phase was cut short by its time budget'}): ${r.churn.load.failures} failed of ${r.churn.load.calls} RPCs; ` +
         `added p50/p99 ${r.churn.added_ms.p50}/${r.churn.added_ms.p99} ms, changed ${r.churn.changed_ms.p50}/${r.churn.changed_ms.p99} ms, removed ${r.churn.removed_ms.p50}/${r.churn.removed_ms.p99} ms`,
     );
   }
@@ -126,7 +126,10 @@ export function summary(r: BenchReport): string {
   }
   if (r.throughput) {
     const t = r.throughput;
-    parts.push(`- Throughput (ghz, ${t.concurrency} concurrent, ${t.seconds} s each): via Envoy ${t.via_envoy_rps} RPS (p99 ${t.via_envoy_p99_ms} ms), direct ${t.direct_rps} RPS (p99 ${t.direct_p99_ms} ms)`);
+    parts.push(
+      `- Throughput (ghz, ${t.concurrency} concurrent, ${t.seconds} s each): via Envoy ${t.via_envoy_rps} RPS (p99 ${t.via_envoy_p99_ms} ms), direct ${t.direct_rps} RPS (p99 ${t.direct_p99_ms} ms); ` +
+        `calls not OK: ${t.via_envoy_errors} / ${t.direct_errors}`,
+    );
   }
   parts.push('', table(['target', 'limit', 'measured', 'met'], r.targets.map((t) => [t.what, t.limit, t.actual, t.met ? 'yes' : 'NO'])));
   return parts.join('\n');

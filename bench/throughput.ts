@@ -40,6 +40,8 @@ function ghz(target: string, seconds: number, concurrency: number, authority?: s
     '--proto', path.join(ROOT, 'protos/grpcecho.proto'),
     '--call', 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho/Echo',
     '-z', `${seconds}s`,
+    // Let the calls in flight finish when time is up, rather than count them as cancelled.
+    '--duration-stop', 'wait',
     '-c', String(concurrency),
     '--connections', '2',
     '-O', 'json',

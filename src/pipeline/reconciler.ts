@@ -122,7 +122,10 @@ export class Reconciler {
   proxyCallbacks(): XdsCallbacks {
     return {
       onAck: (e) => {
-        if (this.rejections.onAck(e)) this.refreshStatus();
+        const ended = this.rejections.onAck(e);
+        // After the rejections read the ACKed build: older builds may be dropped now.
+        this.history.accept(e.key, e.typeUrl, e.resources, performance.now());
+        if (ended) this.refreshStatus();
       },
       onNack: (e) => {
         const acted = this.rejections.onNack(e, this.options().now);
@@ -196,8 +199,8 @@ export class Reconciler {
     this.hooks.metrics?.recordSnapshot(key, snapshot);
     const owners = new Map<string, RouteOwners>();
     const previous = this.history.latest(key)?.owners;
-    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name)));
-    this.history.record(key, { snapshot, owners, routes });
+    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name), (o) => this.encoder.json(o)));
+    this.history.record(key, { snapshot, owners, routes }, performance.now());
     return true;
   }
 
@@ -226,7 +229,7 @@ export class Reconciler {
       if (r.changed.length === 0) continue;
       if (!this.setSnapshot(r.ir.key, r.snapshot, 'endpoints').ok) return undefined;
       this.hooks.metrics?.recordSnapshot(r.ir.key, r.snapshot);
-      this.history.extend(r.ir.key, r.snapshot);
+      this.history.extend(r.ir.key, r.snapshot, performance.now());
       this.log.debug({ gateway: r.ir.key, clusters: r.changed }, 'endpoints refreshed');
     }
     this.lastIR = refreshed.map((r) => r.ir);

@@ -15,6 +15,23 @@ describe('route owners', () => {
     expect([...owners.keys()]).toEqual(['GRPCRoute/default/a', 'HTTPRoute/ns/b']);
   });
 
+  it('writes each share as the JSON of its [host, domains, route] entries, with any JSON function equal to JSON.stringify', () => {
+    const config = rc([
+      { name: 'grpcroute/default/a/rule/0/match/0', regex: 'x' },
+      { name: 'grpcroute/default/a/rule/1/match/0', regex: 'y' },
+    ]) as { virtual_hosts: Array<{ name: string; domains: string[]; routes: object[] }> };
+    const vh = config.virtual_hosts[0];
+    const expected = JSON.stringify(vh.routes.map((route) => [vh.name, vh.domains, route]));
+    expect(routeOwners(config).get('GRPCRoute/default/a')?.text).toBe(expected);
+    const seen: object[] = [];
+    const memo = (o: object): string => {
+      seen.push(o);
+      return JSON.stringify(o);
+    };
+    expect(routeOwners(config, undefined, memo).get('GRPCRoute/default/a')?.text).toBe(expected);
+    expect(seen).toEqual(vh.routes);
+  });
+
   it('shares the unchanged entries of the build before, so kept builds hold one text per route', () => {
     const before = routeOwners(rc([
       { name: 'grpcroute/default/a/rule/0/match/0', regex: 'x' },

@@ -27,11 +27,24 @@ export class ResourceEncoder {
   private current = new Map<string, Uint8Array>();
   private previous = new Map<string, Uint8Array>();
   private readonly types = new Map<string, protobuf.Type>();
+  /** JSON of the objects of the current build, by identity: others (route owners) reuse it. */
+  private texts = new WeakMap<object, string>();
 
   /** Starts a build: memo entries the last build did not use are dropped. */
   beginBuild(): void {
     this.previous = this.current;
     this.current = new Map();
+    this.texts = new WeakMap();
+  }
+
+  /** `JSON.stringify(o)`, computed once per object per build. */
+  json(o: object): string {
+    let text = this.texts.get(o);
+    if (text === undefined) {
+      text = JSON.stringify(o);
+      this.texts.set(o, text);
+    }
+    return text;
   }
 
   /** Entries kept (for tests and debugging). */
@@ -59,7 +72,7 @@ export class ResourceEncoder {
   }
 
   private memoized(typeName: string, message: object): Uint8Array {
-    const key = `${typeName} ${JSON.stringify(message)}`;
+    const key = `${typeName} ${this.json(message)}`;
     let bytes = this.current.get(key) ?? this.previous.get(key);
     if (!bytes) {
       const type = this.type(typeName);
