@@ -1,7 +1,7 @@
 /**
  * Items 1–4 for one N: N routes served from files by a fresh control plane and Envoy.
  *  1. translate + encode time and snapshot size (in this process, bench/translate.ts);
- *  2. control-plane RSS and heap once settled (after a full GC);
+ *  2. control-plane RSS and heap once settled (idle until V8 gave back memory, then a full GC);
  *  3. propagation: route file written → first OK RPC on it through Envoy, per sample, with
  *     Envoy's own apply time (`update_duration`) and our rebuild time read alongside;
  *  4. (when asked) endpoint churn: svc-churn's EndpointSlice swaps its one pod → the first RPC
@@ -12,7 +12,7 @@ import { serviceYaml } from '../e2e/xds-under-load/stack';
 import { benchRouteYaml, routeFile, routeFiles, routeHost, routePath } from './fixtures';
 import { CHURN_PATH, CHURN_PODS } from './backends';
 import { RawClient } from './raw-grpc';
-import { controlPlaneMemory, envoyApplyMs, quantiles, rebuildMs, round, type Quantiles } from './stats';
+import { controlPlaneMemory, envoyApplyMs, quantiles, rebuildMs, round, settle, type Quantiles } from './stats';
 import { isOk, pollUntil, startBenchStack, waitServed } from './stack';
 import { measureTranslate, type TranslateReading } from './translate';
 import { sleep } from '../e2e/harness/wait';
@@ -86,7 +86,7 @@ export async function runRoutesScenario(opts: RoutesScenarioOptions): Promise<{ 
     await waitServed(stack, client, routePath(last), routeHost(last), 120_000);
     const initialSync = performance.now() - started;
     const translate = measureTranslate(stack.dir);
-    await sleep(1000);
+    await settle(stack.cp);
     const memory = await controlPlaneMemory(stack.cp);
     const totals: number[] = [];
     const envoy: number[] = [];
