@@ -99,7 +99,7 @@ export function summary(r: BenchReport): string {
     `Machine: ${m.cores} cores (${m.cpu_model}), ${m.memory_gib} GiB, ${m.os}; Node ${m.node_version}, Envoy ${r.envoy_version}; load average at start ${m.load_average_start.join(' / ')}${m.note ? `; ${m.note}` : ''}`,
     '',
     table(
-      ['routes', 'translate+encode ms', 'snapshot bytes', 'RSS MiB', 'heap MiB', 'propagation p50 / p99 ms', 'Envoy apply p50 / p99 ms', 'our rebuild p50 / p99 ms'],
+      ['routes', 'translate+encode ms', 'snapshot bytes', 'RSS MiB', 'heap MiB', 'propagation p50 / p99 ms', 'Envoy apply p50 / p99 ms', 'our rebuild p50 / p99 ms', 'first changes after start ms'],
       r.routes.map((x) => [
         x.n,
         x.translate_encode_ms,
@@ -109,6 +109,7 @@ export function summary(r: BenchReport): string {
         `${x.propagation_ms.p50} / ${x.propagation_ms.p99}`,
         `${x.envoy_apply_ms.p50} / ${x.envoy_apply_ms.p99}`,
         `${x.control_plane_rebuild_ms.p50} / ${x.control_plane_rebuild_ms.p99}`,
+        (x.first_changes_ms ?? []).join(', '),
       ]),
     ),
     '',

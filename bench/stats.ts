@@ -52,6 +52,25 @@ export interface ControlPlaneMemory {
   heap_mib: number;
 }
 
+/**
+ * Waits for the control plane to settle: V8 gives back what a heavy phase (the initial load
+ * and translation of every route) left behind only once the process has sat idle for a while
+ * (its memory reducer compacts the old generation and shrinks the young one, ~8–10 s after the
+ * last full GC). Until then a forced full GC does not return it (1,000 routes: ~135 MiB RSS 1 s
+ * after the load, ~92 MiB once idle). Waits `minMs`, then until RSS holds still within 1 MiB
+ * for 2 s, at most `maxMs` in all.
+ */
+export async function settle(cp: RunningControlPlane, minMs = 12_000, maxMs = 30_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  await new Promise((resolve) => setTimeout(resolve, minMs));
+  let readings = [rssMiB(cp.proc.pid)];
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    readings = [...readings, rssMiB(cp.proc.pid)].slice(-3);
+    if (readings.length === 3 && Math.max(...readings) - Math.min(...readings) <= 1) return;
+  }
+}
+
 /** Memory after a full GC (the control plane runs with --expose-gc in the benchmark). */
 export async function controlPlaneMemory(cp: RunningControlPlane): Promise<ControlPlaneMemory> {
   await fetch(`${cp.debugUrl}/gc`, { method: 'POST', signal: AbortSignal.timeout(5000) });

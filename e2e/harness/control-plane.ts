@@ -12,6 +12,7 @@ import * as path from 'path';
 import { freePort } from './ports';
 import { spawnTracked, TrackedProcess, waitForLine } from './processes';
 import { ROOT } from './envoy';
+import { NODE_FLAGS } from '../../src/cli/node-flags';
 
 export interface RunningControlPlane {
   proc: TrackedProcess;
@@ -85,6 +86,8 @@ export async function startServe(
   const xdsPort = opts.xdsPort ?? (await freePort());
   const debugPort = opts.debugPort ?? (await freePort());
   const proc = spawnTracked('attache', process.execPath, [
+    // The node flags bin/attache.js runs with, so that tests and the benchmark run it as users do.
+    ...NODE_FLAGS,
     ...(opts.nodeArgs ?? []),
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',

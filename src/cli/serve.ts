@@ -150,7 +150,11 @@ function startFileSource(paths: string[], schemas: CrdSchemas, store: Store, rec
     if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile(seenAt);
   };
   reload();
-  const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, reload);
+  // 2 ms quiet: the watcher names each file and skips dot-files, so the events of one save
+  // (write, then rename) arrive within a millisecond; every quiet millisecond is added to
+  // every change's propagation (bench/). A half-written file is harmless: it keeps its last
+  // good objects until the next event.
+  const coalescer = new Coalescer({ quietMs: 2, maxDelayMs: 200 }, reload);
   source.watch((file) => {
     if (file === undefined) changed = undefined;
     else changed?.add(file);

@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as net from 'net';
 import { parseAllDocuments } from 'yaml';
 import { renderBootstrap } from '../cli/bootstrap';
+import { NODE_FLAGS } from '../cli/node-flags';
 import { PROJECT_ROOT } from '../project-root';
 import { startEchoServer } from '../echo/echo-server';
 import { backendsFromEndpointSlices } from '../echo/endpoint-slice-backends';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   );
   for (const b of backends) say(`backend ${b.pod} (Service ${b.namespace}/${b.service}) on ${b.address}:${b.port}`);
 
-  const cp = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--xds-plaintext', '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const cp = spawn(process.execPath, [...NODE_FLAGS, path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--xds-plaintext', '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(cp);
   await waitForPort(XDS.host, XDS.port, 15_000);
 

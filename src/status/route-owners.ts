@@ -55,13 +55,15 @@ export function routeOwners(routeConfiguration: object, previous?: RouteOwners, 
   const parts = new Map<OwnerKey, string[]>();
   for (const vh of asArray(asPlain(routeConfiguration).virtual_hosts)) {
     const host = asPlain(vh);
+    // The same for every route of the host: once per host, not once per route.
+    const hostJson = `${JSON.stringify(host.name ?? null)},${JSON.stringify(host.domains ?? null)}`;
     for (const route of asArray(host.routes)) {
       const name = asPlain(route).name;
       const owner = typeof name === 'string' ? parseRouteName(name) : undefined;
       if (!owner) continue;
       const key = ownerKey(owner.kind, owner.namespace, owner.name);
       const list = parts.get(key) ?? [];
-      list.push(`[${JSON.stringify(host.name ?? null)},${JSON.stringify(host.domains ?? null)},${json(asPlain(route))}]`);
+      list.push(`[${hostJson},${json(asPlain(route))}]`);
       parts.set(key, list);
     }
   }

@@ -119,6 +119,8 @@ describe('FileSource', () => {
       for (const backend of ['ddd', 'eee']) await replace(path.join(dir, 'sub', 'r.yaml'), backend);
       // Events name the file, so a reload can read just that one.
       expect(named).toContain(path.join(dir, 'sub', 'r.yaml'));
+      // The temporary dot-files renamed over them are never served, so they cause no reload.
+      expect([...named].filter((f) => path.basename(f).startsWith('.'))).toEqual([]);
     } finally {
       source.close();
     }

@@ -91,9 +91,17 @@ export class FileSource {
     if (this.watchers.has(dir)) return;
     let watcher: fs.FSWatcher;
     try {
-      watcher = fs.watch(dir, (_event, filename) => {
-        this.watchSubdirectories(dir, onChange);
-        onChange(filename ? path.join(dir, filename.toString()) : undefined);
+      watcher = fs.watch(dir, (event, filename) => {
+        const name = filename ? filename.toString() : undefined;
+        // An event that names nothing: look for new directories the slow way (a listing).
+        // A named one: a new directory is a rename, and one stat tells, where listing a
+        // directory of 1,000 route files took ~1 ms per event (bench/).
+        if (name === undefined) this.watchSubdirectories(dir, onChange);
+        else if (event === 'rename') this.watchIfDirectory(path.join(dir, name), onChange);
+        // Dot-files (an editor's swap file, the temporary file a tool renames over the real
+        // one) are never served: no reload for them, so they do not hold back the rebuild.
+        if (name?.startsWith('.')) return;
+        onChange(name !== undefined ? path.join(dir, name) : undefined);
       });
     } catch {
       return; // gone already, or unreadable: nothing to watch
@@ -105,6 +113,16 @@ export class FileSource {
     });
     this.watchers.set(dir, watcher);
     this.watchSubdirectories(dir, onChange);
+  }
+
+  private watchIfDirectory(entry: string, onChange: (changed?: string) => void): void {
+    let isDirectory = false;
+    try {
+      isDirectory = fs.statSync(entry).isDirectory();
+    } catch {
+      return; // removed: its watcher ends with an error (see watchTree)
+    }
+    if (isDirectory) this.watchTree(entry, onChange);
   }
 
   private watchSubdirectories(dir: string, onChange: (changed?: string) => void): void {

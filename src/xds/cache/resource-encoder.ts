@@ -24,8 +24,9 @@ const SPLIT: Readonly<Record<string, { field: string; element: string }>> = {
 };
 
 export class ResourceEncoder {
-  private current = new Map<string, Uint8Array>();
-  private previous = new Map<string, Uint8Array>();
+  /** Bytes by message type, then by the message's JSON (not one key of both: that copied every JSON once more). */
+  private current = new Map<string, Map<string, Uint8Array>>();
+  private previous = new Map<string, Map<string, Uint8Array>>();
   private readonly types = new Map<string, protobuf.Type>();
   /** JSON of the objects of the current build, by identity: others (route owners) reuse it. */
   private texts = new WeakMap<object, string>();
@@ -49,7 +50,9 @@ export class ResourceEncoder {
 
   /** Entries kept (for tests and debugging). */
   size(): number {
-    return this.current.size + this.previous.size;
+    let n = 0;
+    for (const memo of [this.current, this.previous]) for (const byJson of memo.values()) n += byJson.size;
+    return n;
   }
 
   /** Same bytes as `encodeAny(typeUrl, resource)` would carry, semantically; throws as it does on a wrong shape. */
@@ -72,13 +75,18 @@ export class ResourceEncoder {
   }
 
   private memoized(typeName: string, message: object): Uint8Array {
-    const key = `${typeName} ${this.json(message)}`;
-    let bytes = this.current.get(key) ?? this.previous.get(key);
+    const json = this.json(message);
+    let bytes = this.current.get(typeName)?.get(json) ?? this.previous.get(typeName)?.get(json);
     if (!bytes) {
       const type = this.type(typeName);
       bytes = type.encode(type.fromObject(message as Record<string, unknown>)).finish();
     }
-    this.current.set(key, bytes);
+    let byJson = this.current.get(typeName);
+    if (!byJson) {
+      byJson = new Map();
+      this.current.set(typeName, byJson);
+    }
+    byJson.set(json, bytes);
     return bytes;
   }
 
