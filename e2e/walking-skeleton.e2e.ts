@@ -107,14 +107,18 @@ describe.each([
     expect(after - before).toBe(2);
   });
 
-  it('splits 80/20 by weight within ±5 % over 500 calls on fresh connections', async () => {
-    const counts = await countBackends(500, { target, authority: 'split.example.com' }, { concurrency: 10 });
+  // 1,000 calls: ±5 % is then ~4 standard deviations of a fair 80/20 draw (σ ≈ 12.6 calls), so the
+  // test fails on a wrong split, not on chance (over 500 calls, ±5 % is only 2.8 σ: ~1 run in 200).
+  it('splits 80/20 by weight within ±5 % over 1,000 calls on fresh connections', async () => {
+    const calls = 1000;
+    const counts = await countBackends(calls, { target, authority: 'split.example.com' }, { concurrency: 10 });
     const byService: Record<string, number> = {};
     for (const [pod, n] of Object.entries(counts)) byService[serviceOf(pod)] = (byService[serviceOf(pod)] ?? 0) + n;
-    process.stdout.write(`weighted split over 500 calls: ${JSON.stringify(byService)}\n`);
+    process.stdout.write(`weighted split over ${calls} calls: ${JSON.stringify(byService)}\n`);
     expect(Object.keys(byService).sort()).toEqual(['echo-v1', 'echo-v2']);
-    expect(Math.abs(byService['echo-v1'] / 500 - 0.8)).toBeLessThanOrEqual(0.05);
-    expect(Math.abs(byService['echo-v2'] / 500 - 0.2)).toBeLessThanOrEqual(0.05);
+    // In whole calls, so that 5 % of 1,000 is exactly 50 (no floating-point edge).
+    expect(Math.abs(byService['echo-v1'] - 0.8 * calls)).toBeLessThanOrEqual(0.05 * calls);
+    expect(Math.abs(byService['echo-v2'] - 0.2 * calls)).toBeLessThanOrEqual(0.05 * calls);
   });
 
   it('moves traffic when a route file is edited, and prints how long it took', async () => {
