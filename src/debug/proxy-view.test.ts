@@ -6,9 +6,9 @@ function sub(typeUrl: (typeof TypeUrl)[keyof typeof TypeUrl], sent: string, acke
   return { typeUrl, wildcard: true, names: [], held: 2, accepted: 2, lastNonce: '3', lastVersionSent: sent, lastVersionAcked: acked, ...extra };
 }
 
-function connection(nodeId: string, types: SubscriptionInfo[]): ConnectionInfo {
+function connection(nodeId: string, types: SubscriptionInfo[], streamId = 1): ConnectionInfo {
   return {
-    streamId: 1,
+    streamId,
     protocol: 'delta',
     peer: 'ipv4:127.0.0.1:5000',
     openedAt: new Date('2026-01-01T00:00:00Z'),
@@ -57,14 +57,19 @@ describe('proxyViews', () => {
   it('stays NACKED while what this proxy rejected is held back, although it ACKed what replaced it', () => {
     const rejections: GatewayRejections = {
       active: [],
-      held: [{ owner: 'GRPCRoute/default/bad', gateway: 'default/gw', rejectedFingerprint: '{}', node: 'a', resource: 'RouteConfiguration routes/x', message: 'x'.repeat(5000), since: 't' }],
+      held: [{ owner: 'GRPCRoute/default/bad', gateway: 'default/gw', proxy: 1, rejectedFingerprint: '{}', node: 'a', resource: 'RouteConfiguration routes/x', message: 'x'.repeat(5000), since: 't' }],
       pinned: [],
     };
-    const views = proxyViews([connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')]), connection('b', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')])], () => rejections);
+    const views = proxyViews(
+      [connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')]), connection('b', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')], 2), connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')], 3)],
+      () => rejections,
+    );
     expect(views[0]).toMatchObject({ sync: 'NACKED', inSync: false, rejected: [{ object: 'GRPCRoute default/bad', served: 'left out', since: 't' }] });
     expect(views[0].rejected[0].message.length).toBeLessThan(1100);
     // Another proxy of the Gateway did not reject it: it runs what it was sent.
     expect(views[1].sync).toBe('SYNCED');
+    // Nor did another stream claiming the same node id: holds belong to a stream, not a name.
+    expect(views[2].sync).toBe('SYNCED');
   });
 
   it('leaves out streams whose proxy has not identified itself yet', () => {

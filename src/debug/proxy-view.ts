@@ -88,15 +88,16 @@ function typeView(t: SubscriptionInfo): TypeView {
   };
 }
 
-function rejectionsOf(nodeId: string, r: GatewayRejections): RejectionView[] {
+/** What this proxy (stream) rejected: another stream claiming the same node id is another proxy. */
+function rejectionsOf(proxy: number, r: GatewayRejections): RejectionView[] {
   const held = r.held
-    .filter((h) => h.node === nodeId)
+    .filter((h) => h.proxy === proxy)
     .map((h): RejectionView => {
       const [kind, namespace, name] = h.owner.split('/');
       return { object: `${kind} ${namespace}/${name}`, served: h.served ? 'last accepted version' : 'left out', message: clip(h.message), since: h.since };
     });
   const pinned = r.pinned
-    .filter((p) => p.node === nodeId)
+    .filter((p) => p.proxy === proxy)
     .map((p): RejectionView => ({ object: describeResource(p.typeUrl, p.name), served: p.served ? 'last accepted version' : 'left out', message: clip(p.message), since: p.since }));
   return [...held, ...pinned];
 }
@@ -112,7 +113,7 @@ export function proxyViews(connections: readonly ConnectionInfo[], rejections: (
   return connections.flatMap((c): ProxyView[] => {
     if (c.nodeId === undefined || c.key === undefined) return [];
     const types = c.types.map(typeView);
-    const rejected = rejectionsOf(c.nodeId, rejections(c.key));
+    const rejected = rejectionsOf(c.streamId, rejections(c.key));
     const sync = syncState(types, rejected);
     return [
       {

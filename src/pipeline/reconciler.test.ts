@@ -79,19 +79,21 @@ function setup(): { store: Store; cache: SnapshotCache; reconciler: Reconciler; 
 const node = { id: 'envoy-1', cluster: GW, metadata: null, locality: null, user_agent_name: '', extensions: [], client_features: [], listening_addresses: [], dynamic_parameters: {} };
 const base = { streamId: 1, protocol: 'sotw' as const, peer: 'test', node, key: GW, nonce: '1', version: 'v' };
 
-function versionOf(cache: SnapshotCache, typeUrl: TypeUrl, name: string): string {
-  return cache.getSnapshot(GW)?.resource(typeUrl, name)?.version ?? '';
+/** The version of a resource as proxy (stream) `stream` is served it. */
+function versionOf(cache: SnapshotCache, typeUrl: TypeUrl, name: string, stream = base.streamId): string {
+  return cache.getSnapshot(GW, stream)?.resource(typeUrl, name)?.version ?? '';
 }
 
-function ack(cache: SnapshotCache, proxy: XdsCallbacks, typeUrl: TypeUrl, name: string): string {
-  const version = versionOf(cache, typeUrl, name);
-  proxy.onAck?.({ ...base, typeUrl, names: [name], resources: [{ name, version }] });
+function ack(cache: SnapshotCache, proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, stream = base.streamId): string {
+  const version = versionOf(cache, typeUrl, name, stream);
+  proxy.onAck?.({ ...base, streamId: stream, typeUrl, names: [name], resources: [{ name, version }] });
   return version;
 }
 
-function nack(proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, version: string, acceptedVersion: string | undefined, message: string): void {
+function nack(proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, version: string, acceptedVersion: string | undefined, message: string, stream = base.streamId): void {
   proxy.onNack?.({
     ...base,
+    streamId: stream,
     typeUrl,
     names: [name],
     rejectedVersion: 'x',
@@ -101,8 +103,8 @@ function nack(proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, version: stri
   });
 }
 
-function domains(cache: SnapshotCache): string[] {
-  const rc = cache.getSnapshot(GW)?.resource(TypeUrl.RouteConfiguration, RC);
+function domains(cache: SnapshotCache, stream = base.streamId): string[] {
+  const rc = cache.getSnapshot(GW, stream)?.resource(TypeUrl.RouteConfiguration, RC);
   const decoded = rc ? (decodeAny(rc.any) as { virtual_hosts?: Array<{ domains?: string[] }> }) : {};
   return (decoded.virtual_hosts ?? []).flatMap((vh) => vh.domains ?? []).sort();
 }
@@ -181,14 +183,18 @@ describe('Reconciler', () => {
     const { store, cache, reconciler, proxy } = setup();
     store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com')));
     reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.Listener, 'listener/127.0.0.1/10080');
     const twoListeners = BASE.replace('protocol: HTTP}]', 'protocol: HTTP}, {name: other, port: 8081, protocol: HTTP}]');
     store.replaceAll(objects(twoListeners, slice('127.0.1.1'), route('r', 'r.example.com')));
     reconciler.reconcile();
     const listener = 'listener/127.0.0.1/8081';
     nack(proxy, TypeUrl.Listener, listener, versionOf(cache, TypeUrl.Listener, listener), undefined, "cannot bind '127.0.0.1:8081': Address already in use");
     await nextTick();
-    expect(cache.getSnapshot(GW)?.resource(TypeUrl.Listener, listener)).toBeUndefined();
-    expect(cache.getSnapshot(GW)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/10080')).toBeDefined();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, listener)).toBeUndefined();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/10080')).toBeDefined();
+    // Only for the proxy that rejected it: every other proxy is served the listener as written.
+    expect(cache.getSnapshot(GW)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(cache.getSnapshot(GW, 7)?.resource(TypeUrl.Listener, listener)).toBeDefined();
     expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).toContain(PROXY_REJECTED);
 
     proxy.onNack?.({ ...base, streamId: 2, typeUrl: TypeUrl.Cluster, names: [], rejectedVersion: '', errorDetail: { code: 3, message: 'x' }, rejected: [], clientStateKnown: false });
@@ -196,7 +202,8 @@ describe('Reconciler', () => {
     // A different Gateway spec rebuilds the listener with other content: the pin is released.
     store.replaceAll(objects(twoListeners.replace('port: 8081', 'port: 8082'), slice('127.0.1.1'), route('r', 'r.example.com')));
     reconciler.reconcile();
-    expect(cache.getSnapshot(GW)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/8082')).toBeDefined();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/8082')).toBeDefined();
+    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
   });
 
   it("after a restart (proxy state unknown) holds out only the route Envoy's message quotes", async () => {
@@ -212,6 +219,82 @@ describe('Reconciler', () => {
     await nextTick();
     expect(domains(cache)).toEqual(['good.example.com']);
     expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).toContain(PROXY_REJECTED);
+  });
+});
+
+describe('Reconciler: one proxy\'s rejection is that proxy\'s alone', () => {
+  const ROGUE = 2;
+  const listener = 'listener/127.0.0.1/10080';
+
+  it('a client that never accepted anything NACKing the first Listener takes nothing from anyone', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.Listener, listener);
+    nack(proxy, TypeUrl.Listener, listener, versionOf(cache, TypeUrl.Listener, listener, ROGUE), undefined, 'rogue', ROGUE);
+    await nextTick();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(cache.getSnapshot(GW, ROGUE)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
+    // Reported all the same, naming the proxy, until its stream ends.
+    expect(JSON.stringify(reconciler.status())).toContain('proxy envoy-1 rejected Listener listener/127.0.0.1/10080: rogue');
+    proxy.onStreamClosed?.({ ...base, streamId: ROGUE });
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('a client that never accepted anything NACKing a RouteConfiguration that quotes a hostname holds no route', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('other', 'other.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE), undefined, "domain 'good.example.com' refused", ROGUE);
+    await nextTick();
+    expect(domains(cache, 1)).toEqual(['good.example.com', 'other.example.com']);
+    expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'other.example.com']);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'good')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('holds a rejected route for the proxy that rejected it only, until its stream ends', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, 1);
+    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
+    reconciler.reconcile();
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE), accepted, "regex '/(?:huge)/[^/]+' too big", ROGUE);
+    await nextTick();
+    expect(domains(cache, ROGUE)).toEqual(['good.example.com']);
+    expect(domains(cache, 1)).toEqual(['bad.example.com', 'good.example.com']);
+    expect(domains(cache, 3)).toEqual(['bad.example.com', 'good.example.com']);
+    expect(JSON.stringify(reconciler.status())).toContain('other proxies get it as written');
+
+    // Other changes reach the holding proxy too; the hold stays.
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')));
+    reconciler.reconcile();
+    expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'new.example.com']);
+    // Its ACK of its own snapshot is traced like any other.
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
+
+    proxy.onStreamClosed?.({ ...base, streamId: ROGUE });
+    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).not.toContain(PROXY_REJECTED);
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('a rogue stream claiming the real proxy\'s node id changes nothing for the real one', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'one')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, 1);
+    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'two')));
+    reconciler.reconcile();
+    const current = versionOf(cache, TypeUrl.RouteConfiguration, RC, 1);
+    nack(proxy, TypeUrl.RouteConfiguration, RC, current, accepted, 'no', ROGUE);
+    await nextTick();
+    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE)).toBe(accepted);
+    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC, 1)).toBe(current);
   });
 });
 

@@ -9,9 +9,10 @@
  *
  * Fault isolation: a Gateway whose translation or snapshot fails keeps its last good snapshot;
  * the others go on. A proxy's rejection (NACK) is traced back to the route or resource that
- * caused it (status/proxy-rejections.ts): that one is held at its last accepted version and
- * reported in status, and a rebuild lets every other change through. Keys that disappear get
- * an empty snapshot, so their proxies drop the configuration.
+ * caused it (status/proxy-rejections.ts): for that proxy alone, that one is held at the version
+ * it last accepted (its own snapshot, proxy-snapshots.ts) and reported in status; every other
+ * proxy keeps the configuration as written, and a rebuild lets every other change through.
+ * Keys that disappear get an empty snapshot, so their proxies drop the configuration.
  */
 import type { Logger } from 'pino';
 import { ResourceIndex } from '../gatewayapi/resource-index';
@@ -34,7 +35,8 @@ import { TypeUrl } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
 import type { EnvoyResources } from '../xds/translate/translate';
 import { refreshEndpoints } from './endpoints-fast-path';
-import { routeObjects, withHeldRoutes } from './held-routes';
+import { routeObjects } from './held-routes';
+import { proxySnapshots } from './proxy-snapshots';
 import { translateAll } from './translate-all';
 
 export interface ReconcileResult {
@@ -124,7 +126,7 @@ export class Reconciler {
       onAck: (e) => {
         const ended = this.rejections.onAck(e);
         // After the rejections read the ACKed build: older builds may be dropped now.
-        this.history.accept(e.key, e.typeUrl, e.resources, performance.now());
+        this.history.accept(e.key, e.streamId, e.typeUrl, e.resources, performance.now());
         if (ended) this.refreshStatus();
       },
       onNack: (e) => {
@@ -134,7 +136,13 @@ export class Reconciler {
         else this.refreshStatus();
       },
       onStreamClosed: (e) => {
-        if (this.rejections.onStreamClosed(e.streamId)) this.refreshStatus();
+        const { reported, overridden } = this.rejections.onStreamClosed(e.streamId);
+        if (e.key !== undefined) {
+          this.history.forgetProxy(e.key, e.streamId);
+          if (overridden) this.cache.setProxySnapshot(e.key, e.streamId, undefined);
+        }
+        if (overridden) this.hooks.metrics?.heldRoutes.set(this.rejections.heldRoutes().length);
+        if (reported) this.refreshStatus();
       },
     };
   }
@@ -158,18 +166,16 @@ export class Reconciler {
     const resources = this.store.resources();
     const current = routeObjects(resources);
     this.rejections.releaseChanged((owner) => current.get(owner));
-    const held = this.rejections.heldRoutes();
-    const effective = withHeldRoutes(resources, held);
     this.hooks.metrics?.recordObjects(objectCounts(resources));
     const translateStart = performance.now();
-    const result = translateAll(effective, options, this.bundleVersion);
+    // The objects as written: what every proxy is served, but those that rejected something.
+    const result = translateAll(resources, options, this.bundleVersion);
     this.hooks.metrics?.recordTranslation(performance.now() - translateStart);
     this.encoder.beginBuild();
     for (const f of result.failures) this.log.error({ object: f.object, error: f.error }, 'translation failed; left out, the rest is served');
     const failed = result.failures.flatMap((f) => (f.gatewayKey ? [f.gatewayKey] : []));
-    const routes = held.length > 0 ? routeObjects(effective) : current;
     for (const [key, envoy] of result.resources) {
-      if (!this.publish(key, envoy, routes)) failed.push(key);
+      if (!this.publish(key, envoy, current)) failed.push(key);
     }
     this.failedKeys = new Set(failed);
     for (const key of this.keys) {
@@ -179,42 +185,73 @@ export class Reconciler {
       this.history.forget(key);
     }
     this.keys = new Set([...result.resources.keys(), ...failed]);
-    // Status describes the objects as written, also while some are served at an older version.
-    this.rawStatus = held.length > 0 ? this.statusOf(resources, options, result.status) : result.status;
+    this.publishProxySnapshots(resources, options);
+    // Status describes the objects as written, also while some proxy is served an older version.
+    this.rawStatus = result.status;
     this.lastIR = result.ir;
     this.built = true;
-    this.hooks.metrics?.heldRoutes.set(held.length);
+    this.hooks.metrics?.heldRoutes.set(this.rejections.heldRoutes().length);
     this.refreshStatus();
     return this.finish('full', start, result.resources.size, failed);
   }
 
-  /** Encodes, pins and stores one Gateway's snapshot, and records it for tracing ACKs and NACKs. */
+  /** Encodes and stores one Gateway's shared snapshot, and records it for tracing ACKs and NACKs. */
   private publish(key: string, envoy: EnvoyResources, routes: ReadonlyMap<string, object>): boolean {
-    const snapshot = this.rejections.applyPins(key, buildSnapshot(envoy, this.encoder));
+    const snapshot = buildSnapshot(envoy, this.encoder);
     const outcome = this.setSnapshot(key, snapshot, 'full');
     if (!outcome.ok) {
       this.log.error({ gateway: key, errors: outcome.errors }, 'snapshot rejected; the last good configuration keeps serving');
       return false;
     }
     this.hooks.metrics?.recordSnapshot(key, snapshot);
-    const owners = new Map<string, RouteOwners>();
-    const previous = this.history.latest(key)?.owners;
-    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name), (o) => this.encoder.json(o)));
-    this.history.record(key, { snapshot, owners, routes }, performance.now());
+    this.history.record(key, { snapshot, owners: this.ownersOf(key, envoy), routes }, performance.now());
     return true;
   }
 
-  private statusOf(resources: ReturnType<Store['resources']>, options: TranslateOptions, fallback: StatusEntry[]): StatusEntry[] {
-    try {
-      return translate(resources, options, this.bundleVersion).status;
-    } catch {
-      return fallback;
+  /** Per RouteConfiguration, the routes behind its entries. */
+  private ownersOf(key: string, envoy: EnvoyResources): Map<string, RouteOwners> {
+    const owners = new Map<string, RouteOwners>();
+    const previous = this.history.latest(key)?.owners;
+    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name), (o) => this.encoder.json(o)));
+    return owners;
+  }
+
+  /**
+   * Serves each proxy that rejected something its own snapshot (what it rejected held back),
+   * and every other proxy the shared one again.
+   */
+  private publishProxySnapshots(resources: Resources, options: TranslateOptions): void {
+    const own = proxySnapshots(this.rejections, {
+      resources,
+      options,
+      bundleVersion: this.bundleVersion,
+      encoder: this.encoder,
+      shared: (gateway) => (this.keys.has(gateway) ? this.cache.getSnapshot(gateway) : undefined),
+    });
+    const served = new Set<string>();
+    for (const p of own) {
+      const outcome = this.setProxySnapshot(p.gateway, p.proxy, p.snapshot);
+      if (!outcome.ok) {
+        this.log.error({ gateway: p.gateway, proxy: p.proxy, errors: outcome.errors }, 'proxy snapshot rejected; the proxy keeps what it has');
+        served.add(`${p.gateway}|${p.proxy}`);
+        continue;
+      }
+      served.add(`${p.gateway}|${p.proxy}`);
+      const build = this.history.latest(p.gateway);
+      const owners = p.translated ? this.ownersOf(p.gateway, p.translated.envoy) : (build?.owners ?? new Map<string, RouteOwners>());
+      this.history.recordOwn(p.gateway, { snapshot: p.snapshot, owners, routes: p.translated?.routes ?? build?.routes ?? new Map() }, performance.now());
+    }
+    for (const key of this.cache.keys()) {
+      for (const proxy of this.cache.proxiesWithOwnSnapshot(key)) {
+        if (!served.has(`${key}|${proxy}`)) this.setProxySnapshot(key, proxy, undefined);
+      }
     }
   }
 
   /** The EndpointSlice fast path; undefined when it cannot answer and a full rebuild must run. */
   private endpointsOnly(): ReconcileResult | undefined {
-    if (this.failedKeys.size > 0) return undefined;
+    // Proxies served their own snapshots get new endpoints through a full rebuild.
+    if (this.failedKeys.size > 0 || this.rejections.overrides().length > 0) return undefined;
     const start = performance.now();
     const resources = this.store.resources();
     const index = new ResourceIndex(resources);
@@ -243,6 +280,17 @@ export class Reconciler {
     convergence?.begin(key, this.seenAt, path);
     try {
       return this.cache.setSnapshot(key, snapshot);
+    } finally {
+      convergence?.end();
+    }
+  }
+
+  /** Like `setSnapshot`, for one proxy's own snapshot. */
+  private setProxySnapshot(key: string, proxy: number, snapshot: Snapshot | undefined): SetSnapshotResult {
+    const convergence = this.hooks.metrics?.convergence;
+    convergence?.begin(key, this.seenAt, 'full');
+    try {
+      return this.cache.setProxySnapshot(key, proxy, snapshot);
     } finally {
       convergence?.end();
     }

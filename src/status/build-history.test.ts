@@ -18,7 +18,7 @@ describe('BuildHistory', () => {
     builds.forEach((b, i) => history.record('gw', b, i * 10));
     expect(history.size('gw')).toBe(4);
     expect(history.find('gw', TypeUrl.ClusterLoadAssignment, 'backend-a', versionOf(builds[0]))?.build).toBe(builds[0]);
-    history.accept('gw', TypeUrl.Listener, [], 60_000);
+    history.accept('gw', 1, TypeUrl.Listener, [], 60_000);
     expect(history.size('gw')).toBe(2);
     expect(history.find('gw', TypeUrl.ClusterLoadAssignment, 'backend-a', versionOf(builds[0]))).toBeUndefined();
     expect(history.latest('gw')).toBe(builds[3]);
@@ -28,12 +28,12 @@ describe('BuildHistory', () => {
     const history = new BuildHistory();
     const builds = [8001, 8002, 8003, 8004].map(fakeBuild);
     history.record('gw', builds[0], 0);
-    history.accept('gw', TypeUrl.ClusterLoadAssignment, [{ name: 'backend-a', version: versionOf(builds[0]) }], 0);
+    history.accept('gw', 1, TypeUrl.ClusterLoadAssignment, [{ name: 'backend-a', version: versionOf(builds[0]) }], 0);
     builds.slice(1).forEach((b, i) => history.record('gw', b, 30_000 * (i + 1)));
     expect(history.find('gw', TypeUrl.ClusterLoadAssignment, 'backend-a', versionOf(builds[0]))?.build).toBe(builds[0]);
     expect(history.find('gw', TypeUrl.ClusterLoadAssignment, 'backend-a', versionOf(builds[1]))).toBeUndefined();
     // A newer ACK releases it.
-    history.accept('gw', TypeUrl.ClusterLoadAssignment, [{ name: 'backend-a', version: versionOf(builds[3]) }], 90_010);
+    history.accept('gw', 1, TypeUrl.ClusterLoadAssignment, [{ name: 'backend-a', version: versionOf(builds[3]) }], 90_010);
     expect(history.find('gw', TypeUrl.ClusterLoadAssignment, 'backend-a', versionOf(builds[0]))).toBeUndefined();
     history.forget('gw');
     expect(history.size('gw')).toBe(0);

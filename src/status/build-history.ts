@@ -31,18 +31,30 @@ const MAX_AGE_MS = 2000;
 
 interface Entry {
   build: GatewayBuild;
+  /** Built for one proxy alone (what it rejected held back): found by version, never `latest`. */
+  own: boolean;
   /** Milliseconds on the caller's clock when recorded. */
   at: number;
 }
 
 export class BuildHistory {
   private readonly builds = new Map<string, Entry[]>();
-  /** `key|typeUrl|name` → the build holding the version of that resource a proxy last ACKed. */
+  /** `key|proxy|typeUrl|name` → the build holding the version of that resource the proxy last ACKed. */
   private readonly accepted = new Map<string, GatewayBuild>();
 
+  /** Records a build of `key`'s shared snapshot. */
   record(key: string, build: GatewayBuild, at = 0): void {
+    this.add(key, build, at, false);
+  }
+
+  /** Records a build served to one proxy of `key` alone, so that its ACKs and NACKs can be traced too. */
+  recordOwn(key: string, build: GatewayBuild, at = 0): void {
+    this.add(key, build, at, true);
+  }
+
+  private add(key: string, build: GatewayBuild, at: number, own: boolean): void {
     const list = this.builds.get(key) ?? [];
-    list.push({ build, at });
+    list.push({ build, at, own });
     this.builds.set(key, list);
     this.prune(key, at);
   }
@@ -53,18 +65,26 @@ export class BuildHistory {
     if (latest) this.record(key, { ...latest, snapshot }, at);
   }
 
-  /** The newest build of `key`, if any. */
+  /** The newest shared build of `key`, if any. */
   latest(key: string): GatewayBuild | undefined {
-    return this.builds.get(key)?.at(-1)?.build;
+    const list = this.builds.get(key) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) if (!list[i].own) return list[i].build;
+    return undefined;
   }
 
-  /** A proxy ACKed these versions: their builds are kept while they are the last ACKed; older builds may go. */
-  accept(key: string, typeUrl: TypeUrl, resources: ReadonlyArray<{ name: string; version: string }>, at: number): void {
+  /** A proxy ACKed these versions: their builds are kept while they are its last ACKed; older builds may go. */
+  accept(key: string, proxy: number, typeUrl: TypeUrl, resources: ReadonlyArray<{ name: string; version: string }>, at: number): void {
     for (const r of resources) {
       const found = this.find(key, typeUrl, r.name, r.version);
-      if (found) this.accepted.set(`${key}|${typeUrl}|${r.name}`, found.build);
+      if (found) this.accepted.set(`${key}|${proxy}|${typeUrl}|${r.name}`, found.build);
     }
     this.prune(key, at);
+  }
+
+  /** Forgets what a proxy whose stream ended had ACKed: its builds need no longer be kept. */
+  forgetProxy(key: string, proxy: number): void {
+    const prefix = `${key}|${proxy}|`;
+    for (const id of [...this.accepted.keys()]) if (id.startsWith(prefix)) this.accepted.delete(id);
   }
 
   /** Forgets a Gateway that is gone. */
@@ -93,10 +113,8 @@ export class BuildHistory {
     if (!list) return;
     const protectedBuilds = new Set<GatewayBuild>();
     for (const [id, build] of this.accepted) if (id.startsWith(`${key}|`)) protectedBuilds.add(build);
-    const kept = list.filter((e, i) => {
-      const newest = i >= list.length - MIN_KEPT;
-      return newest || protectedBuilds.has(e.build) || (now - e.at <= MAX_AGE_MS && i >= list.length - BUILDS_KEPT);
-    });
+    const newestShared = new Set(list.filter((e) => !e.own).slice(-MIN_KEPT));
+    const kept = list.filter((e, i) => newestShared.has(e) || protectedBuilds.has(e.build) || (now - e.at <= MAX_AGE_MS && i >= list.length - BUILDS_KEPT));
     this.builds.set(key, kept);
   }
 }

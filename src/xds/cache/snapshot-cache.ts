@@ -7,6 +7,12 @@
  * snapshot, keeping the previous one: serving a Listener whose RouteConfiguration is missing
  * would leave Envoy warming, which is worse than serving slightly old configuration.
  *
+ * Per-proxy snapshots: a proxy that rejected something is served its own snapshot (the shared
+ * one with what it rejected held at the version it last accepted), so one proxy's NACK never
+ * changes what any other proxy of the same key is served. A proxy is one xDS stream, named by
+ * the server's stream id: a node id is client-chosen, and a rogue client could claim another
+ * proxy's. Proxies without an own snapshot read the key's shared one.
+ *
  * No I/O and no clock: the cache is driven entirely by its callers.
  */
 import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
@@ -19,17 +25,23 @@ export { nodeKeyFromCluster, type NodeKey } from './node-key';
 /** Called with the new snapshot each time the watched key's snapshot changes. Must not throw. */
 export type SnapshotListener = (snapshot: Snapshot) => void;
 
+/** One proxy: the id of its xDS stream (unique per server process). */
+export type ProxyId = number;
+
 /** What the xDS server needs from a cache. */
 export interface ConfigWatcher {
   /** The snapshot key for a node; see `NodeKey`. */
   nodeKey(node: Node__Output): string;
-  /** The current snapshot for a key, or undefined if none was ever set (requests then wait). */
-  getSnapshot(key: string): Snapshot | undefined;
   /**
-   * Registers `listener` for later snapshot changes of `key` (not called for the current one;
-   * read that with `getSnapshot`). Returns the function that unregisters it.
+   * The current snapshot for a key as `proxy` is to be served it (its own, else the key's
+   * shared one), or undefined if none was ever set (requests then wait).
    */
-  watch(key: string, listener: SnapshotListener): () => void;
+  getSnapshot(key: string, proxy?: ProxyId): Snapshot | undefined;
+  /**
+   * Registers `listener` for later changes of what `proxy` is served under `key` (not called
+   * for the current one; read that with `getSnapshot`). Returns the function that unregisters it.
+   */
+  watch(key: string, listener: SnapshotListener, proxy?: ProxyId): () => void;
 }
 
 export type SetSnapshotResult = { ok: true } | { ok: false; errors: string[] };
@@ -41,7 +53,10 @@ export interface SnapshotCacheOptions {
 
 export class SnapshotCache implements ConfigWatcher {
   private readonly snapshots = new Map<string, Snapshot>();
-  private readonly listeners = new Map<string, Set<SnapshotListener>>();
+  /** Per key, the proxies served a snapshot of their own. */
+  private readonly proxySnapshots = new Map<string, Map<ProxyId, Snapshot>>();
+  /** Per key, each listener with the proxy it watches for (undefined: the shared snapshot). */
+  private readonly listeners = new Map<string, Map<SnapshotListener, ProxyId | undefined>>();
   private readonly nodeKeyFn: NodeKey;
 
   constructor(options: SnapshotCacheOptions = {}) {
@@ -64,13 +79,43 @@ export class SnapshotCache implements ConfigWatcher {
     const previous = this.snapshots.get(key);
     this.snapshots.set(key, snapshot);
     if (previous?.sameContentAs(snapshot)) return { ok: true };
+    const own = this.proxySnapshots.get(key);
     // Copy: a listener may unwatch (its stream closing) while we iterate.
-    for (const listener of [...(this.listeners.get(key) ?? [])]) listener(snapshot);
+    for (const [listener, proxy] of [...(this.listeners.get(key) ?? [])]) {
+      // A proxy served its own snapshot is told when that one changes (setProxySnapshot).
+      if (proxy === undefined || !own?.has(proxy)) listener(snapshot);
+    }
     return { ok: true };
   }
 
-  getSnapshot(key: string): Snapshot | undefined {
-    return this.snapshots.get(key);
+  /**
+   * Serves `proxy` its own snapshot under `key` (undefined: the shared one again) and tells its
+   * watchers if what it is served changed. Refused like `setSnapshot` when inconsistent.
+   */
+  setProxySnapshot(key: string, proxy: ProxyId, snapshot: Snapshot | undefined): SetSnapshotResult {
+    if (snapshot) {
+      const errors = checkConsistency(snapshot);
+      if (errors.length > 0) return { ok: false, errors };
+    }
+    const before = this.getSnapshot(key, proxy);
+    const own = this.proxySnapshots.get(key) ?? new Map<ProxyId, Snapshot>();
+    if (snapshot) own.set(proxy, snapshot);
+    else own.delete(proxy);
+    if (own.size > 0) this.proxySnapshots.set(key, own);
+    else this.proxySnapshots.delete(key);
+    const after = this.getSnapshot(key, proxy);
+    if (!after || (before && before.sameContentAs(after))) return { ok: true };
+    for (const [listener, watched] of [...(this.listeners.get(key) ?? [])]) if (watched === proxy) listener(after);
+    return { ok: true };
+  }
+
+  /** The proxies of `key` served a snapshot of their own. */
+  proxiesWithOwnSnapshot(key: string): ProxyId[] {
+    return [...(this.proxySnapshots.get(key)?.keys() ?? [])];
+  }
+
+  getSnapshot(key: string, proxy?: ProxyId): Snapshot | undefined {
+    return (proxy !== undefined ? this.proxySnapshots.get(key)?.get(proxy) : undefined) ?? this.snapshots.get(key);
   }
 
   /**
@@ -80,6 +125,7 @@ export class SnapshotCache implements ConfigWatcher {
    */
   clear(key: string): void {
     this.snapshots.delete(key);
+    this.proxySnapshots.delete(key);
   }
 
   /** Keys that currently have a snapshot, sorted (for debug output). */
@@ -87,13 +133,13 @@ export class SnapshotCache implements ConfigWatcher {
     return [...this.snapshots.keys()].sort();
   }
 
-  watch(key: string, listener: SnapshotListener): () => void {
+  watch(key: string, listener: SnapshotListener, proxy?: ProxyId): () => void {
     let set = this.listeners.get(key);
     if (!set) {
-      set = new Set<SnapshotListener>();
+      set = new Map<SnapshotListener, ProxyId | undefined>();
       this.listeners.set(key, set);
     }
-    set.add(listener);
+    set.set(listener, proxy);
     return () => {
       const current = this.listeners.get(key);
       current?.delete(listener);

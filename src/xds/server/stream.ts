@@ -135,7 +135,7 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     }
     this.node = normalizeNode(node);
     this.key = this.ctx.cache.nodeKey(this.node);
-    this.unwatch = this.ctx.cache.watch(this.key, () => this.advance());
+    this.unwatch = this.ctx.cache.watch(this.key, () => this.advance(), this.id);
     this.log.info({ node: this.node.id, key: this.key, peer: this.peer }, 'xDS stream identified');
     this.ctx.callbacks.streamIdentified(this.nodeEvent());
     return true;
@@ -156,7 +156,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
   }
 
   protected currentSnapshot(): Snapshot | undefined {
-    return this.key === undefined ? undefined : this.ctx.cache.getSnapshot(this.key);
+    // This proxy's own snapshot while it is served one (a rejection held for it alone).
+    return this.key === undefined ? undefined : this.ctx.cache.getSnapshot(this.key, this.id);
   }
 
   /** The version string of a whole type in this process: instance id + content hash. */
