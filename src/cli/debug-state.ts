@@ -23,10 +23,13 @@ export function debugState(
     errors: () => errors().map(formatSourceError),
     proxies: () => proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)),
     configDump: ({ gateway, proxy }) => {
-      const served = proxy !== undefined ? xds.connections().find((c) => c.nodeId === proxy)?.key : gateway;
-      if ((proxy !== undefined || gateway !== undefined) && (served === undefined || !reconciler.snapshot(served))) return undefined;
+      // A proxy's own view: what it rejected may be held back for it alone.
+      const connection = proxy !== undefined ? xds.connections().find((c) => c.nodeId === proxy) : undefined;
+      const served = proxy !== undefined ? connection?.key : gateway;
+      const stream = connection?.streamId;
+      if ((proxy !== undefined || gateway !== undefined) && (served === undefined || !reconciler.snapshot(served, stream))) return undefined;
       const keys = served !== undefined ? [served] : reconciler.gatewayKeys();
-      return keys.map((key) => ({ gateway: key, resources: configDump(reconciler.snapshot(key)) }));
+      return keys.map((key) => ({ gateway: key, resources: configDump(reconciler.snapshot(key, stream)) }));
     },
     ir: () => reconciler.ir(),
     objects: () => withoutSecretData(store.resources()),

@@ -107,8 +107,9 @@ export class Reconciler {
     return this.lastIR;
   }
 
-  snapshot(key: string): Snapshot | undefined {
-    return this.cache.getSnapshot(key);
+  /** The snapshot of a Gateway key, as one proxy (stream) is served it when given. */
+  snapshot(key: string, proxy?: number): Snapshot | undefined {
+    return this.cache.getSnapshot(key, proxy);
   }
 
   /** What proxies of a Gateway rejected: still unanswered, held routes, pinned resources. */
