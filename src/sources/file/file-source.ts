@@ -22,6 +22,8 @@ export interface FileSourceOptions {
   /** How long (ms) a changed file must stay unchanged before it is read; 0 reads at once (offline commands). */
   settleMs?: number;
   limits?: FileLimits;
+  /** How the settle waits (a timer); tests pass one that writes to the file meanwhile. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface FileSourceSnapshot {
@@ -61,6 +63,7 @@ export class FileSource {
   private readonly serverFields = new ServerFields();
   private readonly settleMs: number;
   private readonly limits: FileLimits;
+  private readonly wait: (ms: number) => Promise<void>;
   private readonly roots: string[];
 
   constructor(
@@ -71,6 +74,7 @@ export class FileSource {
     this.roots = paths.map((p) => path.resolve(p));
     this.settleMs = options.settleMs ?? 0;
     this.limits = options.limits ?? FILE_LIMITS;
+    this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /**
@@ -115,7 +119,7 @@ export class FileSource {
     if (this.settleMs > 0 && pending.length > 0) {
       // The stability rule: a file whose size, mtime or inode changes across the settle is still
       // being written; it keeps what it served and is looked at again (see `unsettled`).
-      await new Promise((resolve) => setTimeout(resolve, this.settleMs));
+      await this.wait(this.settleMs);
       for (let i = pending.length - 1; i >= 0; i--) {
         const [file, stamp] = pending[i];
         const s = await statManifest(file);

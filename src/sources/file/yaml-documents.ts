@@ -41,7 +41,7 @@ export function readYamlDocuments(text: string, limits: FileLimits): YamlDocumen
     if (token.type !== 'document') return token;
     const index = ordinal++;
     if (!cstDepthExceeds(token, limits.maxDepth)) return token;
-    tooDeep.set(index, token.offset);
+    tooDeep.set(index, token.value?.offset ?? token.offset);
     return { ...token, value: undefined };
   });
   const documents: YamlDocument[] = [];
