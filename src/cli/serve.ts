@@ -30,6 +30,7 @@ import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
   { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable; file source)', repeatable: true },
+  { name: 'file-settle-ms', description: 'file source: a changed file is read once unchanged (size, mtime, inode) for this long', default: String(DEFAULT_SETTLE_MS) },
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   ...XDS_TRANSPORT_FLAGS,
@@ -80,7 +81,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const metrics = new AttacheMetrics({ processMetrics: true });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
-    sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileSource(paths, schemas, store, reconciler, log);
+    sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileSource(paths, fileSettleMs(parsed), schemas, store, reconciler, log);
 
   const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider));
@@ -136,9 +137,16 @@ type RunningSource = Partial<Pick<RunningKubernetesSource, 'statusWrites'>> & {
   stop(): Promise<void>;
 };
 
+function fileSettleMs(parsed: ParsedFlags): number {
+  const value = flag(parsed, 'file-settle-ms')!;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms > 60_000) throw new UsageError(`--file-settle-ms: expected milliseconds from 0 to 60000, got "${value}"`);
+  return ms;
+}
+
 /** File mode: load, then reload on every change below the paths (sources/file/watch-loop.ts). */
-async function startFileSource(paths: string[], schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): Promise<RunningSource> {
-  const loop = new FileWatchLoop(new FileSource(paths, schemas, { settleMs: DEFAULT_SETTLE_MS }), {
+async function startFileSource(paths: string[], settleMs: number, schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): Promise<RunningSource> {
+  const loop = new FileWatchLoop(new FileSource(paths, schemas, { settleMs }), {
     log,
     emptyHoldMs: DEFAULT_EMPTY_HOLD_MS,
     apply: (snap, seenAt) => {

@@ -7,39 +7,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadCrdSchemas } from '../validation/crd-schemas';
+import { ConfigMapVolume } from './configmap-volume-test-support';
 import { FileSource } from './file-source';
 import { FileWatchLoop, WatchLoopLog } from './watch-loop';
 
 const schemas = loadCrdSchemas();
 const route = (name: string, backend: string): string =>
   `apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: ${name}}\nspec:\n  rules: [{backendRefs: [{name: ${backend}, port: 8080}]}]\n`;
-
-/**
- * A ConfigMap volume as kubelet's AtomicWriter lays it out: the data in a timestamped dot-directory,
- * `..data` a symlink to it, and each visible file a symlink through `..data`.
- */
-class ConfigMapVolume {
-  private generation = 0;
-  private current: string | undefined;
-
-  constructor(readonly dir: string) {}
-
-  /** The update sequence: new timestamped dir, `..data_tmp` link to it, renamed over `..data`, old dir removed. */
-  write(files: Record<string, string>): void {
-    const old = this.current;
-    const next = `..2026_12_03_10_00_00.${++this.generation}`;
-    fs.mkdirSync(path.join(this.dir, next));
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(this.dir, next, name), text);
-    fs.symlinkSync(next, path.join(this.dir, '..data_tmp'));
-    fs.renameSync(path.join(this.dir, '..data_tmp'), path.join(this.dir, '..data'));
-    for (const name of Object.keys(files)) {
-      const visible = path.join(this.dir, name);
-      if (!fs.existsSync(visible)) fs.symlinkSync(path.join('..data', name), visible);
-    }
-    if (old) fs.rmSync(path.join(this.dir, old), { recursive: true });
-    this.current = next;
-  }
-}
 
 interface Recorded {
   applied: string[][];
