@@ -13,7 +13,7 @@ import * as path from 'path';
 import { KubernetesObject } from '../../apis/meta';
 import { CrdSchemas } from '../validation/crd-schemas';
 import { FILE_LIMITS, FileLimits } from './limits';
-import { parseManifests, SkippedObject, SourceError } from './parse';
+import { ParsedFile, parseManifestsInSlices, SkippedObject, SourceError } from './parse';
 import { FileStamp, readManifest, sameStamp, statManifest, StatResult } from './read-file';
 import { MANIFEST, scanManifests } from './scan';
 import { ServerFields } from './server-fields';
@@ -130,7 +130,7 @@ export class FileSource {
     }
     for (const [file, stamp] of pending) {
       const r = await readManifest(file, stamp, this.limits.maxFileBytes);
-      if (r.kind === 'read') this.parsed(file, r.text, r.stamp);
+      if (r.kind === 'read') this.parsed(file, await parseManifestsInSlices(displayName(file), r.text, this.schemas, this.limits), r.stamp);
       else if (r.kind === 'gone') this.files.delete(file);
       else if (r.kind === 'changed') unsettled.push(file);
       else this.fail(file, r.message, stamp);
@@ -203,10 +203,9 @@ export class FileSource {
     });
   }
 
-  private parsed(file: string, text: string, stamp: FileStamp): void {
+  private parsed(file: string, parsed: ParsedFile, stamp: FileStamp): void {
     const previous = this.files.get(file);
     const name = displayName(file);
-    const parsed = parseManifests(name, text, this.schemas, this.limits);
     const errors = parsed.errors;
     const objects = new Map<string, Located>();
     parsed.objects.forEach((object, i) => {

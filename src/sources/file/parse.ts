@@ -10,7 +10,8 @@ import { CrdSchemas } from '../validation/crd-schemas';
 import { validateObject } from '../validation/validate';
 import { movedApiVersion, movedApiVersionMessage } from './api-versions';
 import { FILE_LIMITS, FileLimits } from './limits';
-import { readYamlDocuments } from './yaml-documents';
+import { runInSlices, runToEnd, Steps } from './cooperative';
+import { yamlDocumentSteps } from './yaml-documents';
 
 export interface SourceError {
   file: string;
@@ -41,31 +42,41 @@ export interface ParsedFile {
 const CLUSTER_SCOPED = new Set(['GatewayClass', 'Namespace']);
 
 export function parseManifests(file: string, text: string, schemas: CrdSchemas, limits: FileLimits = FILE_LIMITS): ParsedFile {
+  return runToEnd(parseSteps(file, text, schemas, limits));
+}
+
+/** parseManifests in slices, letting the event loop run between them (`attache serve`). */
+export function parseManifestsInSlices(file: string, text: string, schemas: CrdSchemas, limits: FileLimits = FILE_LIMITS): Promise<ParsedFile> {
+  return runInSlices(parseSteps(file, text, schemas, limits));
+}
+
+function* parseSteps(file: string, text: string, schemas: CrdSchemas, limits: FileLimits): Steps<ParsedFile> {
   const objects: KubernetesObject[] = [];
   const documents: number[] = [];
   const errors: SourceError[] = [];
   const skipped: SkippedObject[] = [];
-  const yaml = readYamlDocuments(text, limits);
+  const yaml = yield* yamlDocumentSteps(text, limits);
   if (yaml.error) errors.push({ file, document: 0, message: yaml.error });
-  yaml.documents.forEach((doc, i) => {
+  for (const [i, doc] of yaml.documents.entries()) {
+    yield;
     const document = i + 1;
     if (doc.error !== undefined) {
       errors.push({ file, document, message: doc.error });
-      return;
+      continue;
     }
     const raw = doc.value;
-    if (raw === null || raw === undefined) return; // an empty document (`---` at the end)
+    if (raw === null || raw === undefined) continue; // an empty document (`---` at the end)
     const kind = notConsumedKind(raw);
     if (kind !== undefined) {
       skipped.push({ file, document, kind });
-      return;
+      continue;
     }
     const defaulted = withDefaultNamespace(raw);
     const object = describe(defaulted);
     const moved = movedTo(defaulted);
     if (moved) {
       errors.push({ file, document, object, field: 'apiVersion', message: moved });
-      return;
+      continue;
     }
     const result = validateObject(defaulted, schemas);
     if (result.ok) {
@@ -74,7 +85,7 @@ export function parseManifests(file: string, text: string, schemas: CrdSchemas, 
     } else {
       for (const e of result.errors) errors.push({ file, document, object, field: e.field, message: e.message });
     }
-  });
+  }
   return { objects, documents, errors, skipped };
 }
 

@@ -6,7 +6,8 @@
  * aliases under `maxAliasCount`. A document past a bound, or that does not parse, is an error and
  * no value; nothing here throws for any input.
  */
-import { Composer, CST, Document, LineCounter, Parser } from 'yaml';
+import { Composer, CST, Document, Lexer, LineCounter, Parser } from 'yaml';
+import { runToEnd, Steps } from './cooperative';
 import { FileLimits } from './limits';
 
 export type YamlDocument = { value: unknown; error?: undefined } | { value?: undefined; error: string };
@@ -17,17 +18,38 @@ export interface YamlDocuments {
   error?: string;
 }
 
+/** Lexemes between two yields: a few milliseconds of work. */
+const LEXEMES_PER_STEP = 2000;
+
 export function readYamlDocuments(text: string, limits: FileLimits): YamlDocuments {
+  return runToEnd(yamlDocumentSteps(text, limits));
+}
+
+/** readYamlDocuments as steps (see cooperative.ts): yields every few thousand tokens and between documents. */
+export function* yamlDocumentSteps(text: string, limits: FileLimits): Steps<YamlDocuments> {
   const lines = new LineCounter();
-  let tokens: CST.Token[];
+  const tokens: CST.Token[] = [];
+  let documentCount = 0;
   try {
-    tokens = [...new Parser(lines.addNewLine).parse(text)];
+    // Parser.parse(text), unrolled so the work can pause inside one large document.
+    const parser = new Parser(lines.addNewLine);
+    lines.addNewLine(0);
+    let lexemes = 0;
+    const take = (token: CST.Token): void => {
+      tokens.push(token);
+      if (token.type === 'document') documentCount++;
+    };
+    for (const lexeme of new Lexer().lex(text)) {
+      for (const token of parser.next(lexeme)) take(token);
+      if (documentCount > limits.maxDocuments) break;
+      if (++lexemes % LEXEMES_PER_STEP === 0) yield;
+    }
+    for (const token of parser.end()) take(token);
   } catch (e) {
     return { documents: [], error: `YAML: ${firstLine(e)}` };
   }
-  const documentCount = tokens.filter((t) => t.type === 'document').length;
   if (documentCount > limits.maxDocuments) {
-    return { documents: [], error: `more than ${limits.maxDocuments} YAML documents (${documentCount}); split the file` };
+    return { documents: [], error: `more than ${limits.maxDocuments} YAML documents; split the file` };
   }
   const at = (offset: number): string => {
     const { line, col } = lines.linePos(offset);
@@ -46,6 +68,7 @@ export function readYamlDocuments(text: string, limits: FileLimits): YamlDocumen
   });
   const documents: YamlDocument[] = [];
   for (const doc of new Composer({ prettyErrors: false }).compose(bounded, true, text.length)) {
+    yield;
     const deepAt = tooDeep.get(documents.length);
     if (deepAt !== undefined) {
       documents.push({ error: `YAML: ${at(deepAt)}: nested deeper than ${limits.maxDepth} levels` });
