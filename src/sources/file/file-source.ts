@@ -306,8 +306,9 @@ export class FileSource {
       if (isLinkOrDirectory(full)) onChange(undefined);
       return;
     }
-    // A new directory: watch it at once, so files written into it before the scan are seen.
-    if (event === 'rename' && isDirectory(full)) this.watchDirectory(full);
+    // A new directory below what is served: watch it at once, so files written into it before
+    // the scan (which this event causes) are seen; the scan then settles what is watched.
+    if (event === 'rename' && (this.directories.has(dir) || this.roots.includes(dir)) && isDirectory(full)) this.watchDirectory(full);
     onChange(full);
   }
 }
