@@ -89,15 +89,20 @@ describe('FileSource with hostile or broken files', () => {
     }
   });
 
-  it('detects symlink loops: a directory linking to its parent, and a link to itself', async () => {
+  it('detects symlink loops: a directory linking to its parent, a link to a directory above the served one, a link to itself', async () => {
     fs.mkdirSync(file('sub'));
     fs.writeFileSync(path.join(dir, 'sub', 'r.yaml'), route('r'));
     fs.symlinkSync('..', path.join(dir, 'sub', 'up'));
     fs.symlinkSync('self.yaml', file('self.yaml'));
+    fs.symlinkSync(path.dirname(dir), file('to-parent'));
     const source = new FileSource([dir], schemas);
     const expected = {
       names: ['GRPCRoute/r'],
-      errors: [expect.stringMatching(/self\.yaml: symlink loop/), expect.stringMatching(/sub\/up: symlink loop: this directory links back to one above it/)],
+      errors: [
+        expect.stringMatching(/self\.yaml: symlink loop/),
+        expect.stringMatching(/sub\/up: symlink loop: this directory links back to one above it/),
+        expect.stringMatching(/to-parent: symlink loop: this directory links back to one above it/),
+      ],
     };
     expect(await load(source)).toEqual({ names: expected.names, errors: expect.arrayContaining(expected.errors) });
     expect((await load(source, new Set([file('self.yaml')]))).errors).toEqual(expect.arrayContaining([expected.errors[0]]));

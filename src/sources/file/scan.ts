@@ -33,10 +33,14 @@ export async function scanManifests(paths: readonly string[], maxFiles: number, 
   };
   // Iterative walk: [directory, identities of the directories above it (for loop detection)].
   const stack: Array<[string, ReadonlySet<string>]> = [];
+  const realRoots = await Promise.all(paths.map((p) => fs.promises.realpath(p).catch(() => path.resolve(p))));
   const enter = async (dir: string, ancestors: ReadonlySet<string>): Promise<void> => {
     const id = await identity(dir);
     if (id === undefined) return;
-    if (ancestors.has(id)) {
+    // A link to a directory holding a served path (its parent, `/`) leads back to it: a loop too.
+    const real = ancestors.size === 0 ? undefined : await fs.promises.realpath(dir).catch(() => undefined);
+    const holdsRoot = real !== undefined && realRoots.some((r) => r !== real && r.startsWith(real.endsWith(path.sep) ? real : real + path.sep));
+    if (ancestors.has(id) || holdsRoot) {
       errors.push({ file: displayName(dir), document: 0, message: 'symlink loop: this directory links back to one above it; not followed' });
       return;
     }
