@@ -59,13 +59,21 @@ export function* yamlDocumentSteps(text: string, limits: FileLimits): Steps<Yaml
   // recurses) never sees it and the others keep their numbers.
   const tooDeep = new Map<number, number>();
   let ordinal = 0;
-  const bounded = tokens.map((token): CST.Token => {
-    if (token.type !== 'document') return token;
+  const bounded: CST.Token[] = [];
+  for (const token of tokens) {
+    if (token.type !== 'document') {
+      bounded.push(token);
+      continue;
+    }
+    yield;
     const index = ordinal++;
-    if (!cstDepthExceeds(token, limits.maxDepth)) return token;
+    if (!cstDepthExceeds(token, limits.maxDepth)) {
+      bounded.push(token);
+      continue;
+    }
     tooDeep.set(index, token.value?.offset ?? token.offset);
-    return { ...token, value: undefined };
-  });
+    bounded.push({ ...token, value: undefined });
+  }
   const documents: YamlDocument[] = [];
   for (const doc of new Composer({ prettyErrors: false }).compose(bounded, true, text.length)) {
     yield;
