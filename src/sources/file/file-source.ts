@@ -5,8 +5,8 @@
  * A deleted file removes its objects. Events are coalesced by the caller (see watch-loop.ts).
  *
  * Files are untrusted: every read is asynchronous and bounded (limits.ts, read-file.ts), only
- * regular files are read, and a changed file is read only once it has stopped changing for
- * `settleMs` (a file caught half-written is not applied; README "File mode").
+ * regular files are read, and a file written in place is read only once it has stopped changing
+ * for `settleMs` (a file caught half-written is not applied; README "File mode").
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,12 +14,16 @@ import { KubernetesObject } from '../../apis/meta';
 import { CrdSchemas } from '../validation/crd-schemas';
 import { FILE_LIMITS, FileLimits } from './limits';
 import { ParsedFile, parseManifestsInSlices, SkippedObject, SourceError } from './parse';
-import { FileStamp, readManifest, sameStamp, statManifest, StatResult } from './read-file';
+import { FileStamp, readManifest, sameStamp, statManifest, statManifests, StatResult } from './read-file';
 import { MANIFEST, scanManifests } from './scan';
 import { ServerFields } from './server-fields';
 
 export interface FileSourceOptions {
-  /** How long (ms) a changed file must stay unchanged before it is read; 0 reads at once (offline commands). */
+  /**
+   * How long (ms) a changed file must stay unchanged before it is read; 0 reads at once (offline
+   * commands). A file replaced by a rename (named in `load`'s `changed` but not in `inPlace`) is
+   * complete when it appears and is read at once.
+   */
   settleMs?: number;
   limits?: FileLimits;
   /** How the settle waits (a timer); tests pass one that writes to the file meanwhile. */
@@ -59,7 +63,7 @@ export class FileSource {
   private owners = new Map<string, string>();
   /** One watcher per directory (see `syncWatchers`). */
   private readonly watchers = new Map<string, fs.FSWatcher>();
-  private onChange: ((changed?: string) => void) | undefined;
+  private onChange: ((changed?: string, inPlace?: boolean) => void) | undefined;
   private readonly serverFields = new ServerFields();
   private readonly settleMs: number;
   private readonly limits: FileLimits;
@@ -82,10 +86,14 @@ export class FileSource {
    * watcher named), only those are looked at, rather than listing and stat-ing every file:
    * at 5,000 route files that scan alone was ~35 ms per change (bench/). A path that is not
    * plainly a manifest file (a directory, an odd name) makes it a full scan, to be safe.
+   *
+   * `inPlace`: the files among `changed` that were written in place (a watch `change` event), which
+   * must settle; the others were renamed into place (an atomic save) and are read at once. Without
+   * it, and on a full scan, every changed file must settle.
    */
-  async load(changed?: ReadonlySet<string>): Promise<FileSourceSnapshot> {
+  async load(changed?: ReadonlySet<string>, inPlace?: ReadonlySet<string>): Promise<FileSourceSnapshot> {
     let candidates = changed && this.manifestsAmong(changed);
-    const stats = new Map<string, StatResult>();
+    let stats = new Map<string, StatResult>();
     if (candidates) {
       for (const file of candidates) {
         const s = await statManifest(file);
@@ -96,6 +104,7 @@ export class FileSource {
         stats.set(file, s);
       }
     }
+    const fullScan = !candidates;
     if (!candidates) {
       const scan = await scanManifests(this.roots, this.limits.maxFiles, displayName);
       this.scanErrors = scan.errors;
@@ -105,8 +114,7 @@ export class FileSource {
       const present = new Set(scan.files);
       for (const file of [...this.files.keys()]) if (!present.has(file)) this.files.delete(file);
       candidates = scan.files;
-      stats.clear();
-      for (const file of candidates) stats.set(file, await statManifest(file));
+      stats = await statManifests(candidates);
     }
     const pending: Array<[string, FileStamp]> = [];
     for (const file of candidates) {
@@ -116,15 +124,16 @@ export class FileSource {
       else if (!sameStamp(this.files.get(file)?.stamp, s.stamp)) pending.push([file, s.stamp]);
     }
     const unsettled: string[] = [];
-    if (this.settleMs > 0 && pending.length > 0) {
+    const mustSettle = pending.filter(([file]) => fullScan || !inPlace || inPlace.has(file));
+    if (this.settleMs > 0 && mustSettle.length > 0) {
       // The stability rule: a file whose size, mtime or inode changes across the settle is still
       // being written; it keeps what it served and is looked at again (see `unsettled`).
       await this.wait(this.settleMs);
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const [file, stamp] = pending[i];
-        const s = await statManifest(file);
+      const after = await statManifests(mustSettle.map(([file]) => file));
+      for (const [file, stamp] of mustSettle) {
+        const s = after.get(file)!;
         if (s.kind === 'file' && sameStamp(s.stamp, stamp)) continue;
-        pending.splice(i, 1);
+        pending.splice(pending.findIndex(([f]) => f === file), 1);
         unsettled.push(file);
       }
     }
@@ -141,9 +150,10 @@ export class FileSource {
   /**
    * Calls `onChange` on any change below the watched paths (callers debounce), with the
    * absolute path the event named, when it named one (pass those to `load`); undefined asks
-   * for a full scan. The directories watched are those the last full scan walked.
+   * for a full scan. `inPlace`: the event was a write to the file (not a rename into place).
+   * The directories watched are those the last full scan walked.
    */
-  watch(onChange: (changed?: string) => void): void {
+  watch(onChange: (changed?: string, inPlace?: boolean) => void): void {
     this.onChange = onChange;
     this.syncWatchers();
   }
@@ -309,7 +319,8 @@ export class FileSource {
     // A new directory below what is served: watch it at once, so files written into it before
     // the scan (which this event causes) are seen; the scan then settles what is watched.
     if (event === 'rename' && (this.directories.has(dir) || this.roots.includes(dir)) && isDirectory(full)) this.watchDirectory(full);
-    onChange(full);
+    // `rename`: created, deleted or renamed into place; `change`: written (or touched) in place.
+    onChange(full, event === 'change');
   }
 }
 

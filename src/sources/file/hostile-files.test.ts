@@ -22,8 +22,8 @@ interface Loaded {
   errors: string[];
 }
 
-async function load(source: FileSource, changed?: ReadonlySet<string>): Promise<Loaded> {
-  const snap = await source.load(changed);
+async function load(source: FileSource, changed?: ReadonlySet<string>, inPlace?: ReadonlySet<string>): Promise<Loaded> {
+  const snap = await source.load(changed, inPlace);
   return { names: snap.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort(), errors: snap.errors.map(formatSourceError) };
 }
 
@@ -128,6 +128,44 @@ describe('FileSource with hostile or broken files', () => {
     expect(done.objects.map((o) => o.metadata.name).sort()).toEqual(['a', 'c']);
   });
 
+  it('reads a file renamed into place at once, and makes a file written in place settle first', async () => {
+    const r = file('r.yaml');
+    fs.writeFileSync(r, route('a'));
+    let waits = 0;
+    const source = new FileSource([dir], schemas, { settleMs: 1, wait: async () => void waits++ });
+    await load(source);
+    expect(waits).toBe(1); // the first load is a full scan: everything settles
+    const tmp = file('.r.yaml.tmp');
+    fs.writeFileSync(tmp, route('b'));
+    fs.renameSync(tmp, r);
+    expect((await load(source, new Set([r]), new Set())).names).toEqual(['GRPCRoute/b']);
+    expect(waits).toBe(1);
+    fs.writeFileSync(r, route('c'));
+    expect((await load(source, new Set([r]), new Set([r]))).names).toEqual(['GRPCRoute/c']);
+    expect(waits).toBe(2);
+  });
+
+  it('tells a write in place from a rename into place on watch events', async () => {
+    const r = file('r.yaml');
+    fs.writeFileSync(r, route('a'));
+    const source = new FileSource([dir], schemas);
+    await source.load();
+    const events: Array<[string | undefined, boolean | undefined]> = [];
+    source.watch((changed, inPlace) => events.push([changed, inPlace]));
+    try {
+      fs.writeFileSync(r, route('b'));
+      await waitUntil(() => events.some(([f, inPlace]) => f === r && inPlace === true));
+      events.length = 0;
+      fs.writeFileSync(file('.r.yaml.tmp'), route('c'));
+      fs.renameSync(file('.r.yaml.tmp'), r);
+      await waitUntil(() => events.some(([f, inPlace]) => f === r && inPlace === false));
+      // (A late event of the write above may also arrive; the rename itself is never "in place".)
+      expect(events.filter(([f]) => f !== r)).toEqual([]);
+    } finally {
+      source.close();
+    }
+  });
+
   it('reports an object defined in two files as an error naming both, and keeps serving the first copy', async () => {
     const source = new FileSource([EXAMPLES, path.join(TESTDATA, 'duplicate-route-name.yaml')], schemas);
     const snap = await source.load();
@@ -158,3 +196,12 @@ describe('FileSource with hostile or broken files', () => {
     });
   });
 });
+
+/** Polls until `condition` holds; fails after 5 s (watch events arrive within milliseconds). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('no watch event within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -55,6 +55,20 @@ export async function statManifest(file: string): Promise<StatResult> {
   return { kind: 'file', stamp: stampOf(s) };
 }
 
+/** statManifest for many files, a bounded number at a time (a full scan of thousands of files). */
+export async function statManifests(files: readonly string[], concurrency = 32): Promise<Map<string, StatResult>> {
+  const out = new Map<string, StatResult>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++];
+      out.set(file, await statManifest(file));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return out;
+}
+
 /**
  * Reads `file` when it is still the version `expected` (from statManifest) and within `maxBytes`.
  */

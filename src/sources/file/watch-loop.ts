@@ -2,7 +2,8 @@
  * `attache serve` in file mode: load, then reload on every change below the paths (coalesced),
  * and hand each good snapshot to `apply`. One load runs at a time; changes seen meanwhile are
  * loaded after it. Two guards stand between the disk and the proxies:
- * - a file still being written is not read (FileSource's settle); it is loaded again later;
+ * - a file written in place is read once it has settled (FileSource), and loaded again later
+ *   while it still changes; a file renamed into place is complete and read at once;
  * - a reload that would remove every object where the last applied snapshot had some is
  *   suspect (a volume mid-swap, a checkout in progress, a path briefly gone): it is logged and
  *   held for `emptyHoldMs`, then the paths are scanned again and whatever is there is applied.
@@ -31,6 +32,8 @@ export interface WatchLoopOptions {
 export class FileWatchLoop {
   /** Files the watcher named since the last load; undefined: scan all. */
   private changed: Set<string> | undefined;
+  /** Those of them written in place (they must settle before they are read). */
+  private inPlace = new Set<string>();
   private running: Promise<void> | undefined;
   private again = false;
   private appliedObjects = 0;
@@ -55,7 +58,7 @@ export class FileWatchLoop {
   /** The first load (a full scan, applied even when empty), then watching. */
   async start(): Promise<void> {
     await this.reload();
-    this.source.watch((file) => this.notify(file));
+    this.source.watch((file, inPlace) => this.notify(file, inPlace));
   }
 
   /** The input errors of the last load (debug endpoint `/errors`). */
@@ -71,9 +74,10 @@ export class FileWatchLoop {
     await this.running;
   }
 
-  private notify(file: string | undefined): void {
+  private notify(file: string | undefined, inPlace = false): void {
     if (file === undefined) this.changed = undefined;
     else this.changed?.add(file);
+    if (file !== undefined && inPlace) this.inPlace.add(file);
     this.coalescer.notify();
   }
 
@@ -84,8 +88,10 @@ export class FileWatchLoop {
       return;
     }
     const changed = this.changed;
+    const inPlace = this.inPlace;
     this.changed = new Set();
-    this.running = this.loadAndApply(changed, seenAt);
+    this.inPlace = new Set();
+    this.running = this.loadAndApply(changed, inPlace, seenAt);
     await this.running;
     this.running = undefined;
     if (this.again && !this.stopped) {
@@ -94,10 +100,10 @@ export class FileWatchLoop {
     }
   }
 
-  private async loadAndApply(changed: ReadonlySet<string> | undefined, seenAt: number | undefined): Promise<void> {
+  private async loadAndApply(changed: ReadonlySet<string> | undefined, inPlace: ReadonlySet<string>, seenAt: number | undefined): Promise<void> {
     let snap: FileSourceSnapshot;
     try {
-      snap = await this.source.load(changed);
+      snap = await this.source.load(changed, inPlace);
     } catch (e) {
       // Not expected (every read is guarded); a failed load must not end the process. Scan again.
       this.options.log.error({ err: e instanceof Error ? e.message : String(e) }, 'file source: load failed; retrying with a full scan');
@@ -107,7 +113,10 @@ export class FileWatchLoop {
     }
     if (snap.unsettled.length > 0) {
       // Still being written: they kept what they served; look again after this load.
-      for (const file of snap.unsettled) this.changed?.add(file);
+      for (const file of snap.unsettled) {
+        this.changed?.add(file);
+        this.inPlace.add(file);
+      }
       this.again = true;
     }
     if (this.holds(snap)) return;
