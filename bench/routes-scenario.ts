@@ -91,7 +91,7 @@ export async function runRoutesScenario(opts: RoutesScenarioOptions): Promise<{ 
     const last = opts.n - 1;
     await waitServed(stack, client, routePath(last), routeHost(last), 120_000);
     const initialSync = performance.now() - started;
-    const translate = measureTranslate(stack.dir);
+    const translate = await measureTranslate(stack.dir);
     await settle(stack.cp);
     const memory = await controlPlaneMemory(stack.cp);
     // The first changes after a start are reported apart: they run code paths that the

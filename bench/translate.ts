@@ -36,8 +36,8 @@ function bytesOf(snapshot: Snapshot): number {
 }
 
 /** Median of `runs` rebuilds after one warm-up (the control plane is warm after its first build). */
-export function measureTranslate(dir: string, runs = 7): TranslateReading {
-  const objects = new FileSource([dir], loadCrdSchemas()).load().objects;
+export async function measureTranslate(dir: string, runs = 7): Promise<TranslateReading> {
+  const objects = (await new FileSource([dir], loadCrdSchemas()).load()).objects;
   const resources = groupByKind(objects);
   const options = offlineOptions();
   const translateTimes: number[] = [];

@@ -68,7 +68,7 @@ describe('@grpc/grpc-js-xds as an independent xDS client (SotW)', () => {
 
   beforeAll(async () => {
     registerXdsResolver();
-    const { resources, objects } = loadFiles([path.join(ROOT, 'examples')]);
+    const { resources, objects } = await loadFiles([path.join(ROOT, 'examples')]);
     backends = await startEchoBackends(backendsFromEndpointSlices(objects));
     const envoy = translateAll(resources, offlineOptions()).resources.get(GATEWAY);
     if (!envoy) throw new Error(`examples: no Gateway ${GATEWAY}`);

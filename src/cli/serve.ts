@@ -8,10 +8,11 @@ import type { Logger } from 'pino';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
 import { parseAddressPool } from '../gatewayapi/addresses';
 import { FileSource } from '../sources/file/file-source';
-import { formatSourceError, SourceError } from '../sources/file/parse';
+import { SourceError } from '../sources/file/parse';
+import { DEFAULT_EMPTY_HOLD_MS, DEFAULT_SETTLE_MS } from '../sources/file/limits';
+import { FileWatchLoop } from '../sources/file/watch-loop';
 import { CrdSchemas, loadCrdSchemas } from '../sources/validation/crd-schemas';
 import { Store } from '../store/store';
-import { Coalescer } from '../pipeline/coalescer';
 import { Reconciler } from '../pipeline/reconciler';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { nodeKeyFromCluster } from '../xds/cache/node-key';
@@ -29,6 +30,7 @@ import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
   { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable; file source)', repeatable: true },
+  { name: 'file-settle-ms', description: 'file source: a changed file is read once unchanged (size, mtime, inode) for this long', default: String(DEFAULT_SETTLE_MS) },
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   ...XDS_TRANSPORT_FLAGS,
@@ -79,7 +81,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const metrics = new AttacheMetrics({ processMetrics: true });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
-    sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : startFileSource(paths, schemas, store, reconciler, log);
+    sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileSource(paths, fileSettleMs(parsed), schemas, store, reconciler, log);
 
   const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider));
@@ -135,36 +137,22 @@ type RunningSource = Partial<Pick<RunningKubernetesSource, 'statusWrites'>> & {
   stop(): Promise<void>;
 };
 
-/** File mode: load, then reload on every change below the paths (coalesced). */
-function startFileSource(paths: string[], schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): RunningSource {
-  const source = new FileSource(paths, schemas);
-  let errors: SourceError[] = [];
-  // Files the watcher named since the last reload; undefined: scan all (the first load, or an
-  // event that named nothing).
-  let changed: Set<string> | undefined;
-  const reload = (seenAt?: number): void => {
-    const snap = source.load(changed);
-    changed = new Set();
-    errors = snap.errors;
-    for (const e of snap.errors) log.error({ file: e.file, document: e.document, object: e.object, field: e.field }, formatSourceError(e));
-    if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile(seenAt);
-  };
-  reload();
-  // 2 ms quiet: the watcher names each file and skips dot-files, so the events of one save
-  // (write, then rename) arrive within a millisecond; every quiet millisecond is added to
-  // every change's propagation (bench/). A half-written file is harmless: it keeps its last
-  // good objects until the next event.
-  const coalescer = new Coalescer({ quietMs: 2, maxDelayMs: 200 }, reload);
-  source.watch((file) => {
-    if (file === undefined) changed = undefined;
-    else changed?.add(file);
-    coalescer.notify();
-  });
-  return {
-    errors: () => errors,
-    stop: async () => {
-      coalescer.cancel();
-      source.close();
+function fileSettleMs(parsed: ParsedFlags): number {
+  const value = flag(parsed, 'file-settle-ms')!;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms > 60_000) throw new UsageError(`--file-settle-ms: expected milliseconds from 0 to 60000, got "${value}"`);
+  return ms;
+}
+
+/** File mode: load, then reload on every change below the paths (sources/file/watch-loop.ts). */
+async function startFileSource(paths: string[], settleMs: number, schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): Promise<RunningSource> {
+  const loop = new FileWatchLoop(new FileSource(paths, schemas, { settleMs }), {
+    log,
+    emptyHoldMs: DEFAULT_EMPTY_HOLD_MS,
+    apply: (snap, seenAt) => {
+      if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile(seenAt);
     },
-  };
+  });
+  await loop.start();
+  return { errors: () => loop.currentErrors(), stop: () => loop.stop() };
 }

@@ -43,8 +43,8 @@ export function renderStatus(entries: readonly StatusEntry[], output: string): s
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }
 
-function statusFromFiles(paths: string[], controllerName: string): { entries: StatusEntry[]; errors: string[] } {
-  const { resources, errors, schemas } = loadFiles(paths);
+async function statusFromFiles(paths: string[], controllerName: string): Promise<{ entries: StatusEntry[]; errors: string[] }> {
+  const { resources, errors, schemas } = await loadFiles(paths);
   const { status } = translate(resources, offlineOptions(controllerName), schemas.bundleVersion);
   return { entries: status, errors: errors.map(formatSourceError) };
 }
@@ -68,7 +68,7 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(renderStatus(await statusFromServer(server), output));
     return 0;
   }
-  const { entries, errors } = statusFromFiles(paths.length > 0 ? paths : ['examples'], flag(parsed, 'controller-name')!);
+  const { entries, errors } = await statusFromFiles(paths.length > 0 ? paths : ['examples'], flag(parsed, 'controller-name')!);
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
   process.stdout.write(renderStatus(entries, output));
   return errors.length > 0 ? 1 : 0;

@@ -16,13 +16,14 @@ const dir = path.join(__dirname, 'testdata/translate');
 const EXAMPLES = path.join(PROJECT_ROOT, 'examples');
 
 /** Runs the command as `attache translate ARGS` would, returning its exit code and stdout/stderr. */
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
   const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
-    return { code: translateCommand(args), stdout, stderr };
+    const code = await translateCommand(args);
+    return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
@@ -30,28 +31,28 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 }
 
 describe('attache translate', () => {
-  it('prints the Envoy resources of every Gateway in the examples (golden)', () => {
-    const r = run(['-f', EXAMPLES]);
+  it('prints the Envoy resources of every Gateway in the examples (golden)', async () => {
+    const r = await run(['-f', EXAMPLES]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expectGolden(dir, 'examples', r.stdout);
   });
 
-  it('prints one type as JSON with --type and -o json', () => {
-    const r = run(['-f', EXAMPLES, '--type', 'route', '-o', 'json']);
+  it('prints one type as JSON with --type and -o json', async () => {
+    const r = await run(['-f', EXAMPLES, '--type', 'route', '-o', 'json']);
     const gateways = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(Object.keys(gateways[0])).toEqual(['gateway', 'route']);
   });
 
-  it('rejects an unknown type or output, naming the flag', () => {
-    expect(() => run(['-f', EXAMPLES, '--type', 'routes'])).toThrow(new UsageError('--type: expected listener, route, cluster, endpoint, secret or all, got "routes"'));
-    expect(() => run(['-f', EXAMPLES, '-o', 'xml'])).toThrow(new UsageError('--output: expected yaml or json, got "xml"'));
+  it('rejects an unknown type or output, naming the flag', async () => {
+    await expect(run(['-f', EXAMPLES, '--type', 'routes'])).rejects.toThrow(new UsageError('--type: expected listener, route, cluster, endpoint, secret or all, got "routes"'));
+    await expect(run(['-f', EXAMPLES, '-o', 'xml'])).rejects.toThrow(new UsageError('--output: expected yaml or json, got "xml"'));
   });
 });
 
 describe('attache validate', () => {
-  it('finds no problem in the examples', () => {
-    const { resources, errors, schemas } = loadFiles([EXAMPLES]);
+  it('finds no problem in the examples', async () => {
+    const { resources, errors, schemas } = await loadFiles([EXAMPLES]);
     expect(errors).toEqual([]);
     expect(statusProblems(translate(resources, offlineOptions(), schemas.bundleVersion).status)).toEqual([]);
   });

@@ -33,12 +33,12 @@ function typesFor(type: string): TypeUrl[] {
  * `errors`: input errors (the object is left out); `warnings`: status problems (a route not
  * accepted, a backend not found), which explain why something is missing from the output.
  */
-export function translateFiles(
+export async function translateFiles(
   paths: readonly string[],
   types: readonly TypeUrl[],
   controllerName = DEFAULT_CONTROLLER_NAME,
-): { gateways: object[]; errors: string[]; warnings: string[] } {
-  const { resources, errors, schemas } = loadFiles(paths);
+): Promise<{ gateways: object[]; errors: string[]; warnings: string[] }> {
+  const { resources, errors, schemas } = await loadFiles(paths);
   const result = translateAll(resources, offlineOptions(controllerName), schemas.bundleVersion);
   const gateways = [...result.resources.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -52,7 +52,7 @@ export function renderTranslation(gateways: readonly object[], output: 'yaml' | 
   return gateways.map((g) => `---\n${stringify(g, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }
 
-export function translateCommand(argv: readonly string[]): number {
+export async function translateCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
     process.stdout.write(usage('translate', 'Print the Envoy resources each Gateway\'s proxies would get (offline).', SPECS));
@@ -62,7 +62,7 @@ export function translateCommand(argv: readonly string[]): number {
   if (paths.length === 0) throw new UsageError('give the manifests with -f FILE_OR_DIR');
   const output = flag(parsed, 'output')!;
   if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output: expected yaml or json, got "${output}"`);
-  const { gateways, errors, warnings } = translateFiles(paths, typesFor(flag(parsed, 'type')!), flag(parsed, 'controller-name'));
+  const { gateways, errors, warnings } = await translateFiles(paths, typesFor(flag(parsed, 'type')!), flag(parsed, 'controller-name'));
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(renderTranslation(gateways, output));

@@ -1,20 +1,27 @@
 /**
  * `attache validate -f FILE_OR_DIR`: schema, CEL and semantic checks without serving anything.
+ * `--fix` first rewrites what has one safe rewrite (an apiVersion that moved to `v1` with the
+ * same fields, sources/file/api-versions.ts) in the files, then validates the result.
+ * Objects of kinds Attaché does not consume are skipped, with one info line.
  * Input errors (file, document, object, field) and every status condition that reports a
  * problem (a route not accepted, an unresolved reference, an invalid listener) are printed;
  * the exit code is 1 when there is any, so it fits CI pipelines.
  */
+import * as path from 'path';
 import { Condition } from '../apis/meta';
 import { isProblem } from './status-table';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
-import { formatSourceError } from '../sources/file/parse';
+import { fixApiVersionsInFile } from '../sources/file/api-version-fix';
+import { FILE_LIMITS } from '../sources/file/limits';
+import { formatSkipped, formatSourceError } from '../sources/file/parse';
 import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
 import { loadFiles, offlineOptions } from './load-files';
 
 const SPECS: FlagSpec[] = [
   { name: 'file', short: 'f', description: 'file or directory of Kubernetes YAML (repeatable)', repeatable: true },
+  { name: 'fix', description: 'rewrite apiVersions that moved to v1 with the same fields (GRPCRoute v1alpha2) in the files, then validate', boolean: true },
   { name: 'controller-name', description: 'GatewayClass controllerName to act as', default: DEFAULT_CONTROLLER_NAME },
   { name: 'help', description: 'show this help', boolean: true },
 ];
@@ -38,7 +45,7 @@ export function statusProblems(entries: readonly StatusEntry[]): string[] {
   return out;
 }
 
-export function validateCommand(argv: readonly string[]): number {
+export async function validateCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
     process.stdout.write(usage('validate', 'Check manifests (schema, CEL rules, references) without serving them.', SPECS));
@@ -46,7 +53,16 @@ export function validateCommand(argv: readonly string[]): number {
   }
   const paths = [...flagList(parsed, 'file'), ...parsed.positional];
   if (paths.length === 0) throw new UsageError('give the manifests with -f FILE_OR_DIR');
-  const { resources, errors, schemas, objects } = loadFiles(paths);
+  if (flag(parsed, 'fix') === 'true') {
+    for (const file of (await loadFiles(paths)).files) {
+      for (const f of fixApiVersionsInFile(file, FILE_LIMITS.maxFileBytes)) {
+        process.stdout.write(`fixed: ${path.relative(process.cwd(), file) || file}: document ${f.document}: ${f.kind}: apiVersion ${f.from} -> ${f.to}\n`);
+      }
+    }
+  }
+  const { resources, errors, schemas, objects, skipped } = await loadFiles(paths);
+  const skippedLine = formatSkipped(skipped);
+  if (skippedLine) process.stdout.write(`info: ${skippedLine}\n`);
   const { status } = translate(resources, offlineOptions(flag(parsed, 'controller-name')), schemas.bundleVersion);
   const problems = [...errors.map(formatSourceError), ...statusProblems(status)];
   for (const p of problems) process.stdout.write(`error: ${p}\n`);
