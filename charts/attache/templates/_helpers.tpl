@@ -60,6 +60,9 @@ CA of the control plane's certificate): <fullname>-xds-<namespace>-<name>. Calle
 */}}
 {{- define "attache.xdsGatewaySecretName" -}}
 {{- $parts := splitList "/" .gateway -}}
+{{- if ne (len $parts) 2 -}}
+{{- fail (printf "%q: expected a Gateway as NAMESPACE/NAME" .gateway) -}}
+{{- end -}}
 {{- printf "%s-xds-%s-%s" (include "attache.fullname" .root) (index $parts 0) (index $parts 1) | trunc 253 | trimSuffix "-" | trimSuffix "." -}}
 {{- end -}}
 
