@@ -109,6 +109,9 @@ describe('authorize', () => {
     });
     expect(authorize(peer([]), 'default/a', true, TD)).toMatchObject({ allowed: false, reason: expect.stringContaining('names no Gateway') });
     expect(authorize(peer(['default/a']), '', true, TD)).toMatchObject({ allowed: false, reason: expect.stringContaining('not a Gateway NAMESPACE/NAME') });
+    // A client-chosen node.cluster is quoted back bounded.
+    const huge = authorize(peer(['default/a']), `default/${'x'.repeat(100_000)}`, true, TD);
+    expect(huge.allowed ? '' : huge.reason.length).toBeLessThan(500);
   });
 
   it('trusts every plaintext client (single-tenant loopback mode), and none where mTLS is on', () => {

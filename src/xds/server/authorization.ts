@@ -153,6 +153,12 @@ export function peerIdentity(auth: AuthContext, trustDomain: string): XdsPeerIde
   };
 }
 
+/**
+ * The longest node.cluster quoted back in a refusal (status details, log line): the client
+ * chooses it, and a Gateway key is at most 63 + 1 + 253 characters.
+ */
+const MAX_SHOWN_KEY = 317;
+
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
 /**
@@ -165,14 +171,13 @@ export function authorize(peer: XdsPeerIdentity, key: string, identityRequired: 
     return identityRequired ? { allowed: false, reason: 'xDS needs a verified client certificate' } : { allowed: true };
   }
   if (peer.gateways.includes(key)) return { allowed: true };
-  const expected = `URI SAN ${gatewaySpiffeId(key, trustDomain)} or DNS SAN ${gatewayDnsName(key, trustDomain)}`;
   const names = peer.gateways.length === 0 ? 'names no Gateway' : `names only Gateway${peer.gateways.length > 1 ? 's' : ''} ${peer.gateways.join(', ')}`;
-  return {
-    allowed: false,
-    reason: /^[^/]+\/[^/]+$/.test(key)
-      ? `node.cluster "${key}": this client certificate ${names}; serving that Gateway needs a certificate with ${expected}`
-      : `node.cluster "${key}": not a Gateway NAMESPACE/NAME; this client certificate ${names}`,
-  };
+  const shown = JSON.stringify(key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key);
+  if (!/^[^/]+\/[^/]+$/.test(key) || key.length > MAX_SHOWN_KEY) {
+    return { allowed: false, reason: `node.cluster ${shown}: not a Gateway NAMESPACE/NAME; this client certificate ${names}` };
+  }
+  const expected = `URI SAN ${gatewaySpiffeId(key, trustDomain)} or DNS SAN ${gatewayDnsName(key, trustDomain)}`;
+  return { allowed: false, reason: `node.cluster ${shown}: this client certificate ${names}; serving that Gateway needs a certificate with ${expected}` };
 }
 
 /** What a stream asks before it serves its node (stream.ts `identify`). */
@@ -196,7 +201,7 @@ export function xdsAuthorizer(options: XdsAuthorizationOptions, identityRequired
     const decision = authorize(peer, key, identityRequired(), trustDomain);
     if (decision.allowed) return undefined;
     log.warn(
-      { key, identity: peer.transport === 'mtls' ? { gateways: peer.gateways, ...peer.certificate } : { transport: peer.transport }, reason: decision.reason },
+      { key: key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key, identity: peer.transport === 'mtls' ? { gateways: peer.gateways, ...peer.certificate } : { transport: peer.transport }, reason: decision.reason },
       'xDS stream refused: the client may not ask for this Gateway',
     );
     return decision.reason;
