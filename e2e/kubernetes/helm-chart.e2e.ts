@@ -144,7 +144,7 @@ describe('Helm chart charts/attache', () => {
     const [own] = clientSecrets(rendered);
     expect(own.metadata).toMatchObject({ name: `attache-release-xds-${S.namespace}-${GATEWAY}`, annotations: { 'attache.dev/gateway': `${S.namespace}/${GATEWAY}` } });
     expect(sans(own)).toBe(`DNS:${GATEWAY}.${S.namespace}.gateway.cluster.local`);
-    expect(stringify(rendered.find((o) => o.metadata.name === 'attache-release-envoy'))).toContain(`secretName: attache-release-xds-${S.namespace}-${GATEWAY}`);
+    expect(stringify(rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release-envoy'))).toContain(`secretName: attache-release-xds-${S.namespace}-${GATEWAY}`);
     // More Gateways for Envoys run elsewhere, and another trust domain (also passed to the control plane).
     const more = ['--set', 'xds.tls.clientGateways={team-a/edge,team-b/edge.v2}', '--set', 'xds.tls.trustDomain=prod.example.org'];
     const objects = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...more]))
@@ -155,7 +155,7 @@ describe('Helm chart charts/attache', () => {
       'attache-release-xds-team-a-edge': 'DNS:edge.team-a.gateway.prod.example.org',
       'attache-release-xds-team-b-edge.v2': 'DNS:edge.v2.team-b.gateway.prod.example.org',
     });
-    expect(stringify(objects.find((o) => o.metadata.name === 'attache-release'))).toContain('--xds-trust-domain=prod.example.org');
+    expect(stringify(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release'))).toContain('--xds-trust-domain=prod.example.org');
     // Without Envoys and without clientGateways, no client certificate at all.
     const bare = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace])).map((d) => d.toJS() as Rendered).filter((o) => o);
     expect(clientSecrets(bare)).toEqual([]);
