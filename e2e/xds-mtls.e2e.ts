@@ -2,7 +2,10 @@
  * xDS over mTLS, end to end: `attache serve --xds-tls-*` and an Envoy started from
  * `attache bootstrap --xds-tls-*` (the real CLI for both), a real gRPC call routed through it.
  * Then the Envoys that must get nothing: no client certificate, a certificate from another CA,
- * plaintext, and one that expects another server name. And the plaintext rule of the CLI.
+ * plaintext, and one that expects another server name. Then authorization: a certificate names
+ * the Gateways its holder may ask for, so a real Envoy and a rogue ADS client holding Gateway A's
+ * certificate get nothing of Gateway B (whose listener key is served over SDS), and the refusal
+ * is logged with their identity. And the plaintext rule of the CLI.
  */
 import { execFile } from 'child_process';
 import { X509Certificate } from 'crypto';
@@ -11,7 +14,20 @@ import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
-import { issueCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../src/testing/certificates';
+import type { ProtoGrpcType } from '../src/generated/ads';
+import type { DiscoveryRequest } from '../src/generated/envoy/service/discovery/v3/DiscoveryRequest';
+import type { DiscoveryResponse__Output } from '../src/generated/envoy/service/discovery/v3/DiscoveryResponse';
+import {
+  issueCertificate,
+  issueGatewayClientCertificate,
+  makeCertificateAuthority,
+  type TestCertificate,
+  type TestCertificateAuthority,
+  tlsSecret,
+} from '../src/testing/certificates';
+import { adsPackageDefinition } from '../src/xds/proto';
+import { TypeUrl } from '../src/xds/resources';
+import { AdsTestStream, nextResponse } from '../src/xds/server/fake-ads-client';
 import {
   awaitConvergence,
   backendsFromEndpointSlices,
@@ -24,6 +40,7 @@ import {
   startControlPlane,
   startEchoBackends,
   startEnvoy,
+  toYaml,
   validateEnvoyConfig,
   waitFor,
 } from './harness';
@@ -31,6 +48,33 @@ import {
 const EXAMPLES = path.join(ROOT, 'examples');
 const GATEWAY = 'default/grpc-gateway';
 const SERVER_NAME = 'attache-xds.e2e.test';
+/** A second tenant's Gateway: one HTTPS listener, whose certificate and key go out over SDS. */
+const GATEWAY_B = 'default/tenant-b';
+const SECRET_B = 'tenant-b-cert';
+
+/** Gateway B, its listener's Secret and a route, beside the examples (which hold Gateway A). */
+async function tenantB(): Promise<string> {
+  const ca = await makeCertificateAuthority('Tenant B CA');
+  const listenerCert = await issueCertificate(['b.example.com'], { ca });
+  return toYaml([
+    tlsSecret('default', SECRET_B, listenerCert),
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'tenant-b', namespace: 'default' },
+      spec: {
+        gatewayClassName: 'attache',
+        listeners: [{ name: 'https', port: 8443, protocol: 'HTTPS', hostname: 'b.example.com', tls: { certificateRefs: [{ name: SECRET_B }] } }],
+      },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GRPCRoute',
+      metadata: { name: 'tenant-b', namespace: 'default' },
+      spec: { parentRefs: [{ name: 'tenant-b' }], rules: [{ backendRefs: [{ name: 'echo-v1', port: 8080 }] }] },
+    },
+  ]);
+}
 
 interface CliResult {
   code: number;
@@ -72,7 +116,9 @@ describe('xDS over mTLS', () => {
   let dir: string;
   let ca: TestCertificateAuthority;
   let caFile: string;
+  /** Gateway A's certificate (a SPIFFE URI SAN naming default/grpc-gateway), B's, and one from another CA. */
   let client: { cert: string; key: string };
+  let clientB: { cert: string; key: string };
   let strangerClient: { cert: string; key: string };
   let cp: RunningControlPlane;
   let backends: EchoBackends;
@@ -84,13 +130,19 @@ describe('xDS over mTLS', () => {
     caFile = path.join(dir, 'ca.crt');
     fs.writeFileSync(caFile, ca.certPem);
     const server = writePem(dir, 'server', await issueCertificate([SERVER_NAME], { ca }));
-    client = writePem(dir, 'envoy', await issueCertificate(['envoy.e2e.test'], { ca, usage: 'client' }));
-    strangerClient = writePem(dir, 'stranger', await issueCertificate(['envoy.e2e.test'], { ca: stranger, usage: 'client' }));
+    client = writePem(dir, 'envoy', await issueGatewayClientCertificate(ca, [GATEWAY], { commonName: 'envoy-of-a' }));
+    // B's in the DNS form the Helm chart issues.
+    clientB = writePem(dir, 'envoy-b', await issueGatewayClientCertificate(ca, [GATEWAY_B], { form: 'dns' }));
+    strangerClient = writePem(dir, 'stranger', await issueGatewayClientCertificate(stranger, [GATEWAY]));
 
     const docs = fs.readdirSync(EXAMPLES).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(EXAMPLES, f), 'utf8')).map((d) => d.toJS() as unknown));
     backends = await startEchoBackends(backendsFromEndpointSlices(docs));
+    const manifests = path.join(dir, 'manifests');
+    fs.mkdirSync(manifests);
+    for (const f of fs.readdirSync(EXAMPLES)) fs.copyFileSync(path.join(EXAMPLES, f), path.join(manifests, f));
+    fs.writeFileSync(path.join(manifests, '50-tenant-b.yaml'), await tenantB());
     cp = await startControlPlane({
-      manifests: EXAMPLES,
+      manifests,
       defaultAddress: loopbackAddress(100),
       tls: { certFile: server.cert, keyFile: server.key, clientCaFile: caFile },
     });
@@ -101,9 +153,9 @@ describe('xDS over mTLS', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** `attache bootstrap` for an Envoy with `id`, over mTLS with `tlsArgs` (or --xds-plaintext). */
-  async function bootstrap(id: string, tlsArgs: readonly string[]): Promise<string> {
-    const r = await attache(['bootstrap', '--gateway', GATEWAY, '--node-id', id, '--xds', `${cp.xds.host}:${cp.xds.port}`, '--admin', '127.0.0.1:0', ...tlsArgs]);
+  /** `attache bootstrap` for an Envoy with `id` of `gateway`, over mTLS with `tlsArgs` (or --xds-plaintext). */
+  async function bootstrap(id: string, tlsArgs: readonly string[], gateway = GATEWAY): Promise<string> {
+    const r = await attache(['bootstrap', '--gateway', gateway, '--node-id', id, '--xds', `${cp.xds.host}:${cp.xds.port}`, '--admin', '127.0.0.1:0', ...tlsArgs]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     return r.stdout;
   }
@@ -194,7 +246,7 @@ describe('xDS over mTLS', () => {
     const caB = await makeCertificateAuthority('Attache xDS CA, next');
     const caBFile = path.join(dir, 'ca-next.crt');
     fs.writeFileSync(caBFile, caB.certPem);
-    const clientB = await issueCertificate(['envoy.e2e.test'], { ca: caB, usage: 'client' });
+    const clientNext = await issueGatewayClientCertificate(caB, [GATEWAY]);
     const volume = path.join(dir, 'volume');
     fs.mkdirSync(volume);
     const pem = (c: TestCertificate): Record<string, string> => ({ 'tls.crt': c.certPem, 'tls.key': c.keyPem, 'ca.crt': ca.certPem });
@@ -213,9 +265,9 @@ describe('xDS over mTLS', () => {
     expect(await first.debug('/proxies')).toContain(id);
 
     // The Secret is renewed with a certificate of another CA; Envoy reloads it from the volume.
-    writeLikeKubelet(volume, pem(clientB), 2);
+    writeLikeKubelet(volume, pem(clientNext), 2);
     // A reload from the watched folder counts in no SDS stat; admin's /certs shows what is in use.
-    const serial = new X509Certificate(clientB.certPem).serialNumber.toLowerCase();
+    const serial = new X509Certificate(clientNext.certPem).serialNumber.toLowerCase();
     await waitFor(async () => (await envoy.admin('/certs')).includes(`"serial_number": "${serial}"`), {
       timeoutMs: 20_000,
       description: 'Envoy reloading its client certificate',
@@ -232,6 +284,70 @@ describe('xDS over mTLS', () => {
     await envoy.stop();
     await second.stop();
     fs.rmSync(first.dir, { recursive: true, force: true });
+  });
+
+  describe("authorization: a certificate gets only the Gateways it names", () => {
+    /** The control plane's log lines (pino JSON) that refused a stream, parsed. */
+    const refusals = (): Array<Record<string, unknown>> =>
+      cp.proc
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('xDS stream refused'))
+        .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
+
+    it("an Envoy with Gateway B's certificate gets B's configuration, its listener key included", async () => {
+      const id = 'envoy-of-b';
+      const envoy = await startEnvoy({ bootstrapYaml: await bootstrap(id, mtlsArgs(clientB), GATEWAY_B), id, cluster: GATEWAY_B });
+      await envoy.waitForListener(8443, 20_000);
+      const dump = JSON.stringify(await envoy.configDump());
+      expect(dump).toContain(SECRET_B);
+      expect(dump).toContain('listener/');
+      await envoy.stop();
+    });
+
+    it("an Envoy with Gateway A's certificate that asks for Gateway B gets nothing, and the refusal names its identity", async () => {
+      const id = 'a-asking-for-b';
+      const envoy = await startEnvoy({ bootstrapYaml: await bootstrap(id, mtlsArgs(client), GATEWAY_B), id, cluster: GATEWAY_B });
+      // The TLS handshake succeeds, so Envoy keeps its connection and retries the stream on it.
+      await waitFor(() => refusals().filter((r) => r.node === id).length >= 3, { timeoutMs: 30_000, description: `${id}: 3 refused streams` });
+      const stats = await envoy.stats('cds.update_success|lds.update_success');
+      expect(stats).toMatchObject({ 'cluster_manager.cds.update_success': 0, 'listener_manager.lds.update_success': 0 });
+      expect(await cp.debug('/proxies')).not.toContain(id);
+      const dump = JSON.stringify(await envoy.configDump());
+      expect(dump).not.toContain(SECRET_B);
+      expect(dump).not.toContain('dynamic_active_secrets');
+      expect(refusals()).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          node: id,
+          key: GATEWAY_B,
+          peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+          identity: expect.objectContaining({ gateways: [GATEWAY], subject: 'CN=envoy-of-a', subjectAltName: 'URI:spiffe://cluster.local/ns/default/gateway/grpc-gateway' }),
+          reason: expect.stringContaining('node.cluster "default/tenant-b": this client certificate names only Gateway default/grpc-gateway'),
+        }),
+      );
+      await envoy.stop();
+    });
+
+    it("a rogue ADS client with Gateway A's certificate asking for B's Secret by name is refused with PERMISSION_DENIED and gets no response", async () => {
+      const loaded = grpc.loadPackageDefinition(adsPackageDefinition()) as unknown as ProtoGrpcType;
+      const Client = loaded.envoy.service.discovery.v3.AggregatedDiscoveryService;
+      const credentials = grpc.credentials.createSsl(fs.readFileSync(caFile), fs.readFileSync(client.key), fs.readFileSync(client.cert));
+      const rogue = new Client(`${cp.xds.host}:${cp.xds.port}`, credentials, { 'grpc.ssl_target_name_override': SERVER_NAME, 'grpc.default_authority': SERVER_NAME });
+      try {
+        const stream = new AdsTestStream<DiscoveryRequest, DiscoveryResponse__Output>(rogue.StreamAggregatedResources());
+        stream.send({ node: { id: 'rogue', cluster: GATEWAY_B }, type_url: TypeUrl.Secret, resource_names: [SECRET_B] });
+        const status = await Promise.race([stream.status, new Promise<undefined>((resolve) => setTimeout(resolve, 10_000, undefined))]);
+        expect(status).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: expect.stringContaining('names only Gateway default/grpc-gateway') });
+        await expect(nextResponse(stream, 200)).rejects.toThrow('no response');
+      } finally {
+        rogue.close();
+      }
+      expect(refusals()).toContainEqual(expect.objectContaining({ node: 'rogue', key: GATEWAY_B }));
+      expect(await cp.debug('/proxies')).not.toContain('rogue');
+      // The log says who asked, never what the Secret holds.
+      expect(cp.proc.logs()).not.toContain('PRIVATE KEY');
+    });
   });
 
   describe('the CLI', () => {

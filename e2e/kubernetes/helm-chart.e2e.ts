@@ -9,6 +9,7 @@
  * their Secret volumes are written to a folder and their arguments pointed at it.
  */
 import { spawn } from 'child_process';
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -107,7 +108,7 @@ describe('Helm chart charts/attache', () => {
       controllerName: S.controllerName,
       defaultAddress: address,
       kubeconfig: file,
-      extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace],
+      extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace, '--xds-trust-domain', attache.flag('xds-trust-domain')],
       tls: { certFile: attache.flag('xds-tls-cert'), keyFile: attache.flag('xds-tls-key'), clientCaFile: attache.flag('xds-tls-client-ca') },
     });
     expect(cp.proc.logs()).toMatch(/xDS on 127\.0\.0\.1:\d+ \(mTLS\)/);
@@ -136,6 +137,31 @@ describe('Helm chart charts/attache', () => {
     expect(secretData(offline.filter((o) => o))).not.toEqual(secretData(rendered));
   });
 
+  it('issues one client certificate per Gateway, naming that Gateway only (no certificate shared between Gateways)', async () => {
+    const clientSecrets = (objects: Rendered[]): Rendered[] => objects.filter((o) => o.kind === 'Secret' && o.metadata.name !== 'attache-release-xds-server');
+    const sans = (o: Rendered): string => new X509Certificate(Buffer.from(o.data?.['tls.crt'] ?? '', 'base64')).subjectAltName ?? '';
+    // The chart's Envoys: the Secret of envoy.gateway, which they mount.
+    const [own] = clientSecrets(rendered);
+    expect(own.metadata).toMatchObject({ name: `attache-release-xds-${S.namespace}-${GATEWAY}`, annotations: { 'attache.dev/gateway': `${S.namespace}/${GATEWAY}` } });
+    expect(sans(own)).toBe(`DNS:${GATEWAY}.${S.namespace}.gateway.cluster.local`);
+    expect(stringify(rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release-envoy'))).toContain(`secretName: attache-release-xds-${S.namespace}-${GATEWAY}`);
+    // More Gateways for Envoys run elsewhere, and another trust domain (also passed to the control plane).
+    const more = ['--set', 'xds.tls.clientGateways={team-a/edge,team-b/edge.v2}', '--set', 'xds.tls.trustDomain=prod.example.org'];
+    const objects = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...more]))
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
+    expect(Object.fromEntries(clientSecrets(objects).map((o) => [o.metadata.name, sans(o)]))).toEqual({
+      [`attache-release-xds-${S.namespace}-${GATEWAY}`]: `DNS:${GATEWAY}.${S.namespace}.gateway.prod.example.org`,
+      'attache-release-xds-team-a-edge': 'DNS:edge.team-a.gateway.prod.example.org',
+      'attache-release-xds-team-b-edge.v2': 'DNS:edge.v2.team-b.gateway.prod.example.org',
+    });
+    expect(stringify(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release'))).toContain('--xds-trust-domain=prod.example.org');
+    // Without Envoys and without clientGateways, no client certificate at all.
+    const bare = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace])).map((d) => d.toJS() as Rendered).filter((o) => o);
+    expect(clientSecrets(bare)).toEqual([]);
+    await expect(helm(['template', 'attache-release', CHART, '--set', 'xds.tls.clientGateways={not-a-gateway}'])).rejects.toThrow(/xds.tls.clientGateways: "not-a-gateway" is not NAMESPACE\/NAME/);
+  });
+
   it('uses supplied Secrets as given, and refuses only one of the two', async () => {
     const supplied = ['--set', 'xds.tls.serverSecretName=my-xds-server', '--set', 'xds.tls.clientSecretName=my-xds-client', '--set', 'xds.tls.serverName=xds.example.internal'];
     const objects = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...supplied]))
@@ -150,6 +176,7 @@ describe('Helm chart charts/attache', () => {
       /xds.tls.serverSecretName and xds.tls.clientSecretName: set both \(your own certificates\) or neither/,
     );
     await expect(helm(['template', 'attache-release', CHART, '--set', 'envoy.enabled=true'])).rejects.toThrow(/envoy.gateway: set it to NAMESPACE\/NAME/);
+    await expect(helm(['template', 'attache-release', CHART, ...supplied, '--set', 'xds.tls.clientGateways={a/b}'])).rejects.toThrow(/xds.tls.clientGateways: the chart issues client certificates only with a CA it generated/);
   });
 
   it("routes a gRPC call through an Envoy bootstrapped as the chart's Envoy Deployment, over mTLS with the chart's certificates", async () => {

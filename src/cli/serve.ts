@@ -83,8 +83,13 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const source: RunningSource =
     sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileSource(paths, fileSettleMs(parsed), schemas, store, reconciler, log);
 
-  const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
-  const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider));
+  const xds = createXdsServer({
+    cache,
+    logger: log,
+    callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()),
+    authorization: { trustDomain: tlsProvider?.trustDomain },
+  });
+  const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider.provider));
   const debugAddr = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
   const state = { ...debugState(reconciler, store, () => source.errors?.() ?? [], xds, () => source.statusWrites?.()), metrics };
   const debug = await startDebugServer(debugAddr.host, debugAddr.port, state);
@@ -100,19 +105,23 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   });
   await source.stop();
   await Promise.all([xds.shutdown(), debug.close()]);
-  tlsProvider?.stop();
+  tlsProvider?.provider.stop();
   return 0;
 }
 
-/** The mTLS certificate files, read and checked now; undefined for (allowed) plaintext. */
-function startXdsTls(parsed: ParsedFlags, xdsHost: string, log: Logger): XdsTlsFileProvider | undefined {
+/**
+ * The mTLS certificate files, read and checked now, and the trust domain of client identities
+ * (xds/server/authorization.ts); undefined for (allowed) plaintext.
+ */
+function startXdsTls(parsed: ParsedFlags, xdsHost: string, log: Logger): { provider: XdsTlsFileProvider; trustDomain: string } | undefined {
   const transport = xdsTransport(parsed, xdsHost);
   if (transport.kind === 'plaintext') {
     log.info({ xdsHost }, 'xDS served without TLS (--xds-plaintext): only processes on this machine can connect');
     return undefined;
   }
   try {
-    return new XdsTlsFileProvider(transport.files, log.child({ component: 'xds-tls' }));
+    log.info({ trustDomain: transport.trustDomain }, 'xDS clients get only the Gateways their certificate names (URI SAN spiffe://<trust domain>/ns/<namespace>/gateway/<name>)');
+    return { provider: new XdsTlsFileProvider(transport.files, log.child({ component: 'xds-tls' })), trustDomain: transport.trustDomain };
   } catch (e) {
     if (e instanceof XdsTlsError) throw new UsageError(e.message);
     throw e;

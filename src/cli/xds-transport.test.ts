@@ -16,7 +16,13 @@ describe('isLoopbackHost', () => {
 
 describe('attache serve: xDS transport', () => {
   it('serves mTLS with all three files, on any address', () => {
-    expect(serve(TLS, '0.0.0.0')).toEqual({ kind: 'mtls', files: { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem' } });
+    expect(serve(TLS, '0.0.0.0')).toEqual({ kind: 'mtls', files: { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem' }, trustDomain: 'cluster.local' });
+  });
+
+  it('takes the trust domain of Gateway identities, with mTLS only', () => {
+    expect(serve([...TLS, '--xds-trust-domain', 'prod.example.org'], '0.0.0.0')).toMatchObject({ trustDomain: 'prod.example.org' });
+    expect(() => serve([...TLS, '--xds-trust-domain', 'Prod/x'], '0.0.0.0')).toThrow('--xds-trust-domain: "Prod/x" is not a trust domain');
+    expect(() => serve(['--xds-plaintext', '--xds-trust-domain', 'example.org'], '127.0.0.1')).toThrow('--xds-trust-domain: only used with mTLS');
   });
 
   it('takes the files from ATTACHE_* environment variables like every flag', () => {

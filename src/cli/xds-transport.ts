@@ -11,6 +11,7 @@ import * as path from 'path';
 import type { FlagSpec, ParsedFlags } from './flags';
 import { flag, UsageError } from './flags';
 import type { XdsTlsFiles } from '../xds/server/tls';
+import { DEFAULT_TRUST_DOMAIN, isTrustDomain } from '../xds/server/authorization';
 import type { XdsClientTls } from './bootstrap-tls';
 
 export const XDS_TRANSPORT_FLAGS: FlagSpec[] = [
@@ -18,9 +19,14 @@ export const XDS_TRANSPORT_FLAGS: FlagSpec[] = [
   { name: 'xds-tls-key', description: 'PEM private key of --xds-tls-cert' },
   { name: 'xds-tls-client-ca', description: 'PEM CA bundle that Envoy client certificates must chain to' },
   { name: 'xds-plaintext', description: 'serve xDS without TLS; allowed only on a loopback --xds-address', boolean: true },
+  {
+    name: 'xds-trust-domain',
+    description: `trust domain of the client certificate SANs that name Gateways: spiffe://TD/ns/NS/gateway/NAME or NAME.NS.gateway.TD (mTLS; default ${DEFAULT_TRUST_DOMAIN})`,
+  },
 ];
 
-export type XdsTransport = { kind: 'plaintext' } | { kind: 'mtls'; files: XdsTlsFiles };
+/** mTLS: the files, and the trust domain of the SANs that say which Gateways a client may ask for. */
+export type XdsTransport = { kind: 'plaintext' } | { kind: 'mtls'; files: XdsTlsFiles; trustDomain: string };
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine (or Pod) can reach. */
 export function isLoopbackHost(host: string): boolean {
@@ -73,10 +79,19 @@ function tlsChosen(parsed: ParsedFlags, tlsFlags: readonly string[], host: strin
 }
 
 export function xdsTransport(parsed: ParsedFlags, xdsHost: string): XdsTransport {
-  if (!tlsChosen(parsed, SERVER_TLS_FLAGS, xdsHost, 'xds-address')) return { kind: 'plaintext' };
+  const trustDomain = flag(parsed, 'xds-trust-domain');
+  if (!tlsChosen(parsed, SERVER_TLS_FLAGS, xdsHost, 'xds-address')) {
+    // Plaintext has no client identity to check: every local client may ask for every Gateway.
+    if (trustDomain !== undefined) throw new UsageError('--xds-trust-domain: only used with mTLS (--xds-tls-cert, --xds-tls-key, --xds-tls-client-ca)');
+    return { kind: 'plaintext' };
+  }
+  if (trustDomain !== undefined && !isTrustDomain(trustDomain)) {
+    throw new UsageError(`--xds-trust-domain: "${trustDomain}" is not a trust domain (lowercase letters, digits, dots, dashes, underscores)`);
+  }
   return {
     kind: 'mtls',
     files: { certFile: flag(parsed, 'xds-tls-cert')!, keyFile: flag(parsed, 'xds-tls-key')!, clientCaFile: flag(parsed, 'xds-tls-client-ca')! },
+    trustDomain: trustDomain ?? DEFAULT_TRUST_DOMAIN,
   };
 }
 

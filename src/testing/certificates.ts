@@ -7,6 +7,7 @@
 import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the Reflect metadata API.
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'crypto';
+import { gatewayDnsName, gatewaySpiffeId } from '../xds/server/authorization';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -78,13 +79,13 @@ export async function makeCertificateAuthority(name = 'Attache Test CA'): Promis
 }
 
 /**
- * A certificate for `dnsNames` (the first is also the CN), signed by `ca`, or self-signed when
- * no CA is given. A server certificate by default; `usage: 'client'` makes one a TLS client
- * (an Envoy connecting with mTLS) presents.
+ * A certificate for `dnsNames` and `uris` (the first DNS name is also the CN unless `commonName`
+ * is given), signed by `ca`, or self-signed when no CA is given. A server certificate by default;
+ * `usage: 'client'` makes one a TLS client (an Envoy connecting with mTLS) presents.
  */
 export async function issueCertificate(
   dnsNames: readonly string[],
-  opts: { ca?: TestCertificateAuthority; keyType?: TestKeyType; usage?: 'server' | 'client' } = {},
+  opts: { ca?: TestCertificateAuthority; keyType?: TestKeyType; usage?: 'server' | 'client'; uris?: readonly string[]; commonName?: string } = {},
 ): Promise<TestCertificate> {
   const keyType = opts.keyType ?? 'ec-p256';
   const keys = await generateKeys(keyType);
@@ -92,9 +93,12 @@ export async function issueCertificate(
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([opts.usage === 'client' ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth]),
-    new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+    new x509.SubjectAlternativeNameExtension([
+      ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
+      ...(opts.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+    ]),
   ];
-  const subject = `CN=${dnsNames[0] ?? 'attache-test'}`;
+  const subject = `CN=${opts.commonName ?? dnsNames[0] ?? 'attache-test'}`;
   const cert = opts.ca
     ? await x509.X509CertificateGenerator.create({
         serialNumber: nextSerial(),
@@ -115,6 +119,22 @@ export async function issueCertificate(
         extensions,
       });
   return { certPem: cert.toString('pem'), keyPem: await keyPem(keys) };
+}
+
+/**
+ * A client certificate for the proxies of `gateways` (`namespace/name` each), signed by `ca`: one
+ * SAN per Gateway, the SPIFFE URI form by default or the DNS form (what the Helm chart issues),
+ * as xds/server/authorization.ts reads them. `commonName` names the certificate in logs.
+ */
+export async function issueGatewayClientCertificate(
+  ca: TestCertificateAuthority,
+  gateways: readonly string[],
+  opts: { form?: 'uri' | 'dns'; trustDomain?: string; commonName?: string } = {},
+): Promise<TestCertificate> {
+  const form = opts.form ?? 'uri';
+  const dnsNames = form === 'dns' ? gateways.map((g) => gatewayDnsName(g, opts.trustDomain)) : [];
+  const uris = form === 'uri' ? gateways.map((g) => gatewaySpiffeId(g, opts.trustDomain)) : [];
+  return issueCertificate(dnsNames, { ca, usage: 'client', uris, commonName: opts.commonName ?? 'envoy' });
 }
 
 /** A `kubernetes.io/tls` Secret holding `cert`, as a plain object ready for YAML. */

@@ -13,6 +13,7 @@ import type { ProtoGrpcType } from '../../generated/ads';
 import type { AggregatedDiscoveryServiceHandlers } from '../../generated/envoy/service/discovery/v3/AggregatedDiscoveryService';
 import type { ConfigWatcher } from '../cache/snapshot-cache';
 import { adsPackageDefinition } from '../proto';
+import { xdsAuthorizer, type XdsAuthorizationOptions } from './authorization';
 import { CallbackInvoker, type XdsCallbacks } from './callbacks';
 import { DeltaStream } from './delta';
 import { SotwStream } from './sotw';
@@ -50,6 +51,11 @@ export interface XdsServerOptions {
    * matters for a client that never asks. Default 5000 ms.
    */
   warmingTimeoutMs?: number;
+  /**
+   * Which Gateways a client may ask for (authorization.ts). Once the server listens with
+   * credentials, every stream needs a client certificate naming the Gateway of its node.
+   */
+  authorization?: XdsAuthorizationOptions;
   /** How long `shutdown()` waits for streams to finish before cutting connections. Default 2000 ms. */
   shutdownGraceMs?: number;
 }
@@ -90,11 +96,14 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
   const instanceId = options.instanceId ?? randomBytes(4).toString('hex');
   const logger = options.logger.child({ component: 'xds-server' });
   let streamCounter = 0;
+  // Set by the first listen() with credentials: from then on no stream is served without an identity.
+  let identityRequired = false;
   const ctx: StreamContext = {
     cache: options.cache,
     callbacks: new CallbackInvoker(options.callbacks ?? {}, logger),
     logger,
     instanceId,
+    authorize: xdsAuthorizer(options.authorization ?? {}, () => identityRequired),
     warmingTimeoutMs: options.warmingTimeoutMs ?? 5000,
     streams: new Map<number, LiveStream>(),
     nextStreamId: () => ++streamCounter,
@@ -109,7 +118,10 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
 
   return {
     instanceId,
-    listen: (address, credentials) => bind(server, address, credentials, logger, instanceId),
+    listen: (address, credentials) => {
+      if (credentials) identityRequired = true;
+      return bind(server, address, credentials, logger, instanceId);
+    },
     shutdown: () => shutdown(server, ctx, options.shutdownGraceMs ?? 2000),
     connections: () => [...ctx.streams.values()].map((stream) => stream.info()),
   };

@@ -4,7 +4,7 @@
  * wait is bounded; `close()` tears down streams, client and server.
  */
 import * as grpc from '@grpc/grpc-js';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { ProtoGrpcType } from '../../generated/ads';
 import type { AggregatedDiscoveryServiceClient } from '../../generated/envoy/service/discovery/v3/AggregatedDiscoveryService';
 import type { DeltaDiscoveryRequest } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryRequest';
@@ -116,6 +116,8 @@ export interface AdsHarnessOptions {
   clientCredentials?: grpc.ChannelCredentials;
   /** Channel options, e.g. `grpc.ssl_target_name_override` for a certificate's DNS name. */
   clientOptions?: grpc.ChannelOptions;
+  /** The server's logger (default silent), for tests that check what it logs. */
+  logger?: Logger;
 }
 
 export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<AdsHarness> {
@@ -123,7 +125,7 @@ export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<
   const events: RecordedEvents = { opened: [], closed: [], acks: [], nacks: [], pushes: [] };
   const server = createXdsServer({
     cache,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     instanceId: options.instanceId ?? TEST_INSTANCE_ID,
     warmingTimeoutMs: options.warmingTimeoutMs ?? 1000,
     shutdownGraceMs: 200,

@@ -5,6 +5,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/snapshot-cache';
+import type { StreamAuthorizer } from './authorization';
 import type { CallbackInvoker, XdsProtocol } from './callbacks';
 import type { SubscriptionInfo } from './subscription-info';
 
@@ -38,6 +39,8 @@ export interface StreamContext {
   logger: Logger;
   /** Prefix of every version string this process sends (see ads.ts). */
   instanceId: string;
+  /** May this client be served this node key? (authorization.ts) Undefined to serve, else why not. */
+  authorize: StreamAuthorizer;
   /** Longest wait of route/listener updates for the endpoints of new clusters (warming.ts). */
   warmingTimeoutMs: number;
   /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */

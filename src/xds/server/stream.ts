@@ -93,6 +93,17 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     this.call.emit('error', { code, details });
   }
 
+  /**
+   * Ends a stream whose client may not ask for its node's Gateway (authorization.ts, which
+   * logged why): nothing was sent or watched, and it is not listed as one of that Gateway's proxies.
+   */
+  private refuse(reason: string): false {
+    this.node = undefined;
+    this.key = undefined;
+    this.fail(grpc.status.PERMISSION_DENIED, reason);
+    return false;
+  }
+
   private end(): void {
     if (this.closed || this.ending) return;
     this.ending = true;
@@ -135,6 +146,8 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
     }
     this.node = normalizeNode(node);
     this.key = this.ctx.cache.nodeKey(this.node);
+    const refused = this.ctx.authorize(this.call.getAuthContext(), this.key, this.log.child({ node: this.node.id, peer: this.peer }));
+    if (refused !== undefined) return this.refuse(refused);
     this.unwatch = this.ctx.cache.watch(this.key, () => this.advance(), this.id);
     this.log.info({ node: this.node.id, key: this.key, peer: this.peer }, 'xDS stream identified');
     this.ctx.callbacks.streamIdentified(this.nodeEvent());

@@ -6,11 +6,13 @@ import pino from 'pino';
 import { fakeGateway } from '../cache/fake-resources';
 import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import { issueCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../testing/certificates';
+import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../testing/certificates';
 import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from './fake-ads-client';
 import { loadXdsTlsFiles, xdsServerCredentials, XdsTlsError, XdsTlsFileProvider, type XdsTlsFiles } from './tls';
 
 const SERVER_NAME = 'xds.attache.test';
+/** The Gateway the clients ask for; their certificates name it (authorization.ts). */
+const GATEWAY = 'default/gw';
 
 interface Pki {
   ca: TestCertificateAuthority;
@@ -23,7 +25,7 @@ async function makePki(name: string): Promise<Pki> {
   return {
     ca,
     server: await issueCertificate([SERVER_NAME], { ca }),
-    client: await issueCertificate(['envoy.attache.test'], { ca, usage: 'client' }),
+    client: await issueGatewayClientCertificate(ca, [GATEWAY]),
   };
 }
 
@@ -57,7 +59,7 @@ function clientCredentials(trust: Pki, client?: TestCertificate): grpc.ChannelCr
 /** Opens a SotW stream and asks for clusters: resolves to the names, or to the gRPC status code. */
 function askForClusters(h: AdsHarness): Promise<string[] | grpc.status> {
   const s = h.sotw();
-  s.send({ node: fakeNode(), type_url: TypeUrl.Cluster });
+  s.send({ node: fakeNode(GATEWAY), type_url: TypeUrl.Cluster });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('neither a response nor the end of the stream within 10 s')), 10_000);
     const settle = (result: string[] | grpc.status): void => {
@@ -87,7 +89,7 @@ describe('xDS over mTLS', () => {
       clientOptions: { 'grpc.ssl_target_name_override': SERVER_NAME, 'grpc.default_authority': SERVER_NAME },
     });
     harnesses.push(h);
-    expect(h.cache.setSnapshot('gw', buildSnapshot(fakeGateway()))).toEqual({ ok: true });
+    expect(h.cache.setSnapshot(GATEWAY, buildSnapshot(fakeGateway()))).toEqual({ ok: true });
     return h;
   }
 
