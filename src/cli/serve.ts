@@ -25,6 +25,7 @@ import { createLogger } from './logger';
 import { KubernetesServeOptions, RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
 import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
+import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
@@ -32,6 +33,7 @@ const SPECS: FlagSpec[] = [
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   ...XDS_TRANSPORT_FLAGS,
+  ...XDS_LIMIT_FLAGS,
   ...DEBUG_FLAGS,
   { name: 'leader-elect', description: 'with several replicas: only the holder of a coordination Lease writes status (kubernetes source)', boolean: true },
   { name: 'leader-elect-namespace', description: 'namespace of the leader election Lease', default: 'default' },
@@ -60,6 +62,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
   const tlsProvider = startXdsTls(parsed, xdsAddr.host, log);
   debugListenerConfig(parsed);
+  const limits = xdsLimits(parsed);
   const pool = flag(parsed, 'address-pool');
   let addressPool: ReturnType<typeof parseAddressPool> | undefined;
   try {
@@ -82,7 +85,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const source: RunningSource =
     sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : startFileSource(paths, schemas, store, reconciler, log);
 
-  const xds = createXdsServer({ cache, logger: log, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
+  const xds = createXdsServer({ cache, logger: log, limits, callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()) });
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider));
   const state = { ...debugState(reconciler, store, () => source.errors?.() ?? [], xds, () => source.statusWrites?.()), metrics };
   const debug = await startDebugListeners(parsed, state, log);

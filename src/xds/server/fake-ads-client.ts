@@ -16,6 +16,7 @@ import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snaps
 import { SnapshotCache } from '../cache/snapshot-cache';
 import { adsPackageDefinition, decodeAny } from '../proto';
 import { createXdsServer, type XdsServer } from './ads';
+import type { XdsLimits } from './limits';
 import type { AckEvent, NackEvent, PushEvent, StreamClosedEvent, StreamEvent } from './callbacks';
 
 export const TEST_INSTANCE_ID = 'test';
@@ -116,6 +117,8 @@ export interface AdsHarnessOptions {
   clientCredentials?: grpc.ChannelCredentials;
   /** Channel options, e.g. `grpc.ssl_target_name_override` for a certificate's DNS name. */
   clientOptions?: grpc.ChannelOptions;
+  /** Per-client bounds of the server (limits.ts). */
+  limits?: Partial<XdsLimits>;
 }
 
 export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<AdsHarness> {
@@ -127,6 +130,7 @@ export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<
     instanceId: options.instanceId ?? TEST_INSTANCE_ID,
     warmingTimeoutMs: options.warmingTimeoutMs ?? 1000,
     shutdownGraceMs: 200,
+    limits: options.limits,
     callbacks: {
       onStreamOpen: (e) => events.opened.push(e),
       onStreamClosed: (e) => events.closed.push(e),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/snapshot-cache';
 import type { CallbackInvoker, XdsProtocol } from './callbacks';
 import type { SubscriptionInfo } from './subscription-info';
+import type { StreamLimiter } from './limits';
 
 /** One live stream, for `connections()` and debug output. */
 export interface ConnectionInfo {
@@ -43,4 +44,6 @@ export interface StreamContext {
   /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */
   streams: Map<number, LiveStream>;
   nextStreamId(): number;
+  /** Per-client bounds: streams per identity, node size (limits.ts). */
+  limiter: StreamLimiter;
 }
