@@ -80,7 +80,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const schemas = loadCrdSchemas();
   const store = new Store();
   const cache = new SnapshotCache({ nodeKey: nodeKeyFromCluster });
-  const metrics = new AttacheMetrics({ processMetrics: true });
+  // The reconciler's Gateways, read at each scrape: only they become `gateway` label values.
+  const metrics = new AttacheMetrics({ processMetrics: true, gateways: (): string[] => reconciler.gatewayKeys() });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
     sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : startFileSource(paths, schemas, store, reconciler, log);
