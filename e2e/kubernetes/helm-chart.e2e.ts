@@ -75,6 +75,31 @@ describe('Helm chart charts/attache', () => {
     );
   });
 
+  it('keeps the debug endpoint on loopback, probes and metrics on the health port; debug.expose puts it behind token checks', async () => {
+    type Pod = { spec: { template: { spec: { containers: Array<{ name: string; ports: Array<{ name: string }>; readinessProbe: { httpGet: { port: string } }; livenessProbe: { httpGet: { port: string } } }> } } } };
+    const cpContainer = (objects: Rendered[]): Pod['spec']['template']['spec']['containers'][number] =>
+      (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release') as unknown as Pod).spec.template.spec.containers[0];
+    const attache = chartContainer(rendered, 'Deployment', 'attache-release', 'attache', pods);
+    expect(attache.flag('debug-address')).toBe('127.0.0.1:18001');
+    expect(attache.flag('health-address')).toBe('0.0.0.0:18002');
+    expect(attache.args.some((a) => a.startsWith('--debug-auth'))).toBe(false);
+    expect(cpContainer(rendered).ports.map((p) => p.name)).toEqual(['xds', 'health']);
+    expect([cpContainer(rendered).readinessProbe.httpGet.port, cpContainer(rendered).livenessProbe.httpGet.port]).toEqual(['health', 'health']);
+
+    const exposedYaml = await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, '--set', 'debug.expose=true']);
+    const exposed = parseAllDocuments(exposedYaml).map((d) => d.toJS() as Rendered).filter((o) => o);
+    const open = chartContainer(exposed, 'Deployment', 'attache-release', 'attache', pods);
+    expect(open.flag('debug-address')).toBe('0.0.0.0:18001');
+    expect(open.flag('debug-auth')).toBe('kubernetes');
+    expect(cpContainer(exposed).ports.map((p) => p.name)).toEqual(['xds', 'health', 'debug']);
+    const delegator = exposed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'attache-release-auth-delegator');
+    expect(delegator).toMatchObject({ roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [{ kind: 'ServiceAccount', name: serviceAccount }] });
+    expect(exposed.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'attache-release-debug-reader')).toMatchObject({ rules: [{ verbs: ['get'] }] });
+    await helm(['lint', CHART, '--strict', '--set', 'debug.expose=true']);
+    const out = await kubectl(['apply', '--dry-run=server', '--server-side', '-n', S.namespace, '-f', '-'], exposed.map((o) => stringify(o)).join('---\n'));
+    expect(out).toContain('clusterrole.rbac.authorization.k8s.io/attache-release-debug-reader serverside-applied (server dry run)');
+  });
+
   it('is accepted by the API server (server-side dry run of every object)', async () => {
     const out = await kubectl(['apply', '--dry-run=server', '--server-side', '-n', S.namespace, '-f', '-'], rendered.map((o) => stringify(o)).join('---\n'));
     expect(out).toContain('deployment.apps/attache-release serverside-applied (server dry run)');

@@ -60,7 +60,7 @@ describe.each([
   });
 
   it('gives each proxy only its Gateway, every replica each change, and tracks connects and disconnects', async () => {
-    const connections = JSON.parse(await cp.debug('/proxies?format=json')) as Connection[];
+    const connections = (JSON.parse(await cp.debug('/proxies?format=json')) as { proxies: Connection[] }).proxies;
     expect(connections.map((c) => `${c.nodeId}→${c.gateway}`).sort()).toEqual(['a-0→default/gw-a', 'a-1→default/gw-a', 'b-0→default/gw-b', 'b-1→default/gw-b']);
     expect(await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })).toBe(2);
     for (const [id, envoy] of envoys) {
@@ -93,7 +93,7 @@ describe.each([
     await stack.stopEnvoy(envoys.get('a-1') as RunningEnvoy);
     envoys.delete('a-1');
     await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 1, { timeoutMs: 10_000, description: 'the disconnect to be seen' });
-    expect((JSON.parse(await cp.debug('/proxies?format=json')) as Connection[]).map((c) => c.nodeId).sort()).toEqual(['a-0', 'b-0', 'b-1']);
+    expect((JSON.parse(await cp.debug('/proxies?format=json')) as { proxies: Connection[] }).proxies.map((c) => c.nodeId).sort()).toEqual(['a-0', 'b-0', 'b-1']);
     const newcomer = await start('a-2', 'default/gw-a');
     expect(await dumpText(newcomer)).toContain('a2.example.com');
     await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 2, { timeoutMs: 10_000 });

@@ -4,9 +4,9 @@ import { formatSourceError, SourceError } from '../sources/file/parse';
 import { Reconciler } from '../pipeline/reconciler';
 import { configDump } from '../xds/config-dump';
 import { proxyViews } from '../debug/proxy-view';
+import { proxyPage } from '../debug/proxy-page';
 import type { XdsServer } from '../xds/server/ads';
 import { Store } from '../store/store';
-import { Resources } from '../store/resources';
 import type { StatusWriteCounters } from '../status/kubernetes-writer';
 
 export function debugState(
@@ -21,7 +21,7 @@ export function debugState(
     ready: () => reconciler.ready(),
     status: () => reconciler.status(),
     errors: () => errors().map(formatSourceError),
-    proxies: () => proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)),
+    proxies: (page) => proxyPage(proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)), page),
     configDump: ({ gateway, proxy }) => {
       // A proxy's own view: what it rejected may be held back for it alone.
       const connection = proxy !== undefined ? xds.connections().find((c) => c.nodeId === proxy) : undefined;
@@ -32,18 +32,8 @@ export function debugState(
       return keys.map((key) => ({ gateway: key, resources: configDump(reconciler.snapshot(key, stream)) }));
     },
     ir: () => reconciler.ir(),
-    objects: () => withoutSecretData(store.resources()),
-  };
-}
-
-/** Secrets are listed by name and keys only: their values never leave through the debug endpoint. */
-function withoutSecretData(resources: Resources): Resources {
-  return {
-    ...resources,
-    secrets: resources.secrets.map((s) => ({
-      ...s,
-      data: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, '[redacted]'])),
-      ...(s.stringData ? { stringData: Object.fromEntries(Object.keys(s.stringData).map((k) => [k, '[redacted]'])) } : {}),
-    })),
+    // Secret data, private keys and last-applied annotations are taken out by the server, for
+    // every path at once (debug/redact.ts).
+    objects: () => store.resources(),
   };
 }

@@ -31,6 +31,22 @@ describe('createLogger', () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 
+  it('never writes key material: not in fields, errors or messages, of a child logger too', () => {
+    const key = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIKEYKEYKEY\n-----END EC PRIVATE KEY-----\n';
+    const out = capture();
+    const log = createLogger({ level: 'info', pretty: false, destination: out.stream }).child({ component: 'test' });
+    log.error({ err: new Error(`cannot parse ${key}`), object: { kind: 'Secret', data: { 'tls.key': Buffer.from(key).toString('base64') } } }, `bad key ${key}`);
+    log.warn(new Error(`thrown with ${key}`));
+    log.info({ secret: { name: 'site', privateKey: key } }, 'secret');
+    const text = out.text();
+    expect(text).not.toContain('KEYKEYKEY');
+    expect(text).not.toContain(Buffer.from(key).toString('base64').slice(0, 40));
+    const [first, second, third] = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ component: 'test', msg: 'bad key [redacted]\n', err: { type: 'Error', message: 'cannot parse [redacted]\n' }, object: { data: { 'tls.key': '[redacted]' } } });
+    expect(second).toMatchObject({ msg: 'thrown with [redacted]\n', err: { message: 'thrown with [redacted]\n' } });
+    expect(third.secret).toEqual({ name: 'site', privateKey: '[redacted]' });
+  });
+
   it('names the flag and the levels when the level is unknown', () => {
     expect(() => createLogger({ level: 'loud' })).toThrow(UsageError);
     expect(() => createLogger({ level: 'loud' })).toThrow('--log-level: expected trace, debug, info, warn, error, fatal, silent, got "loud"');

@@ -20,12 +20,13 @@ import { createXdsServer } from '../xds/server/ads';
 import { xdsServerCredentials, XdsTlsError, XdsTlsFileProvider } from '../xds/server/tls';
 import { combineCallbacks } from '../xds/server/callbacks';
 import { AttacheMetrics } from '../metrics/registry';
-import { startDebugServer } from '../debug/server';
 import { debugState } from './debug-state';
+import { DEBUG_FLAGS, debugListenerConfig, startDebugListeners } from './serve-debug';
 import { createLogger } from './logger';
 import { KubernetesServeOptions, RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
 import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
+import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
@@ -34,7 +35,8 @@ const SPECS: FlagSpec[] = [
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   ...XDS_TRANSPORT_FLAGS,
-  { name: 'debug-address', description: 'where the debug HTTP endpoint listens', default: '127.0.0.1:18001' },
+  ...XDS_LIMIT_FLAGS,
+  ...DEBUG_FLAGS,
   { name: 'leader-elect', description: 'with several replicas: only the holder of a coordination Lease writes status (kubernetes source)', boolean: true },
   { name: 'leader-elect-namespace', description: 'namespace of the leader election Lease', default: 'default' },
   { name: 'leader-elect-name', description: 'name of the leader election Lease', default: 'attache-leader' },
@@ -61,6 +63,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   // Checked before anything starts: a control plane that cannot serve xDS safely must not run.
   const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
   const tlsProvider = startXdsTls(parsed, xdsAddr.host, log);
+  debugListenerConfig(parsed);
+  const limits = xdsLimits(parsed);
   const pool = flag(parsed, 'address-pool');
   let addressPool: ReturnType<typeof parseAddressPool> | undefined;
   try {
@@ -78,7 +82,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const schemas = loadCrdSchemas();
   const store = new Store();
   const cache = new SnapshotCache({ nodeKey: nodeKeyFromCluster });
-  const metrics = new AttacheMetrics({ processMetrics: true });
+  // The reconciler's Gateways, read at each scrape: only they become `gateway` label values.
+  const metrics = new AttacheMetrics({ processMetrics: true, gateways: (): string[] => reconciler.gatewayKeys() });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
     sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileSource(paths, fileSettleMs(parsed), schemas, store, reconciler, log);
@@ -86,17 +91,18 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const xds = createXdsServer({
     cache,
     logger: log,
+    limits,
     callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()),
     authorization: { trustDomain: tlsProvider?.trustDomain },
   });
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider.provider));
-  const debugAddr = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
   const state = { ...debugState(reconciler, store, () => source.errors?.() ?? [], xds, () => source.statusWrites?.()), metrics };
-  const debug = await startDebugServer(debugAddr.host, debugAddr.port, state);
+  const debug = await startDebugListeners(parsed, state, log);
   const from = sourceKind === 'kubernetes' ? { kubeconfig: flag(parsed, 'kubeconfig') ?? 'default' } : { paths };
-  log.info({ xds: `${xdsAddr.host}:${xdsPort}`, xdsTls: tlsProvider ? 'mtls' : 'plaintext', debug: `http://${debugAddr.host}:${debug.port}`, ...from }, 'attache serving');
+  log.info({ xds: `${xdsAddr.host}:${xdsPort}`, xdsTls: tlsProvider ? 'mtls' : 'plaintext', ...debug.urls, ...from }, 'attache serving');
   // One plain line on stdout that scripts and tests wait for.
-  process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort} (${tlsProvider ? 'mTLS' : 'plaintext'}), debug on http://${debugAddr.host}:${debug.port}\n`);
+  const health = debug.urls.health ? `, health on ${debug.urls.health}` : '';
+  process.stdout.write(`attache: xDS on ${xdsAddr.host}:${xdsPort} (${tlsProvider ? 'mTLS' : 'plaintext'}), debug on ${debug.urls.debug}${health}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

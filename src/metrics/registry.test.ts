@@ -10,7 +10,7 @@ async function value(metrics: AttacheMetrics, line: string): Promise<string | un
 
 describe('AttacheMetrics', () => {
   it('counts NACKs per type URL and proxies per Gateway, from the xDS server callbacks', async () => {
-    const metrics = new AttacheMetrics();
+    const metrics = new AttacheMetrics({ gateways: () => ['default/gw'] });
     const cb = metrics.xdsCallbacks();
     cb.onStreamOpen?.(stream);
     cb.onStreamIdentified?.({ ...stream, node, key: 'default/gw' });
@@ -21,6 +21,20 @@ describe('AttacheMetrics', () => {
     cb.onStreamClosed?.({ ...stream, node, key: 'default/gw' });
     expect(await value(metrics, 'attache_xds_connected_proxies{gateway="default/gw"}')).toMatch(/ 0$/);
     expect(await value(metrics, 'attache_xds_stream_disconnects_total{protocol="delta"}')).toMatch(/ 1$/);
+  });
+
+  it('labels proxies only with Gateways that exist: whatever else a proxy names is counted as unknown', async () => {
+    const gateways = ['default/gw'];
+    const metrics = new AttacheMetrics({ gateways: () => gateways });
+    const cb = metrics.xdsCallbacks();
+    const names = ['default/gw', 'attacker/1', 'attacker/2', 'x'.repeat(300), 'default/later'];
+    names.forEach((key, i) => cb.onStreamIdentified?.({ ...stream, streamId: i, node: { ...node, cluster: key }, key }));
+    const lines = (await metrics.text()).split('\n').filter((l) => l.startsWith('attache_xds_connected_proxies{'));
+    expect(lines).toEqual(['attache_xds_connected_proxies{gateway="default/gw"} 1', 'attache_xds_connected_proxies{gateway="unknown"} 4']);
+    // A Gateway created after its proxies connected: they count under it from then on.
+    gateways.push('default/later');
+    expect(await value(metrics, 'attache_xds_connected_proxies{gateway="default/later"}')).toMatch(/ 1$/);
+    expect(await value(metrics, 'attache_xds_connected_proxies{gateway="unknown"}')).toMatch(/ 3$/);
   });
 
   it('keeps a registry per instance', async () => {

@@ -6,7 +6,9 @@
  * Names follow Prometheus conventions: `attache_` prefix, `_total` for counters, base units
  * (seconds, bytes). Label values are bounded: type URLs (five), protocols (two), rebuild paths
  * (two), object kinds (nine), status write results (three), and Gateway keys (as many as
- * Gateways). Never a node id, route name or version: those are unbounded.
+ * Gateways). Never a node id, route name or version: those are unbounded. The `gateway` of a
+ * connected proxy is what the proxy says (node.cluster), so it is a label value only when such
+ * a Gateway exists (`gateways` below); every other proxy is counted under `unknown`.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Snapshot } from '../xds/cache/snapshot';
@@ -24,7 +26,15 @@ export type StatusWriteResult = 'written' | 'conflict' | 'failed';
 export interface AttacheMetricsOptions {
   /** prom-client's default process and Node.js metrics (CPU, memory, event loop lag, GC). */
   processMetrics?: boolean;
+  /**
+   * The Gateways that exist (the reconciler's keys), read at each scrape. A proxy naming any
+   * other is counted under UNKNOWN_GATEWAY. Default: none exist.
+   */
+  gateways?: () => Iterable<string>;
 }
+
+/** The `gateway` label of proxies that name a Gateway that does not exist. */
+export const UNKNOWN_GATEWAY = 'unknown';
 
 /** Sub-millisecond to seconds: a small rebuild takes well under 1 ms, a big one hundreds. */
 const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -52,11 +62,16 @@ export class AttacheMetrics {
   });
   readonly connects = new Counter({ name: 'attache_xds_stream_connects_total', help: 'ADS streams opened, by protocol (sotw, delta)', labelNames: ['protocol'] as const, registers: this.r });
   readonly disconnects = new Counter({ name: 'attache_xds_stream_disconnects_total', help: 'ADS streams closed, by protocol (sotw, delta)', labelNames: ['protocol'] as const, registers: this.r });
+  /** The Gateway (node.cluster) of each identified stream, as the proxy named it. */
+  private readonly streamGateways = new Map<number, string>();
+  private readonly gateways: () => Iterable<string>;
   readonly proxies = new Gauge({
     name: 'attache_xds_connected_proxies',
-    help: 'ADS streams whose proxy has identified itself, by Gateway (node.cluster)',
+    help: `ADS streams whose proxy has identified itself, by Gateway (node.cluster; "${UNKNOWN_GATEWAY}" for a Gateway that does not exist)`,
     labelNames: ['gateway'] as const,
     registers: this.r,
+    // Counted at each scrape, so a proxy that connected before its Gateway existed moves to it.
+    collect: () => this.countProxies(),
   });
   readonly rebuilds = new Counter({ name: 'attache_rebuilds_total', help: 'Rebuilds of the xDS snapshots, by path (full, or endpoints only)', labelNames: ['path'] as const, registers: this.r });
   readonly rebuildSeconds = new Histogram({
@@ -97,7 +112,20 @@ export class AttacheMetrics {
   readonly convergence = new ConvergenceTracker((seconds, path) => this.convergenceSeconds.observe({ path }, seconds));
 
   constructor(options: AttacheMetricsOptions = {}) {
+    this.gateways = options.gateways ?? (() => []);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Every existing Gateway (0 included), plus UNKNOWN_GATEWAY when some proxy names none. */
+  private countProxies(): void {
+    const counts = new Map<string, number>();
+    for (const gateway of this.gateways()) counts.set(gateway, 0);
+    for (const gateway of this.streamGateways.values()) {
+      const label = counts.has(gateway) ? gateway : UNKNOWN_GATEWAY;
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    this.proxies.reset();
+    for (const [gateway, n] of counts) this.proxies.set({ gateway }, n);
   }
 
   /** Text exposition format, for `/metrics`. */
@@ -142,19 +170,12 @@ export class AttacheMetrics {
 
   /** xDS server callbacks that keep the xDS metrics, convergence included. */
   xdsCallbacks(): XdsCallbacks {
-    // The Gateway of each identified stream, to count it down when it closes.
-    const keys = new Map<number, string>();
     const own: XdsCallbacks = {
       onStreamOpen: (e) => this.connects.inc({ protocol: e.protocol }),
-      onStreamIdentified: (e) => {
-        keys.set(e.streamId, e.key);
-        this.proxies.inc({ gateway: e.key });
-      },
+      onStreamIdentified: (e) => this.streamGateways.set(e.streamId, e.key),
       onStreamClosed: (e) => {
         this.disconnects.inc({ protocol: e.protocol });
-        const key = keys.get(e.streamId);
-        if (key !== undefined) this.proxies.dec({ gateway: key });
-        keys.delete(e.streamId);
+        this.streamGateways.delete(e.streamId);
       },
       onAck: (e) => this.acks.inc({ type_url: e.typeUrl }),
       onNack: (e) => this.nacks.inc({ type_url: e.typeUrl }),

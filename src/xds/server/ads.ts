@@ -18,6 +18,7 @@ import { CallbackInvoker, type XdsCallbacks } from './callbacks';
 import { DeltaStream } from './delta';
 import { SotwStream } from './sotw';
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
+import { DEFAULT_XDS_LIMITS, StreamLimiter, type XdsLimits } from './limits';
 
 export type { ConnectionInfo } from './stream-context';
 export type { SubscriptionInfo } from './subscription-info';
@@ -58,6 +59,8 @@ export interface XdsServerOptions {
   authorization?: XdsAuthorizationOptions;
   /** How long `shutdown()` waits for streams to finish before cutting connections. Default 2000 ms. */
   shutdownGraceMs?: number;
+  /** What one client may cost: streams per identity, node.metadata size (limits.ts; defaults there). */
+  limits?: Partial<XdsLimits>;
 }
 
 export interface XdsServer {
@@ -107,12 +110,14 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     warmingTimeoutMs: options.warmingTimeoutMs ?? 5000,
     streams: new Map<number, LiveStream>(),
     nextStreamId: () => ++streamCounter,
+    limiter: new StreamLimiter({ ...DEFAULT_XDS_LIMITS, ...options.limits }, logger),
   };
   const server = new grpc.Server({ ...DEFAULT_GRPC_OPTIONS, ...options.grpcOptions });
   const handlers: AggregatedDiscoveryServiceHandlers = {
-    // Each stream registers itself in ctx.streams and lives as long as its call.
-    StreamAggregatedResources: (call) => void new SotwStream(ctx, call),
-    DeltaAggregatedResources: (call) => void new DeltaStream(ctx, call),
+    // Each stream registers itself in ctx.streams and lives as long as its call; a client over
+    // its stream limit is refused before a stream exists.
+    StreamAggregatedResources: (call) => void (ctx.limiter.admit(call) && new SotwStream(ctx, call)),
+    DeltaAggregatedResources: (call) => void (ctx.limiter.admit(call) && new DeltaStream(ctx, call)),
   };
   server.addService(adsService(), handlers);
 

@@ -16,6 +16,7 @@ import { buildSnapshot, type Snapshot, type SnapshotInput } from '../cache/snaps
 import { SnapshotCache } from '../cache/snapshot-cache';
 import { adsPackageDefinition, decodeAny } from '../proto';
 import { createXdsServer, type XdsServer } from './ads';
+import type { XdsLimits } from './limits';
 import type { AckEvent, NackEvent, PushEvent, StreamClosedEvent, StreamEvent } from './callbacks';
 
 export const TEST_INSTANCE_ID = 'test';
@@ -118,6 +119,8 @@ export interface AdsHarnessOptions {
   clientOptions?: grpc.ChannelOptions;
   /** The server's logger (default silent), for tests that check what it logs. */
   logger?: Logger;
+  /** Per-client bounds of the server (limits.ts). */
+  limits?: Partial<XdsLimits>;
 }
 
 export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<AdsHarness> {
@@ -129,6 +132,7 @@ export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<
     instanceId: options.instanceId ?? TEST_INSTANCE_ID,
     warmingTimeoutMs: options.warmingTimeoutMs ?? 1000,
     shutdownGraceMs: 200,
+    limits: options.limits,
     callbacks: {
       onStreamOpen: (e) => events.opened.push(e),
       onStreamClosed: (e) => events.closed.push(e),

@@ -8,6 +8,7 @@ import type { ConfigWatcher } from '../cache/snapshot-cache';
 import type { StreamAuthorizer } from './authorization';
 import type { CallbackInvoker, XdsProtocol } from './callbacks';
 import type { SubscriptionInfo } from './subscription-info';
+import type { StreamLimiter } from './limits';
 
 /** One live stream, for `connections()` and debug output. */
 export interface ConnectionInfo {
@@ -46,4 +47,6 @@ export interface StreamContext {
   /** Live streams, for `connections()` and shutdown; a stream adds and removes itself. */
   streams: Map<number, LiveStream>;
   nextStreamId(): number;
+  /** Per-client bounds: streams per identity, node size (limits.ts). */
+  limiter: StreamLimiter;
 }

@@ -144,6 +144,12 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
       this.fail(grpc.status.INVALID_ARGUMENT, 'the first request on an ADS stream must carry node');
       return false;
     }
+    // Per-client bounds (limits.ts): an oversized node ends the stream before anything is kept.
+    const refusal = this.ctx.limiter.checkNode(node, this.peer);
+    if (refusal !== undefined) {
+      this.fail(grpc.status.INVALID_ARGUMENT, refusal);
+      return false;
+    }
     this.node = normalizeNode(node);
     this.key = this.ctx.cache.nodeKey(this.node);
     const refused = this.ctx.authorize(this.call.getAuthContext(), this.key, this.log.child({ node: this.node.id, peer: this.peer }));

@@ -1,0 +1,45 @@
+import type { ProxyView, SyncState } from './proxy-view';
+import { DEFAULT_PAGE, MAX_PAGE, proxyPage } from './proxy-page';
+import { startDebugServer, type DebugState } from './server';
+import { leftOutNote } from '../cli/proxies';
+
+function view(i: number, sync: SyncState): ProxyView {
+  return { nodeId: `envoy-${i}`, cluster: 'default/gw', gateway: 'default/gw', protocol: 'SotW', peer: '127.0.0.1:1', connectedSince: 't', sync, inSync: sync === 'SYNCED', types: [], rejected: [] };
+}
+
+/** 1,200 proxies: every 100th NACKED, every 7th STALE, the rest SYNCED. */
+const many = Array.from({ length: 1200 }, (_, i) => view(i, i % 100 === 0 ? 'NACKED' : i % 7 === 0 ? 'STALE' : 'SYNCED'));
+const counts = { NACKED: 12, STALE: many.filter((p) => p.sync === 'STALE').length, SYNCED: 0 };
+counts.SYNCED = 1200 - counts.NACKED - counts.STALE;
+
+describe('proxyPage', () => {
+  it('cuts a page, says how many are left out, and counts every proxy by sync state', () => {
+    const page = proxyPage(many, { offset: 1100, limit: 500 });
+    expect(page).toMatchObject({ total: 1200, offset: 1100, limit: 500, omitted: 1100, sync: counts });
+    expect(page.proxies.map((p) => p.nodeId)).toEqual(many.slice(1100).map((p) => p.nodeId));
+    expect(proxyPage(many, { offset: 5000, limit: 10 })).toMatchObject({ omitted: 1200, proxies: [] });
+  });
+
+  it('is bounded on the wire: 1,200 proxies answer at most MAX_PAGE, DEFAULT_PAGE unless asked', async () => {
+    const state = { proxies: (page) => proxyPage(many, page) } as Pick<DebugState, 'proxies'> as DebugState;
+    const server = await startDebugServer('127.0.0.1', 0, state);
+    try {
+      const get = async (q: string): Promise<{ total: number; omitted: number; proxies: unknown[] }> =>
+        (await (await fetch(`http://127.0.0.1:${server.port}/proxies?format=json${q}`, { signal: AbortSignal.timeout(5000) })).json()) as { total: number; omitted: number; proxies: unknown[] };
+      expect(await get('')).toMatchObject({ total: 1200, omitted: 1200 - DEFAULT_PAGE });
+      expect((await get('')).proxies).toHaveLength(DEFAULT_PAGE);
+      expect((await get('&limit=100000')).proxies).toHaveLength(MAX_PAGE);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('attache proxies, when proxies are left out', () => {
+  it('says which were shown, how many were left out, and the state of all of them', () => {
+    expect(leftOutNote(proxyPage(many, { offset: 0, limit: 500 }))).toBe(
+      `showing 1-500 of 1200 proxies (700 left out; --offset, --limit up to ${MAX_PAGE}); all of them: ${counts.SYNCED} SYNCED, ${counts.STALE} STALE, 12 NACKED`,
+    );
+    expect(leftOutNote(proxyPage(many.slice(0, 3), { offset: 0, limit: 500 }))).toBeUndefined();
+  });
+});
