@@ -17,7 +17,7 @@ import { ListenerContext } from './listener';
 import { TranslateOptions } from './options';
 import { attachRoute, ParentAttachment } from './parent-refs';
 import { ResourceIndex } from './resource-index';
-import { routeParentStatus } from './route-status';
+import { isAcceptedByParent, routeParentStatus } from './route-status';
 import { RouteStatusEntry, StatusEntry } from './status';
 import { HostedCandidate } from './virtual-hosts';
 
@@ -73,11 +73,18 @@ function gatewayIR(gateway: GatewayContext, routes: readonly AttachedRoute[]): G
   return buildGatewayIR(gateway, attached, sortedClusters);
 }
 
+/**
+ * attachedRoutes per listener: each route once per listener it is Accepted=True on. Routes with
+ * Accepted=False (no listener allows them, or none of their rules is valid) are not counted.
+ */
 function countAttachments(routes: readonly AttachedRoute[]): Map<ListenerContext, number> {
   const counts = new Map<ListenerContext, number>();
   for (const r of routes) {
     const seen = new Set<ListenerContext>();
-    for (const a of r.attachments) for (const l of a.listeners) seen.add(l.listener);
+    for (const a of r.attachments) {
+      if (!isAcceptedByParent(a, r.translated.rules)) continue;
+      for (const l of a.listeners) seen.add(l.listener);
+    }
     for (const l of seen) counts.set(l, (counts.get(l) ?? 0) + 1);
   }
   return counts;
