@@ -18,12 +18,15 @@ import { TranslateOptions } from './options';
 import { attachRoute, ParentAttachment } from './parent-refs';
 import { ResourceIndex } from './resource-index';
 import { isAcceptedByParent, routeParentStatus } from './route-status';
+import { RouteFinding, routeFindings } from './route-findings';
 import { RouteStatusEntry, StatusEntry } from './status';
 import { HostedCandidate } from './virtual-hosts';
 
 export interface TranslateResult {
   gateways: GatewayIR[];
   status: StatusEntry[];
+  /** Problems of routes no status covers, and parentRefs to Gateways not in the input (`attache validate` prints them). */
+  routeFindings: RouteFinding[];
 }
 
 /** Every route kind Attaché translates; one attacher and one status builder serve them all. */
@@ -52,7 +55,11 @@ export function translate(resources: Resources, options: TranslateOptions, bundl
     ...gateways.map((g) => gatewayStatus(g, attachedCount, options)),
     ...routes.filter((r) => r.attachments.length > 0).map((r) => routeStatus(r, options)),
   ];
-  return { gateways: gateways.map((g) => gatewayIR(g, routes)), status };
+  const findings = routeFindings(
+    routes.map((r) => ({ route: r.route, translated: r.translated, hasStatus: r.attachments.length > 0 })),
+    resources.gateways,
+  );
+  return { gateways: gateways.map((g) => gatewayIR(g, routes)), status, routeFindings: findings };
 }
 
 function gatewayIR(gateway: GatewayContext, routes: readonly AttachedRoute[]): GatewayIR {
