@@ -27,7 +27,7 @@ import { anyToEnvoyJson } from '../src/xds/envoy-json';
 import { encodeAny } from '../src/xds/proto';
 import { TypeUrl } from '../src/xds/resources';
 import { translateGateway } from '../src/xds/translate/translate';
-import { GeneratedCase, generateCases, KeyPair } from './generated-inputs';
+import { DEFAULT_ODD_RATE, GeneratedCase, generateCases, KeyPair } from './generated-inputs';
 import { ROOT, validateEnvoyConfig } from './harness';
 
 type Obj = Record<string, unknown>;
@@ -171,6 +171,7 @@ describe('Envoy accepts what validate accepts: the reproducers of issue 13', () 
 /** How many configurations, and how many per Envoy run; both overridable to explore further. */
 const GENERATED_CASES = Number(process.env.ATTACHE_GENERATED_CASES ?? 1000);
 const GENERATED_SEED = Number(process.env.ATTACHE_GENERATED_SEED ?? 13);
+const ODD_RATE = Number(process.env.ATTACHE_GENERATED_ODD_RATE ?? DEFAULT_ODD_RATE);
 const BATCH = 250;
 /** A failing run stops looking after this many cases Envoy refuses (each costs a bisection). */
 const MAX_FAILURES = 5;
@@ -220,7 +221,7 @@ describe('Envoy accepts what validate accepts: generated inputs', () => {
       const started = Date.now();
       const schemas = loadCrdSchemas();
       const runtime = attacheRuntime();
-      const cases = generateCases(GENERATED_CASES, GENERATED_SEED, await keyPairs());
+      const cases = generateCases(GENERATED_CASES, GENERATED_SEED, await keyPairs(), ODD_RATE);
       const stats = { accepted: 0, rejected: 0, listeners: 0, routes: 0, clusters: 0, secrets: 0, envoyRuns: 0, translateMs: 0 };
       const failures: string[] = [];
       const check = async (batch: readonly Translated[]): Promise<void> => {

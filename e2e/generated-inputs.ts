@@ -43,9 +43,9 @@ function random(seed: number): () => number {
 /**
  * Pools, each split in values a user would write and odd ones (refused by the schema, by
  * Attaché, or taken by both and left for Envoy to judge). Odd values are drawn rarely
- * (ODD_RATE), so most objects pass validation and most cases reach Envoy with something in them.
+ * (DEFAULT_ODD_RATE), so most objects pass validation and most cases reach Envoy with something in them.
  */
-const ODD_RATE = 0.04;
+export const DEFAULT_ODD_RATE = 0.04;
 interface Pool<T> {
   good: readonly T[];
   odd: readonly T[];
@@ -92,7 +92,10 @@ const GRPC_METHODS: Pool<string> = { good: ['Check', 'Watch', 'Get'], odd: ['', 
 const QUERY_NAMES: Pool<string> = { good: ['q', 'page'], odd: ['a b', 'x'.repeat(300), '', 'ü'] };
 
 class Picker {
-  constructor(private readonly next: () => number) {}
+  constructor(
+    private readonly next: () => number,
+    private readonly oddRate: number,
+  ) {}
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
@@ -104,7 +107,7 @@ class Picker {
   }
   /** A usual value, or now and then an odd one. */
   v<T>(pool: Pool<T>): T {
-    return this.chance(ODD_RATE) ? this.of(pool.odd) : this.of(pool.good);
+    return this.chance(this.oddRate) ? this.of(pool.odd) : this.of(pool.good);
   }
   /** One to `max` items made by `make`. */
   some<T>(max: number, make: () => T): T[] {
@@ -275,8 +278,8 @@ function route(p: Picker, ns: string, i: number, listeners: number, services: re
 }
 
 /** `count` cases from `seed`; `keyPairs` are the certificates HTTPS listeners draw from. */
-export function generateCases(count: number, seed: number, keyPairs: readonly KeyPair[]): GeneratedCase[] {
-  const p = new Picker(random(seed));
+export function generateCases(count: number, seed: number, keyPairs: readonly KeyPair[], oddRate = DEFAULT_ODD_RATE): GeneratedCase[] {
+  const p = new Picker(random(seed), oddRate);
   return Array.from({ length: count }, (_, index) => {
     const ns = `case-${index}`;
     const secretNames: string[] = [];
