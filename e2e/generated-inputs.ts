@@ -89,6 +89,15 @@ const SCHEMES: Pool<string> = { good: ['http', 'https'], odd: ['ftp', 'HTTP'] };
 const METHODS: Pool<string> = { good: ['GET', 'POST'], odd: ['PATCH', 'CONNECT', 'TRACE', 'get'] };
 const SERVICES: Pool<string> = { good: ['grpc.health.v1.Health', 'echo.Echo', 'x.y.Z'], odd: ['a', '', 'bad service', 'é.Echo', '.x', 'x.'] };
 const GRPC_METHODS: Pool<string> = { good: ['Check', 'Watch', 'Get'], odd: ['', 'bad method', 'Ünï', 'a/b'] };
+const GATEWAY_ADDRESSES: Pool<string> = {
+  good: ['127.0.0.2', '127.0.20.1'],
+  odd: ['::1', '0.0.0.0', '::', 'not-an-ip', '127.0.0.1/32', '[::1]', '127.000.0.1', 'fe80::1%eth0', '', 'localhost', '::ffff:127.0.0.1'],
+};
+const MIRROR: Pool<Record<string, unknown>> = {
+  good: [{}, { percent: 50 }, { fraction: { numerator: 1, denominator: 3 } }],
+  odd: [{ percent: 0 }, { percent: 100 }, { percent: 101 }, { fraction: { numerator: 5, denominator: 0 } }, { fraction: { numerator: 7, denominator: 3 } },
+    { fraction: { numerator: 1, denominator: 1000000 } }, { percent: 50, fraction: { numerator: 1 } }],
+};
 const QUERY_NAMES: Pool<string> = { good: ['q', 'page'], odd: ['a b', 'x'.repeat(300), '', 'ü'] };
 
 class Picker {
@@ -240,6 +249,12 @@ function httpRule(p: Picker, services: readonly string[]): Doc {
   }
   if (p.chance(0.3)) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(p) });
   if (p.chance(0.2)) filters.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(p) });
+  if (!redirect && p.chance(0.1)) filters.push({ type: 'RequestMirror', requestMirror: { backendRef: { name: p.of(services), port: 8080 }, ...p.v(MIRROR) } });
+  if (p.chance(0.03)) filters.push({ type: 'ExtensionRef', extensionRef: { group: 'example.com', kind: 'Filter', name: 'f' } });
+  if (!redirect && p.chance(0.1)) {
+    const refs = rule.backendRefs as Doc[];
+    refs[0] = { ...refs[0], filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(p) }] };
+  }
   if (filters.length > 0) rule.filters = filters;
   if (p.chance(0.2)) rule.timeouts = { request: p.v(DURATIONS), ...(p.chance(0.5) ? { backendRequest: p.v(DURATIONS) } : {}) };
   return rule;
@@ -252,6 +267,7 @@ function gateway(p: Picker, ns: string, index: number, secrets: string[]): Doc {
     // Sometimes a second listener shares the first one's port (one filter chain per hostname).
     const port = k > 0 && p.chance(0.3) ? base : base + k;
     const listener: Doc = { name: `l${k}`, port, protocol: https ? 'HTTPS' : 'HTTP' };
+    if (p.chance(0.1)) listener.allowedRoutes = { namespaces: { from: p.of(['All', 'Same']) }, ...(p.chance(0.5) ? { kinds: [{ kind: p.of(['GRPCRoute', 'HTTPRoute']) }] } : {}) };
     if (p.chance(0.6)) listener.hostname = p.v(HOSTNAMES);
     if (https) {
       const name = `cert-${k}`;
@@ -260,7 +276,9 @@ function gateway(p: Picker, ns: string, index: number, secrets: string[]): Doc {
     }
     return listener;
   });
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: ns }, spec: { gatewayClassName: 'attache', listeners } };
+  const spec: Doc = { gatewayClassName: 'attache', listeners };
+  if (p.chance(0.15)) spec.addresses = [{ type: 'IPAddress', value: p.v(GATEWAY_ADDRESSES) }];
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: ns }, spec };
 }
 
 function route(p: Picker, ns: string, i: number, listeners: number, services: readonly string[]): Doc {
