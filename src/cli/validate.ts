@@ -5,12 +5,15 @@
  * Objects of kinds Attaché does not consume are skipped, with one info line.
  * Input errors (file, document, object, field) and every status condition that reports a
  * problem (a route not accepted, an unresolved reference, an invalid listener) are printed;
- * the exit code is 1 when there is any, so it fits CI pipelines.
+ * the exit code is 1 when there is any, so it fits CI pipelines. Routes are checked whatever
+ * their parents: a route file alone gets its rules checked, and a parentRef to a Gateway not in
+ * the input is a warning (exit code unaffected).
  */
 import * as path from 'path';
 import { Condition } from '../apis/meta';
 import { isProblem } from './status-table';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
+import { RouteFinding } from '../gatewayapi/route-findings';
 import { StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
 import { fixApiVersionsInFile } from '../sources/file/api-version-fix';
@@ -63,9 +66,13 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   const { resources, errors, schemas, objects, skipped } = await loadFiles(paths);
   const skippedLine = formatSkipped(skipped);
   if (skippedLine) process.stdout.write(`info: ${skippedLine}\n`);
-  const { status } = translate(resources, offlineOptions(flag(parsed, 'controller-name')), schemas.bundleVersion);
-  const problems = [...errors.map(formatSourceError), ...statusProblems(status)];
+  const { status, routeFindings } = translate(resources, offlineOptions(flag(parsed, 'controller-name')), schemas.bundleVersion);
+  const route = (severity: RouteFinding['severity']): string[] =>
+    routeFindings.filter((f) => f.severity === severity).map((f) => `${f.object}: ${f.field}: ${f.message}`);
+  const problems = [...errors.map(formatSourceError), ...statusProblems(status), ...route('error')];
+  const warnings = route('warning');
   for (const p of problems) process.stdout.write(`error: ${p}\n`);
-  process.stdout.write(`${objects.length} objects, ${problems.length} problems\n`);
+  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  process.stdout.write(`${objects.length} objects, ${problems.length} problems${warnings.length ? `, ${warnings.length} warnings` : ''}\n`);
   return problems.length > 0 ? 1 : 0;
 }

@@ -97,7 +97,9 @@ export function headerModifier(filter: HTTPHeaderFilter, field: string): { modif
   const seen = new Set<string>();
   const checkName = (raw: string, at: string): string | undefined => {
     const name = raw.toLowerCase();
-    if (seen.has(name)) issues.push(unsupportedValue(at, `header "${name}" is named by more than one action of this filter`));
+    // The schema leaves `remove` names unchecked; Envoy refuses an empty one (and NUL, CR, LF).
+    if (name === '' || /[\0\r\n]/.test(name)) issues.push(unsupportedValue(at, 'header names may not be empty or contain NUL, CR or LF'));
+    else if (seen.has(name)) issues.push(unsupportedValue(at, `header "${name}" is named by more than one action of this filter`));
     else if (name.startsWith(':') || name === 'host') issues.push(unsupportedValue(at, `header "${name}" cannot be modified (Envoy refuses pseudo-headers and host)`));
     else {
       seen.add(name);

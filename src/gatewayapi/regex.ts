@@ -28,6 +28,8 @@ import { RE2JS } from '@bufbuild/re2';
 export type RegexValidation = { ok: true } | { ok: false; error: string };
 
 export function validateRegex(pattern: string): RegexValidation {
+  // RE2 takes it (it matches only ""), Envoy's RegexMatcher does not (`regex` min_len 1).
+  if (pattern === '') return { ok: false, error: 'empty: Envoy takes no empty regular expression' };
   const bytes = Buffer.from(pattern, 'utf8').toString('latin1');
   const prepared = prepare(bytes);
   if (typeof prepared !== 'string') return prepared;

@@ -39,7 +39,7 @@ export function routeParentStatus(
 ): RouteParentStatus {
   const c = new ConditionBuilder(generation, options.now);
   const refIssues = issues.filter((i) => i.type === ConditionType.ResolvedRefs);
-  const allDropped = rules.total > 0 && rules.dropped.length === rules.total;
+  const allDropped = allRulesDropped(rules);
   const conditions: Condition[] = [
     attachment.issue
       ? c.make(ConditionType.Accepted, false, attachment.issue.reason, attachment.issue.message)
@@ -54,6 +54,19 @@ export function routeParentStatus(
     conditions.push(c.make(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, droppedMessage(rules.dropped)));
   }
   return { parentRef: attachment.parentRef, controllerName: options.controllerName, conditions };
+}
+
+/** "A Route MUST be considered Accepted if at least one of the Route's rules is implemented." */
+function allRulesDropped(rules: RuleOutcome): boolean {
+  return rules.total > 0 && rules.dropped.length === rules.total;
+}
+
+/**
+ * Whether the route is Accepted=True by this parent: the one rule for the condition and for the
+ * listeners' attachedRoutes, which "MUST NOT" count routes with any other value of Accepted.
+ */
+export function isAcceptedByParent(attachment: ParentAttachment, rules: RuleOutcome): boolean {
+  return !attachment.issue && !allRulesDropped(rules);
 }
 
 /** `Dropped Rule "name": why; Dropped Rule spec.rules[2]: why` — by name when set, else by index. */

@@ -16,6 +16,7 @@ import { Secret } from '../apis/core';
 import { Gateway, GATEWAY_GROUP, GatewayListener, SecretObjectReference } from '../apis/gateway-api';
 import { SecretIR } from '../ir/types';
 import { ConditionType, Reason, ReasonName, TranslationIssue } from './conditions';
+import { unsupportedCertificateKey, unsupportedKey, unsupportedKeyEncoding } from './envoy-keys';
 import { secretName } from './naming';
 import { isReferencePermitted } from './reference-grant';
 import { ResourceIndex } from './resource-index';
@@ -135,33 +136,12 @@ export function checkKeyPair(certPem: string, keyPem: string): Checked<Omit<Secr
   } catch {
     return { ok: false, error: 'tls.key holds no unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)' };
   }
-  const unsupported = unsupportedKey(key);
+  const unsupported = unsupportedKey(key) ?? unsupportedKeyEncoding(keyPem);
   if (unsupported) return { ok: false, error: `tls.key: ${unsupported}` };
+  const leafKey = unsupportedCertificateKey(certificates[0]);
+  if (leafKey) return { ok: false, error: `tls.crt: certificate 1: ${leafKey}` };
   if (!certificates[0].checkPrivateKey(key)) {
     return { ok: false, error: 'tls.key does not match the first certificate in tls.crt' };
   }
   return { ok: true, value: { certificateChain: `${blocks.join('\n')}\n`, privateKey: `${keyPem.trim()}\n` } };
-}
-
-/** Curves Envoy (BoringSSL) serves; others fail to load ("Failed to load certificate chain"). */
-const ENVOY_EC_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
-
-/**
- * Key types Envoy rejects when it loads the listener, which would NACK the whole update: RSA
- * below 2048 bits ("only RSA certificates with 2048-bit or larger keys are supported"), EC
- * curves other than P-256/P-384/P-521, and anything but RSA, ECDSA and Ed25519. Checked
- * against Envoy 1.40 with `envoy --mode validate`.
- */
-function unsupportedKey(key: KeyObject): string | undefined {
-  const details = key.asymmetricKeyDetails ?? {};
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      return (details.modulusLength ?? 0) < 2048 ? `RSA keys must have at least 2048 bits (this one has ${details.modulusLength})` : undefined;
-    case 'ec':
-      return ENVOY_EC_CURVES.has(details.namedCurve ?? '') ? undefined : `EC curve ${details.namedCurve} is not supported (P-256, P-384, P-521 are)`;
-    case 'ed25519':
-      return undefined;
-    default:
-      return `${key.asymmetricKeyType ?? 'unknown'} keys are not supported (RSA, ECDSA and Ed25519 are)`;
-  }
 }

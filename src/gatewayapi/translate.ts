@@ -17,13 +17,16 @@ import { ListenerContext } from './listener';
 import { TranslateOptions } from './options';
 import { attachRoute, ParentAttachment } from './parent-refs';
 import { ResourceIndex } from './resource-index';
-import { routeParentStatus } from './route-status';
+import { isAcceptedByParent, routeParentStatus } from './route-status';
+import { RouteFinding, routeFindings } from './route-findings';
 import { RouteStatusEntry, StatusEntry } from './status';
 import { HostedCandidate } from './virtual-hosts';
 
 export interface TranslateResult {
   gateways: GatewayIR[];
   status: StatusEntry[];
+  /** Problems of routes no status covers, and parentRefs to Gateways not in the input (`attache validate` prints them). */
+  routeFindings: RouteFinding[];
 }
 
 /** Every route kind Attaché translates; one attacher and one status builder serve them all. */
@@ -52,7 +55,11 @@ export function translate(resources: Resources, options: TranslateOptions, bundl
     ...gateways.map((g) => gatewayStatus(g, attachedCount, options)),
     ...routes.filter((r) => r.attachments.length > 0).map((r) => routeStatus(r, options)),
   ];
-  return { gateways: gateways.map((g) => gatewayIR(g, routes)), status };
+  const findings = routeFindings(
+    routes.map((r) => ({ route: r.route, translated: r.translated, hasStatus: r.attachments.length > 0 })),
+    resources.gateways,
+  );
+  return { gateways: gateways.map((g) => gatewayIR(g, routes)), status, routeFindings: findings };
 }
 
 function gatewayIR(gateway: GatewayContext, routes: readonly AttachedRoute[]): GatewayIR {
@@ -73,11 +80,18 @@ function gatewayIR(gateway: GatewayContext, routes: readonly AttachedRoute[]): G
   return buildGatewayIR(gateway, attached, sortedClusters);
 }
 
+/**
+ * attachedRoutes per listener: each route once per listener it is Accepted=True on. Routes with
+ * Accepted=False (no listener allows them, or none of their rules is valid) are not counted.
+ */
 function countAttachments(routes: readonly AttachedRoute[]): Map<ListenerContext, number> {
   const counts = new Map<ListenerContext, number>();
   for (const r of routes) {
     const seen = new Set<ListenerContext>();
-    for (const a of r.attachments) for (const l of a.listeners) seen.add(l.listener);
+    for (const a of r.attachments) {
+      if (!isAcceptedByParent(a, r.translated.rules)) continue;
+      for (const l of a.listeners) seen.add(l.listener);
+    }
     for (const l of seen) counts.set(l, (counts.get(l) ?? 0) + 1);
   }
   return counts;

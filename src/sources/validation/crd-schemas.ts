@@ -10,6 +10,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { CelRuleCompiler, CelRuleTree, UnsupportedCelRule } from './cel-rules';
 import { CrdSchemaNode } from './cel-value';
+import { CoreSchemas, DEFAULT_CORE_SCHEMA_DIR, loadCoreSchemas } from './core-schemas';
 import { PROJECT_ROOT } from '../../project-root';
 
 export const DEFAULT_CRD_DIR = path.join(PROJECT_ROOT, 'crds/gateway-api/standard');
@@ -41,6 +42,8 @@ export interface CrdSchemas {
   unsupportedCelRules(): UnsupportedCelRule[];
   /** The bundle version the CRDs carry (`gateway.networking.k8s.io/bundle-version`). */
   bundleVersion: string | undefined;
+  /** The core kinds' schemas (Service, Secret, Namespace, EndpointSlice), from crds/kubernetes. */
+  core: CoreSchemas;
 }
 
 /** `names.kind` of a CRD as kubebuilder writes it (4 spaces in), found without parsing the file. */
@@ -53,7 +56,7 @@ const BUNDLE_VERSION = /gateway\.networking\.k8s\.io\/bundle-version:\s*["']?([^
  * memory that the process never gave back (bench/: RSS), for kinds most configurations never
  * use. A file whose kinds cannot be read without parsing is compiled at once.
  */
-export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR): CrdSchemas {
+export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR, coreDir: string = DEFAULT_CORE_SCHEMA_DIR): CrdSchemas {
   // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and int32/int64 formats.
   const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
   const validators = new Map<string, ValidateFunction>();
@@ -105,6 +108,7 @@ export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR): CrdSchemas {
       return cel.unsupportedRules();
     },
     bundleVersion,
+    core: loadCoreSchemas(coreDir),
   };
 }
 

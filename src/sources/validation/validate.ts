@@ -1,11 +1,14 @@
 /**
  * Validates one Kubernetes object the way the apiserver would before it reaches the store:
  * Gateway API kinds against their CRD schema (with defaults applied) and its CEL rules, core
- * kinds by the few fields Attaché relies on. Every error names the field.
+ * kinds against the apiserver's OpenAPI schema and the checks it makes past it (an address is
+ * an IP of the slice's type, a port is in range). Every error names the field.
  */
 import { KubernetesObject } from '../../apis/meta';
 import { isSupportedKind } from '../../store/resources';
 import { CrdSchemas, fieldOf, messageOf } from './crd-schemas';
+import { endpointSliceErrors } from './endpointslice-rules';
+import { serviceErrors } from './service-rules';
 
 export interface FieldError {
   field: string;
@@ -14,11 +17,12 @@ export interface FieldError {
 
 export type ValidationResult = { ok: true; object: KubernetesObject } | { ok: false; errors: FieldError[] };
 
-const CORE_KINDS: Record<string, { apiVersion: string; required: string[] }> = {
-  Service: { apiVersion: 'v1', required: ['spec'] },
-  EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', required: ['addressType'] },
-  Secret: { apiVersion: 'v1', required: [] },
-  Namespace: { apiVersion: 'v1', required: [] },
+/** The core kinds Attaché reads, the apiVersion that serves each, and the checks past its schema. */
+const CORE_KINDS: Record<string, { apiVersion: string; rules?: (obj: never) => FieldError[] }> = {
+  Service: { apiVersion: 'v1', rules: serviceErrors },
+  EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', rules: endpointSliceErrors },
+  Secret: { apiVersion: 'v1' },
+  Namespace: { apiVersion: 'v1' },
 };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -33,7 +37,7 @@ export function validateObject(raw: unknown, schemas: CrdSchemas): ValidationRes
     return { ok: false, errors: [{ field: 'kind', message: `Unsupported kind "${obj.kind}"` }] };
   }
   const core = CORE_KINDS[obj.kind];
-  if (core) return validateCore(obj, core);
+  if (core) return validateCore(obj, core, schemas);
   return validateAgainstCrd(obj, schemas);
 }
 
@@ -75,13 +79,16 @@ function checkEnvelope(raw: unknown): FieldError[] {
   return errors;
 }
 
-function validateCore(obj: KubernetesObject, rule: { apiVersion: string; required: string[] }): ValidationResult {
-  const errors: FieldError[] = [];
-  if (obj.apiVersion !== rule.apiVersion) {
-    errors.push({ field: 'apiVersion', message: `${obj.apiVersion} does not serve kind ${obj.kind} (want ${rule.apiVersion})` });
+/** A core kind against the apiserver's OpenAPI schema, then the checks the apiserver makes in Go. */
+function validateCore(obj: KubernetesObject, rule: (typeof CORE_KINDS)[string], schemas: CrdSchemas): ValidationResult {
+  const validate = schemas.core.validator(obj.apiVersion, obj.kind);
+  if (!validate) {
+    return { ok: false, errors: [{ field: 'apiVersion', message: `${obj.apiVersion} does not serve kind ${obj.kind} (want ${rule.apiVersion})` }] };
   }
-  const fields = obj as unknown as Record<string, unknown>;
-  for (const f of rule.required) if (fields[f] === undefined) errors.push({ field: f, message: 'Required value' });
+  if (!validate(obj)) {
+    return { ok: false, errors: dedupe((validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) }))) };
+  }
+  const errors = rule.rules ? rule.rules(obj as never) : [];
   return errors.length ? { ok: false, errors } : { ok: true, object: obj };
 }
 
