@@ -31,7 +31,7 @@ import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
   { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable; file source)', repeatable: true },
-  { name: 'file-settle-ms', description: 'file source: a changed file is read once unchanged (size, mtime, inode) for this long', default: String(DEFAULT_SETTLE_MS) },
+  { name: 'file-settle-ms', description: 'file source: a file written in place is read once unchanged (size, mtime, inode) for this many ms; a rename into place is read at once', default: String(DEFAULT_SETTLE_MS) },
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   ...XDS_TRANSPORT_FLAGS,
