@@ -61,8 +61,9 @@ go_tools() {
 # The Go tools start first, in the background; the EXIT trap stops them if a foreground step fails.
 GO_LOG="$CACHE/setup-go-tools.log"
 go_pid=
-if wants grpcurl || wants ghz; then
-  step "grpcurl/ghz: building in the background (log: .cache/setup-go-tools.log; first time: a few minutes)"
+go_names=$(for t in grpcurl ghz; do if wants $t; then printf '%s ' $t; fi; done)
+if [ -n "$go_names" ]; then
+  step "Go tools (${go_names% }): in the background (log: .cache/setup-go-tools.log; first build: a few minutes)"
   go_tools > "$GO_LOG" 2>&1 &
   go_pid=$!
   trap 'if [ -n "$go_pid" ]; then pkill -TERM -P "$go_pid" 2>/dev/null; kill "$go_pid" 2>/dev/null; fi; true' EXIT
