@@ -20,19 +20,18 @@ const guarded = new WeakSet<StdStream>();
 let writeFailed = false;
 
 /**
- * Listens for errors on stdout and stderr (once per stream): EPIPE, a reader gone, ends that
- * stream's output (the stream is destroyed, later writes are dropped); any other error is
- * reported on the other stream if it still works, and makes the exit code 1.
+ * Listens for errors on stdout and stderr (once each): EPIPE, a reader gone, ends that stream's
+ * output (the stream is destroyed, later writes are dropped); any other error (a full disk)
+ * makes the exit code 1 and, for stdout, is said on stderr (never on stdout, which is data).
  */
-export function guardStdio(streams: readonly StdStream[] = [process.stdout, process.stderr]): void {
-  for (const stream of streams) {
+export function guardStdio(): void {
+  for (const stream of [process.stdout, process.stderr]) {
     if (guarded.has(stream)) continue;
     guarded.add(stream);
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') return;
       writeFailed = true;
-      const other = stream === process.stderr ? process.stdout : process.stderr;
-      if (!other.destroyed) other.write(`attache: cannot write ${stream === process.stderr ? 'stderr' : 'stdout'}: ${e.message}\n`);
+      if (stream === process.stdout && !process.stderr.destroyed) process.stderr.write(`attache: cannot write stdout: ${e.message}\n`);
     });
   }
 }
