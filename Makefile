@@ -1,11 +1,14 @@
-# Attaché. `make demo` and `make test` are the two commands a fresh machine needs;
-# both run `make setup` first, which installs every real component into .cache/ (idempotent).
-.PHONY: setup kube-setup build demo demo-delta test test-unit test-e2e bench golden types clean
+# Attaché. `make demo` and `make test` are the two commands a fresh machine needs; each first
+# installs what it uses into .cache/ (scripts/setup.sh, idempotent): the demo only npm packages,
+# Envoy and grpcurl; `make setup` and `make test` everything, the Kubernetes tools included.
+.PHONY: setup demo-setup kube-setup build demo demo-delta test test-unit test-e2e bench golden types clean
 
 setup:
 	@bash scripts/setup.sh
-	@echo "==> build (tsc)"
-	@npx tsc -p tsconfig.json
+
+# What the demo runs: npm packages, Envoy, grpcurl and the build; no Kubernetes tools.
+demo-setup:
+	@bash scripts/setup.sh npm envoy grpcurl build
 
 # kube-apiserver, etcd, kubectl and helm for Kubernetes mode (part of setup; see scripts/kube.sh).
 kube-setup:
@@ -14,10 +17,10 @@ kube-setup:
 build:
 	npx tsc -p tsconfig.json
 
-demo: setup
+demo: demo-setup
 	@node dist/src/demo/run-demo.js
 
-demo-delta: setup
+demo-delta: demo-setup
 	@node dist/src/demo/run-demo.js --delta
 
 # Every test: type check, unit + golden tests, then e2e against real Envoy.
@@ -32,7 +35,8 @@ test-e2e:
 
 # Benchmarks against real Envoy (about 15 minutes on 2 cores): bench/report.json and a summary
 # table (README "Benchmarks"). Options after --, e.g. `npm run bench -- --routes 10,1000`.
-bench: setup
+bench:
+	@bash scripts/setup.sh npm envoy ghz
 	@npm run --silent bench
 
 # Rewrite golden outputs after a deliberate change; review `git diff` before committing.

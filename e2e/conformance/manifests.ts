@@ -1,5 +1,6 @@
 /**
- * The upstream conformance manifests (../shared/gateway-api/conformance, v1.6.1), read unchanged
+ * The upstream conformance manifests (sigs.k8s.io/gateway-api/conformance v1.6.1, downloaded by
+ * `make setup`: src/testing/upstream-conformance.ts), read unchanged
  * except for the placeholders the upstream suite substitutes, and turned into what file mode
  * serves: Gateway API objects, Services and Namespaces as written; Deployments become "pods"
  * (one echo backend each, on its own loopback address) plus the EndpointSlices a cluster would
@@ -8,9 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ROOT } from '../harness';
+import { upstreamConformanceDir } from '../../src/testing/upstream-conformance';
 
-export const CONFORMANCE_DIR = path.resolve(ROOT, '../shared/gateway-api/conformance');
 export const GATEWAY_CLASS = 'attache';
 export const CONTROLLER_NAME = 'attache.dev/gateway-controller';
 export const INFRA_NS = 'gateway-conformance-infra';
@@ -21,7 +21,7 @@ const FILE_MODE_KINDS = new Set(['GatewayClass', 'Gateway', 'GRPCRoute', 'HTTPRo
 
 export function readManifest(relative: string): Doc[] {
   const text = fs
-    .readFileSync(path.join(CONFORMANCE_DIR, relative), 'utf8')
+    .readFileSync(path.join(upstreamConformanceDir(), relative), 'utf8')
     .replaceAll('{GATEWAY_CLASS_NAME}', GATEWAY_CLASS)
     .replaceAll('{GATEWAY_CONTROLLER_NAME}', CONTROLLER_NAME);
   return parseAllDocuments(text)

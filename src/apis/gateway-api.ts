@@ -1,6 +1,6 @@
 /**
  * Gateway API v1 kinds (standard channel, v1.6.1) as Attaché reads them. Field names and
- * optionality follow the CRDs in ../shared/gateway-api/crds/standard; defaults the apiserver
+ * optionality follow the bundled CRDs (crds/gateway-api/standard); defaults the apiserver
  * would apply are applied by sources/ before objects reach the store.
  */
 import { Condition, KubernetesObject } from './meta';

@@ -10,6 +10,7 @@ import { statusCommand } from './status';
 import { translateCommand } from './translate';
 import { validateCommand } from './validate';
 import { proxiesCommand } from './proxies';
+import { exitWhenFlushed, guardStdio } from './stdio';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[]) => number | Promise<number> }> = {
   serve: { summary: 'run the control plane (file mode)', run: serveCommand },
@@ -51,12 +52,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+/**
+ * Runs one command as the `attache` executable does (bin/attache.js): a closed stdout or stderr
+ * pipe ends the output quietly, and the process exits with the command's code only once all it
+ * wrote has drained (stdio.ts says why both matter).
+ */
+export function runAndExit(argv: readonly string[]): void {
+  guardStdio();
+  main(argv).then(
+    (code) => exitWhenFlushed(code),
     (e: unknown) => {
       process.stderr.write(`attache: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
+      return exitWhenFlushed(1);
     },
   );
 }
+
+if (require.main === module) runAndExit(process.argv.slice(2));

@@ -4,12 +4,12 @@ import { parseAllDocuments } from 'yaml';
 import { KubernetesObject } from '../../apis/meta';
 import { parseManifests } from '../file/parse';
 import { CelRuleCompiler, CelRuleTree } from './cel-rules';
+import { upstreamConformanceDir } from '../../testing/upstream-conformance';
 import { ruleSites, schemas } from './cel-test-support';
 import { CrdSchemaNode } from './cel-value';
 import { validateAgainstCrd, validateObject } from './validate';
 
 const REPO = path.resolve(__dirname, '../../..');
-const CONFORMANCE = path.resolve(REPO, '../shared/gateway-api/conformance');
 const GROUP = 'gateway.networking.k8s.io/';
 
 /** The Gateway API documents of a manifest file, with the conformance suite's class name filled in. */
@@ -53,9 +53,10 @@ describe('CEL rules of the bundled v1.6.1 standard CRDs', () => {
   });
 
   it('finds no error in the upstream GRPCRoute conformance manifests and base manifests', () => {
-    const tests = fs.readdirSync(path.join(CONFORMANCE, 'tests')).filter((f) => /^grpcroute-.*\.yaml$/.test(f));
+    const upstream = upstreamConformanceDir();
+    const tests = fs.readdirSync(path.join(upstream, 'tests')).filter((f) => /^grpcroute-.*\.yaml$/.test(f));
     expect(tests.length).toBeGreaterThan(0);
-    const files = [...tests.map((f) => path.join(CONFORMANCE, 'tests', f)), path.join(CONFORMANCE, 'base/manifests.yaml')];
+    const files = [...tests.map((f) => path.join(upstream, 'tests', f)), path.join(upstream, 'base/manifests.yaml')];
     const errors: string[] = [];
     for (const file of files) {
       for (const obj of gatewayApiDocs(file)) {
@@ -70,7 +71,7 @@ describe('CEL rules of the bundled v1.6.1 standard CRDs', () => {
     // Two documents carry placeholders the suite substitutes at run time; the schema (not CEL) rejects them.
     const placeholders = new Set(['gateway-static-addresses', 'gatewayclass-observed-generation-bump']);
     const errors: string[] = [];
-    const dir = path.join(CONFORMANCE, 'tests');
+    const dir = path.join(upstreamConformanceDir(), 'tests');
     for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
       for (const obj of gatewayApiDocs(path.join(dir, f))) {
         if (placeholders.has(obj.metadata.name)) continue;
