@@ -334,13 +334,16 @@ describe('xDS over mTLS', () => {
       const Client = loaded.envoy.service.discovery.v3.AggregatedDiscoveryService;
       const credentials = grpc.credentials.createSsl(fs.readFileSync(caFile), fs.readFileSync(client.key), fs.readFileSync(client.cert));
       const rogue = new Client(`${cp.xds.host}:${cp.xds.port}`, credentials, { 'grpc.ssl_target_name_override': SERVER_NAME, 'grpc.default_authority': SERVER_NAME });
+      const stream = new AdsTestStream<DiscoveryRequest, DiscoveryResponse__Output>(rogue.StreamAggregatedResources());
       try {
-        const stream = new AdsTestStream<DiscoveryRequest, DiscoveryResponse__Output>(rogue.StreamAggregatedResources());
         stream.send({ node: { id: 'rogue', cluster: GATEWAY_B }, type_url: TypeUrl.Secret, resource_names: [SECRET_B] });
-        const status = await Promise.race([stream.status, new Promise<undefined>((resolve) => setTimeout(resolve, 10_000, undefined))]);
+        let timer: NodeJS.Timeout | undefined;
+        const status = await Promise.race([stream.status, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 10_000, undefined)))]);
+        clearTimeout(timer);
         expect(status).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: expect.stringContaining('names only Gateway default/grpc-gateway') });
         await expect(nextResponse(stream, 200)).rejects.toThrow('no response');
       } finally {
+        stream.close();
         rogue.close();
       }
       expect(refusals()).toContainEqual(expect.objectContaining({ node: 'rogue', key: GATEWAY_B }));
