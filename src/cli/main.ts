@@ -11,6 +11,7 @@ import { translateCommand } from './translate';
 import { validateCommand } from './validate';
 import { proxiesCommand } from './proxies';
 import { exitWhenFlushed, guardStdio } from './stdio';
+import { redactText } from '../debug/redact';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[]) => number | Promise<number> }> = {
   serve: { summary: 'run the control plane (file mode)', run: serveCommand },
@@ -41,11 +42,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`attache ${name}: ${e.message}\nRun 'attache ${name} --help' for its flags.\n`);
+      process.stderr.write(`attache ${name}: ${redactText(e.message)}\nRun 'attache ${name} --help' for its flags.\n`);
       return 2;
     }
     if (e instanceof CommandError) {
-      process.stderr.write(`attache ${name}: ${e.message}\n`);
+      process.stderr.write(`attache ${name}: ${redactText(e.message)}\n`);
       return 1;
     }
     throw e;
@@ -62,7 +63,8 @@ export function runAndExit(argv: readonly string[]): void {
   main(argv).then(
     (code) => exitWhenFlushed(code),
     (e: unknown) => {
-      process.stderr.write(`attache: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      // Errors may quote what they failed on: key material never reaches stderr (debug/redact.ts).
+      process.stderr.write(`attache: ${redactText(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
       return exitWhenFlushed(1);
     },
   );
