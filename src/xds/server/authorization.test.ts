@@ -15,6 +15,9 @@ import {
   isTrustDomain,
   parseSubjectAltName,
   peerIdentity,
+  REFUSAL_LOG_ENTRIES,
+  REFUSAL_LOG_WINDOW_MS,
+  RefusalLog,
   type XdsPeerIdentity,
 } from './authorization';
 import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from './fake-ads-client';
@@ -120,6 +123,28 @@ describe('authorize', () => {
   });
 });
 
+describe('RefusalLog', () => {
+  it('warns once per certificate and Gateway per window, then says how many were refused since', () => {
+    let now = 0;
+    const log = new RefusalLog(() => now);
+    expect(log.warn('fp1 default/b')).toEqual({ repeats: 0 });
+    expect(log.warn('fp1 default/b')).toBeUndefined();
+    expect(log.warn('fp1 default/b')).toBeUndefined();
+    expect(log.warn('fp1 default/c')).toEqual({ repeats: 0 });
+    expect(log.warn('fp2 default/b')).toEqual({ repeats: 0 });
+    now = REFUSAL_LOG_WINDOW_MS;
+    expect(log.warn('fp1 default/b')).toEqual({ repeats: 2 });
+    expect(log.warn('fp1 default/b')).toBeUndefined();
+  });
+
+  it(`remembers at most ${REFUSAL_LOG_ENTRIES} pairs, forgetting the least recently logged`, () => {
+    const log = new RefusalLog(() => 0);
+    for (let i = 0; i <= REFUSAL_LOG_ENTRIES; i++) log.warn(`fp ${i}`);
+    expect(log.warn(`fp ${REFUSAL_LOG_ENTRIES}`)).toBeUndefined();
+    expect(log.warn('fp 0')).toEqual({ repeats: 0 }); // forgotten, so warned again
+  });
+});
+
 describe('peerIdentity', () => {
   it('is plaintext without a verified certificate', () => {
     expect(peerIdentity({}, TD)).toEqual({ transport: 'plaintext' });
@@ -220,6 +245,9 @@ describe('xDS over mTLS: a client gets only the Gateways its certificate names',
       identity: { gateways: ['team-a/gw'], subject: 'CN=envoy-of-a', subjectAltName: 'URI:spiffe://cluster.local/ns/team-a/gateway/gw' },
     });
     expect(logs.join('\n')).not.toMatch(/PRIVATE KEY|B-CERT/);
+    // A client that retries is refused every time, but warned about once per window.
+    expect(await askForSecrets(h, 'team-b/gw')).toMatchObject({ code: grpc.status.PERMISSION_DENIED });
+    expect(logs.filter((l) => l.includes('xDS stream refused'))).toHaveLength(1);
   });
 
   it('serves every Gateway a certificate names, and none to a certificate that names no Gateway', async () => {

@@ -172,7 +172,7 @@ export function authorize(peer: XdsPeerIdentity, key: string, identityRequired: 
   }
   if (peer.gateways.includes(key)) return { allowed: true };
   const names = peer.gateways.length === 0 ? 'names no Gateway' : `names only Gateway${peer.gateways.length > 1 ? 's' : ''} ${peer.gateways.join(', ')}`;
-  const shown = JSON.stringify(key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key);
+  const shown = JSON.stringify(bounded(key));
   if (!/^[^/]+\/[^/]+$/.test(key) || key.length > MAX_SHOWN_KEY) {
     return { allowed: false, reason: `node.cluster ${shown}: not a Gateway NAMESPACE/NAME; this client certificate ${names}` };
   }
@@ -188,22 +188,59 @@ export interface XdsAuthorizationOptions {
   trustDomain?: string;
 }
 
+function bounded(key: string): string {
+  return key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key;
+}
+
+/** One warning per certificate and Gateway asked for in this window; repeats are counted. */
+export const REFUSAL_LOG_WINDOW_MS = 60_000;
+/** Certificate/Gateway pairs remembered for that; the oldest is forgotten beyond it. */
+export const REFUSAL_LOG_ENTRIES = 1024;
+
+/**
+ * Which refusals are logged as warnings: the first of each (certificate, Gateway) pair, then one
+ * per window saying how many were refused since. A client that retries in a loop (Envoy retries
+ * every refused stream, a rogue client as fast as it likes) cannot flood the log; every refusal
+ * is still logged at debug.
+ */
+export class RefusalLog {
+  private readonly seen = new Map<string, { loggedAt: number; repeats: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Undefined to stay quiet; otherwise the refusals of the pair not logged since the last warning. */
+  warn(pair: string): { repeats: number } | undefined {
+    const at = this.now();
+    const entry = this.seen.get(pair);
+    if (entry && at - entry.loggedAt < REFUSAL_LOG_WINDOW_MS) {
+      entry.repeats += 1;
+      return undefined;
+    }
+    const repeats = entry?.repeats ?? 0;
+    this.seen.delete(pair); // re-inserted last: the Map's order is then least recently logged first
+    this.seen.set(pair, { loggedAt: at, repeats: 0 });
+    if (this.seen.size > REFUSAL_LOG_ENTRIES) this.seen.delete(this.seen.keys().next().value as string);
+    return { repeats };
+  }
+}
+
 /**
  * The authorizer of one server: returns undefined to serve, or the reason to refuse (sent to the
  * client as PERMISSION_DENIED), after logging the refusal with the peer's identity — public
- * certificate facts only, never a key. `identityRequired()` is read per stream (ads.ts sets it
- * once the server listens with TLS).
+ * certificate facts only, never a key (`RefusalLog` bounds how often). `identityRequired()` is
+ * read per stream (ads.ts sets it once the server listens with TLS).
  */
-export function xdsAuthorizer(options: XdsAuthorizationOptions, identityRequired: () => boolean): StreamAuthorizer {
+export function xdsAuthorizer(options: XdsAuthorizationOptions, identityRequired: () => boolean, refusals = new RefusalLog()): StreamAuthorizer {
   const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   return (auth, key, log) => {
     const peer = peerIdentity(auth, trustDomain);
     const decision = authorize(peer, key, identityRequired(), trustDomain);
     if (decision.allowed) return undefined;
-    log.warn(
-      { key: key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key, identity: peer.transport === 'mtls' ? { gateways: peer.gateways, ...peer.certificate } : { transport: peer.transport }, reason: decision.reason },
-      'xDS stream refused: the client may not ask for this Gateway',
-    );
+    const identity = peer.transport === 'mtls' ? { gateways: peer.gateways, ...peer.certificate } : { transport: peer.transport };
+    const fields = { key: bounded(key), identity, reason: decision.reason };
+    const warning = refusals.warn(`${peer.transport === 'mtls' ? peer.certificate.fingerprint256 : 'plaintext'} ${bounded(key)}`);
+    if (warning) log.warn({ ...fields, ...(warning.repeats > 0 ? { refusedSinceLastWarning: warning.repeats } : {}) }, 'xDS stream refused: the client may not ask for this Gateway');
+    else log.debug(fields, 'xDS stream refused: the client may not ask for this Gateway');
     return decision.reason;
   };
 }
