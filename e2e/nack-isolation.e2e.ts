@@ -61,7 +61,7 @@ describe('NACK isolation: a rogue ADS client of a served Gateway', () => {
   }
 
   async function proxies(): Promise<ProxyJson[]> {
-    return JSON.parse(await stack.cp.debug('/proxies?format=json')) as ProxyJson[];
+    return (JSON.parse(await stack.cp.debug('/proxies?format=json')) as { proxies: ProxyJson[] }).proxies;
   }
 
   /** A route edit, then its answer through the real Envoy: proof that the Envoy still has its listener and takes changes. */
