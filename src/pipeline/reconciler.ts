@@ -231,13 +231,13 @@ export class Reconciler {
     });
     const served = new Set<string>();
     for (const p of own) {
+      // Kept either way: a refused snapshot leaves the proxy on the one it has.
+      served.add(`${p.gateway}|${p.proxy}`);
       const outcome = this.setProxySnapshot(p.gateway, p.proxy, p.snapshot);
       if (!outcome.ok) {
         this.log.error({ gateway: p.gateway, proxy: p.proxy, errors: outcome.errors }, 'proxy snapshot rejected; the proxy keeps what it has');
-        served.add(`${p.gateway}|${p.proxy}`);
         continue;
       }
-      served.add(`${p.gateway}|${p.proxy}`);
       const build = this.history.latest(p.gateway);
       const owners = p.translated ? this.ownersOf(p.gateway, p.translated.envoy) : (build?.owners ?? new Map<string, RouteOwners>());
       this.history.recordOwn(p.gateway, { snapshot: p.snapshot, owners, routes: p.translated?.routes ?? build?.routes ?? new Map() }, performance.now());
@@ -252,7 +252,7 @@ export class Reconciler {
   /** The EndpointSlice fast path; undefined when it cannot answer and a full rebuild must run. */
   private endpointsOnly(): ReconcileResult | undefined {
     // Proxies served their own snapshots get new endpoints through a full rebuild.
-    if (this.failedKeys.size > 0 || this.rejections.overrides().length > 0) return undefined;
+    if (this.failedKeys.size > 0 || this.rejections.hasOverrides()) return undefined;
     const start = performance.now();
     const resources = this.store.resources();
     const index = new ResourceIndex(resources);

@@ -219,6 +219,11 @@ export class ProxyRejections {
     return [...this.held.values()];
   }
 
+  /** Whether any proxy is served something other than its Gateway's shared snapshot (cheap: per endpoint change). */
+  hasOverrides(): boolean {
+    return this.held.size > 0 || this.pins.size > 0;
+  }
+
   /** The proxies served something other than their Gateway's shared snapshot, with what. */
   overrides(): ProxyOverride[] {
     const byProxy = new Map<ProxyId, ProxyOverride>();
