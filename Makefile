@@ -18,10 +18,10 @@ build:
 	npx tsc -p tsconfig.json
 
 demo: demo-setup
-	@node dist/src/demo/run-demo.js
+	@node dist/tools/demo/run-demo.js
 
 demo-delta: demo-setup
-	@node dist/src/demo/run-demo.js --delta
+	@node dist/tools/demo/run-demo.js --delta
 
 # Every test: type check, unit + golden tests, then e2e against real Envoy.
 test: setup

@@ -1,4 +1,4 @@
-// Two projects: `unit` (beside the code in src/, fast, no processes) and `e2e`
+// Projects: `unit` (beside the code in src/, tools/ and test/, fast, no processes) and `e2e`
 // (real Envoy, real gRPC backends; needs `make setup`). `make test` runs both.
 /** @type {import('jest').Config} */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }];
@@ -7,7 +7,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/src'],
+      roots: ['<rootDir>/src', '<rootDir>/tools', '<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },
@@ -17,7 +17,7 @@ module.exports = {
       roots: ['<rootDir>/e2e'],
       testMatch: ['**/*.e2e.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      globalSetup: '<rootDir>/e2e/harness/global-setup.ts',
+      globalSetup: '<rootDir>/test/harness/global-setup.ts',
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/e2e/kubernetes/'],
       maxWorkers: 1,
     },

@@ -3,7 +3,7 @@
  * bulk Service, bound to its 20 endpoint addresses (1,000 in total), answering every route's
  * path as the Service's name; and the two pods the endpoint-churn scenario swaps between.
  */
-import { loopbackAddress } from '../e2e/harness/ports';
+import { loopbackAddress } from '../test/harness/ports';
 import { SERVICES, routePath, serviceName, servicePods } from './fixtures';
 import { startRawBackend, type RawBackend } from './raw-grpc';
 

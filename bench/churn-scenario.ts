@@ -5,7 +5,7 @@
  * removed (it leaves the load first, as a client would stop calling a route being retired).
  * Any failed call of the load is a dropped request.
  */
-import { sleep } from '../e2e/harness/wait';
+import { sleep } from '../test/harness/wait';
 import { BASE_PATH } from './backends';
 import { benchRouteYaml, routeFile, routePath, serviceName, SERVICES } from './fixtures';
 import { RawClient } from './raw-grpc';

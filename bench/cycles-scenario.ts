@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { sleep } from '../e2e/harness/wait';
+import { sleep } from '../test/harness/wait';
 import { routeFile, routeFiles, routeHost, routePath } from './fixtures';
 import { RawClient } from './raw-grpc';
 import { controlPlaneMemory, round, type ControlPlaneMemory } from './stats';

@@ -5,11 +5,11 @@
  *  - SERVICES Services of ENDPOINTS_PER_SERVICE endpoints each (1,000 endpoints in total), every
  *    endpoint a distinct loopback address served by the raw backends of raw-grpc.ts.
  *
- * The Gateway and Service YAML come from the xds-under-load fixture (e2e/xds-under-load/stack.ts),
+ * The Gateway and Service YAML come from the xds-under-load fixture (test/harness/xds-stack.ts),
  * so the benchmark and the e2e tests serve the same shapes.
  */
-import { loopbackAddress } from '../e2e/harness/ports';
-import { serviceYaml, type Pod } from '../e2e/xds-under-load/stack';
+import { loopbackAddress } from '../test/harness/ports';
+import { serviceYaml, type Pod } from '../test/harness/xds-stack';
 
 export const HOSTNAMES = 5;
 export const SERVICES = 50;

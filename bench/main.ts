@@ -9,9 +9,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { closeEchoClients } from '../e2e/harness/grpc-client';
-import { ROOT } from '../e2e/harness/envoy';
-import { stopAll } from '../e2e/harness/processes';
+import { closeEchoClients } from '../test/harness/grpc-client';
+import { ROOT } from '../test/harness/envoy';
+import { stopAll } from '../test/harness/processes';
 import { flag, parseFlags, usage, type FlagSpec } from '../src/cli/flags';
 import { startBenchBackends } from './backends';
 import { runChurnScenario } from './churn-scenario';

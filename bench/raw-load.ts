@@ -1,10 +1,10 @@
 /**
  * Continuous gRPC load through Envoy for the churn scenario, on the raw client (raw-grpc.ts): the
- * loops of `CallLoad` (e2e/harness/call-load.ts, as the xds-under-load tests' Load), over routes
+ * loops of `CallLoad` (test/harness/call-load.ts, as the xds-under-load tests' Load), over routes
  * that join once they answered and leave before they are deleted. Every call that does not end
  * OK is a failure and counted.
  */
-import { CallLoad, type CallLoadOptions, type CallOutcome, type LoadReport } from '../e2e/harness/call-load';
+import { CallLoad, type CallLoadOptions, type CallOutcome, type LoadReport } from '../test/harness/call-load';
 import { callFresh, RawClient } from './raw-grpc';
 
 export interface RawTarget {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as os from 'os';
-import { ENVOY_BIN } from '../e2e/harness/envoy';
+import { ENVOY_BIN } from '../test/harness/envoy';
 import type { ChurnReading } from './churn-scenario';
 import type { CyclesReading } from './cycles-scenario';
 import type { RoutesReading } from './routes-scenario';

@@ -8,15 +8,15 @@
  *  4. (when asked) endpoint churn: svc-churn's EndpointSlice swaps its one pod → the first RPC
  *     answered by the new pod, with 1,000 bulk endpoints in Envoy besides.
  */
-import type { Stack } from '../e2e/xds-under-load/stack';
-import { serviceYaml } from '../e2e/xds-under-load/stack';
+import type { Stack } from '../test/harness/xds-stack';
+import { serviceYaml } from '../test/harness/xds-stack';
 import { benchRouteYaml, routeFile, routeFiles, routeHost, routePath } from './fixtures';
 import { CHURN_PATH, CHURN_PODS } from './backends';
 import { RawClient } from './raw-grpc';
 import { controlPlaneMemory, envoyApplyMs, quantiles, rebuildMs, round, settle, type Quantiles } from './stats';
 import { isOk, pollUntil, startBenchStack, waitServed } from './stack';
 import { measureTranslate, type TranslateReading } from './translate';
-import { sleep } from '../e2e/harness/wait';
+import { sleep } from '../test/harness/wait';
 
 export interface RoutesReading extends TranslateReading {
   n: number;

@@ -1,12 +1,12 @@
 /**
- * The benchmark's Gateway: the xds-under-load Stack (e2e/xds-under-load/stack.ts: gateway file,
+ * The benchmark's Gateway: the xds-under-load Stack (test/harness/xds-stack.ts: gateway file,
  * `attache serve` from dist/, one real Envoy) with the bulk Services, started with a quiet log,
  * `--expose-gc` (so memory is read after a full GC) and Envoy flushing its stats histograms on
  * every admin read (so `update_duration` is current).
  */
 import * as grpc from '@grpc/grpc-js';
-import { sleep, waitFor } from '../e2e/harness/wait';
-import { Stack } from '../e2e/xds-under-load/stack';
+import { sleep, waitFor } from '../test/harness/wait';
+import { Stack } from '../test/harness/xds-stack';
 import { serviceFiles } from './fixtures';
 import { RawClient, type RawResult } from './raw-grpc';
 

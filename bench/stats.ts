@@ -4,7 +4,7 @@
  * apply xDS updates (its `*.update_duration` histograms), so our share and Envoy's are apart.
  */
 import * as fs from 'fs';
-import type { RunningControlPlane, RunningEnvoy } from '../e2e/harness';
+import type { RunningControlPlane, RunningEnvoy } from '../test/harness';
 
 export interface Quantiles {
   p50: number;

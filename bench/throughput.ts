@@ -5,12 +5,12 @@
  */
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { ROOT } from '../e2e/harness/envoy';
-import { routeYaml } from '../e2e/xds-under-load/stack';
+import { ROOT } from '../test/harness/envoy';
+import { routeYaml } from '../test/harness/xds-stack';
 import { startBenchStack } from './stack';
 import { round } from './stats';
-import { waitFor } from '../e2e/harness/wait';
-import { callEcho } from '../e2e/harness/grpc-client';
+import { waitFor } from '../test/harness/wait';
+import { callEcho } from '../test/harness/grpc-client';
 import * as grpc from '@grpc/grpc-js';
 
 const GHZ = path.join(ROOT, '.cache/bin/ghz');

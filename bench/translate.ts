@@ -11,7 +11,7 @@
 import { offlineOptions } from '../src/cli/load-files';
 import { FileSource } from '../src/sources/file/file-source';
 import { loadCrdSchemas } from '../src/sources/validation/crd-schemas';
-import { translateAll } from '../src/pipeline/translate-all';
+import { translateAll } from '../src/runner/translate-all';
 import { groupByKind } from '../src/store/resources';
 import { ResourceEncoder } from '../src/xds/cache/resource-encoder';
 import { buildSnapshot, type Snapshot } from '../src/xds/cache/snapshot';

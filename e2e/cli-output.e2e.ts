@@ -8,8 +8,8 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { manifestsDir, ROOT, writeManifests } from './harness';
-import { gatewayYaml, routeYaml, serviceYaml } from './xds-under-load/stack';
+import { manifestsDir, ROOT, writeManifests } from '../test/harness';
+import { gatewayYaml, routeYaml, serviceYaml } from '../test/harness/xds-stack';
 
 const ROUTES = 500;
 /** Milliseconds the slow reader waits before taking each chunk the pipe hands it. */

@@ -6,7 +6,7 @@
  *
  * Then "what `attache validate` accepts, Envoy accepts", on inputs nobody wrote by hand: the
  * reproducers of issue 13 beside examples/, and thousands of generated configurations
- * (e2e/generated-inputs.ts), each parsed and validated as a file is, translated, and whatever
+ * (test/harness/generated-inputs.ts), each parsed and validated as a file is, translated, and whatever
  * comes out checked by Envoy. Cases are batched (BATCH per Envoy run, their listeners on
  * distinct ports); a batch Envoy refuses is bisected down to the cases it refuses, so a failure
  * names the case, its YAML and Envoy's message.
@@ -22,13 +22,13 @@ import { GatewayIR } from '../src/ir/types';
 import { parseManifests } from '../src/sources/file/parse';
 import { CrdSchemas, loadCrdSchemas } from '../src/sources/validation/crd-schemas';
 import { groupByKind } from '../src/store/resources';
-import { issueCertificate } from '../src/testing/certificates';
+import { issueCertificate } from '../test/support/certificates';
 import { anyToEnvoyJson } from '../src/xds/envoy-json';
 import { encodeAny } from '../src/xds/proto';
 import { TypeUrl } from '../src/xds/resources';
 import { translateGateway } from '../src/xds/translate/translate';
-import { DEFAULT_ODD_RATE, GeneratedCase, generateCases, KeyPair } from './generated-inputs';
-import { ROOT, validateEnvoyConfig } from './harness';
+import { DEFAULT_ODD_RATE, GeneratedCase, generateCases, KeyPair } from '../test/harness/generated-inputs';
+import { ROOT, validateEnvoyConfig } from '../test/harness';
 
 type Obj = Record<string, unknown>;
 

@@ -11,9 +11,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { ConfigMapVolume } from '../src/sources/file/configmap-volume-test-support';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, manifestsDir, printLogsOnFailure, sleep, stopAll, waitFor } from './harness';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, manifestsDir, printLogsOnFailure, sleep, stopAll, waitFor } from '../test/harness';
 import { Load, printReport } from './xds-under-load/load';
-import { gatewayYaml, routeYaml, serviceYaml } from './xds-under-load/stack';
+import { gatewayYaml, routeYaml, serviceYaml } from '../test/harness/xds-stack';
 
 const BASE = 330;
 const SETTLE_MS = 1000;

@@ -11,11 +11,11 @@
  */
 import * as http from 'http';
 import * as grpc from '@grpc/grpc-js';
-import { ECHO_SERVICE } from '../src/echo/echo-server';
-import { TICKER_SERVICE } from '../src/echo/ticker-service';
+import { ECHO_SERVICE } from '../tools/echo/echo-server';
+import { TICKER_SERVICE } from '../tools/echo/ticker-service';
 import { echoPackageDefinition } from '../src/xds/proto';
-import type { ProtoGrpcType } from '../src/generated/grpcecho';
-import { awaitConvergence, callEcho, callTick, GatewayStack, loopbackAddress, RunningEnvoy, serviceDocs, startGatewayStack, waitFor } from './harness';
+import type { ProtoGrpcType } from '../tools/generated/grpcecho';
+import { awaitConvergence, callEcho, callTick, GatewayStack, loopbackAddress, RunningEnvoy, serviceDocs, startGatewayStack, waitFor } from '../test/harness';
 
 const BACKEND = { pod: 'echo-v1-dfl-a1', service: 'echo-v1', address: loopbackAddress(92) };
 const CLUSTER = 'service/default/echo-v1/8080/h2c';

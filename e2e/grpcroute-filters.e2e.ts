@@ -7,7 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { RouteStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { awaitConvergence, callEcho, EchoResult, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, targetOf, waitFor } from './harness';
+import { awaitConvergence, callEcho, EchoResult, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, targetOf, waitFor } from '../test/harness';
 
 const GATEWAY = 'default/filters-gateway';
 const BACKENDS = [

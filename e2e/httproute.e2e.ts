@@ -1,6 +1,6 @@
 /**
  * HTTPRoute against a real Envoy (State-of-the-World ADS), with HTTP/1.1 echo backends
- * (src/echo/http-echo-server.ts) and one gRPC echo backend: path (Exact, PathPrefix by whole
+ * (tools/echo/http-echo-server.ts) and one gRPC echo backend: path (Exact, PathPrefix by whole
  * segments), header, query parameter and method matching; a redirect and rewrites as the client
  * and the backend see them; a backendRef to a missing Service answering 500 while the route is
  * Accepted with ResolvedRefs=False; and a GRPCRoute and an HTTPRoute on one hostname, gRPC calls
@@ -9,10 +9,10 @@
  */
 import * as http from 'http';
 import * as grpc from '@grpc/grpc-js';
-import { ECHO_SERVICE } from '../src/echo/echo-server';
-import type { HttpEchoResponse } from '../src/echo/http-echo-server';
+import { ECHO_SERVICE } from '../tools/echo/echo-server';
+import type { HttpEchoResponse } from '../tools/echo/http-echo-server';
 import type { GatewayStatusEntry, RouteStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, serviceDocs, startGatewayStack, waitFor } from './harness';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, serviceDocs, startGatewayStack, waitFor } from '../test/harness';
 
 const GATEWAY = 'default/http-gateway';
 const HTTP_BACKENDS = [

@@ -9,8 +9,8 @@ import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import * as grpc from '@grpc/grpc-js';
 import type { GatewayStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { issueCertificate, makeCertificateAuthority, TestCertificate, TestCertificateAuthority, tlsSecret } from '../src/testing/certificates';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, toYaml, waitFor } from './harness';
+import { issueCertificate, makeCertificateAuthority, TestCertificate, TestCertificateAuthority, tlsSecret } from '../test/support/certificates';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, toYaml, waitFor } from '../test/harness';
 
 const GATEWAY = 'default/tls-gateway';
 const SECURE = 'secure.example.com';

@@ -17,8 +17,8 @@ import {
   startGatewayStack,
   stopAll,
   waitFor,
-} from './harness';
-import { LDS, RDS, RogueAdsClient } from './harness/rogue-ads-client';
+} from '../test/harness';
+import { LDS, RDS, RogueAdsClient } from '../test/harness/rogue-ads-client';
 
 const GATEWAY = 'default/grpc-gateway';
 const REAL = 'real-envoy';

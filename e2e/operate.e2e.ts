@@ -22,7 +22,7 @@ import {
   startGatewayStack,
   stopAll,
   waitFor,
-} from './harness';
+} from '../test/harness';
 
 const GATEWAY = 'default/grpc-gateway';
 const NODE = 'operate-envoy';

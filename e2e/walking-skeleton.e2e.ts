@@ -23,7 +23,7 @@ import {
   stopAll,
   targetOf,
   waitFor,
-} from './harness';
+} from '../test/harness';
 
 const GATEWAY = 'default/grpc-gateway';
 

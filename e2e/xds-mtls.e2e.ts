@@ -24,10 +24,10 @@ import {
   type TestCertificate,
   type TestCertificateAuthority,
   tlsSecret,
-} from '../src/testing/certificates';
+} from '../test/support/certificates';
 import { adsPackageDefinition } from '../src/xds/proto';
 import { TypeUrl } from '../src/xds/resources';
-import { AdsTestStream, nextResponse } from '../src/xds/server/fake-ads-client';
+import { AdsTestStream, nextResponse } from '../test/support/fake-ads-client';
 import {
   awaitConvergence,
   backendsFromEndpointSlices,
@@ -43,7 +43,7 @@ import {
   toYaml,
   validateEnvoyConfig,
   waitFor,
-} from './harness';
+} from '../test/harness';
 
 const EXAMPLES = path.join(ROOT, 'examples');
 const GATEWAY = 'default/grpc-gateway';

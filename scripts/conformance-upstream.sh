@@ -7,7 +7,7 @@
 #      echo-basic backend and the compiled suite (e2e/conformance/upstream), and Attaché (tsc);
 #   2. in a private network namespace (scripts/netns.sh: 10.244.0.0/16 is local there):
 #      a fresh cluster with the Gateway API CRDs, the GatewayClass `attache`, Attaché in
-#      Kubernetes mode, and the local kubelet + one Envoy per Gateway (src/local-cluster);
+#      Kubernetes mode, and the local kubelet + one Envoy per Gateway (tools/local-cluster);
 #   3. the suite, with conformance-options.yaml; its report goes to conformance/reports/;
 #   4. everything it started is stopped, whatever happened.
 #
@@ -80,7 +80,7 @@ YAML
   # verify kubelet certificates unless given --kubelet-certificate-authority).
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=local-node -addext subjectAltName=IP:10.244.0.1 \
     -keyout "$OUT/kubelet.key" -out "$OUT/kubelet.crt" 2>/dev/null
-  node dist/src/local-cluster/main.js --kubeconfig "$KUBECONFIG" --work-dir "$OUT/envoy" \
+  node dist/tools/local-cluster/main.js --kubeconfig "$KUBECONFIG" --work-dir "$OUT/envoy" \
     --tls-cert "$OUT/kubelet.crt" --tls-key "$OUT/kubelet.key" > "$OUT/local-cluster.log" 2>&1 &
   PIDS+=($!)
   # The suite reads the supported features from the GatewayClass status once, at its start.

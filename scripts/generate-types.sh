@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/generated/ (TypeScript types for the Envoy/xDS protos and our echo proto)
+# Regenerates src/generated/ (TypeScript types for the Envoy/xDS protos) and tools/generated/ (the echo protos)
 # with proto-loader-gen-types, using the flags grpc-js-xds uses. The output is committed and never edited.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +24,9 @@ rm -rf src/generated
 npx proto-loader-gen-types --keepCase --longs String --enums String --defaults --oneofs \
   --grpcLib @grpc/grpc-js \
   -I "$DEPS/envoy-api" -I "$DEPS/xds" -I "$DEPS/googleapis" -I "$DEPS/protoc-gen-validate" -I protos \
-  -O src/generated/ "${ROOTS[@]}" grpcecho.proto attache/testing/v1/ticker.proto
+  -O src/generated/ "${ROOTS[@]}"
+# The echo backends' protos (tools/echo, the tests): not part of the product.
+rm -rf tools/generated
+npx proto-loader-gen-types --keepCase --longs String --enums String --defaults --oneofs \
+  --grpcLib @grpc/grpc-js -I protos -O tools/generated/ grpcecho.proto attache/testing/v1/ticker.proto
 echo "generated $(find src/generated -name '*.ts' | wc -l) files"

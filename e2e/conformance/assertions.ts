@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Condition } from '../../src/apis/meta';
 import type { GatewayStatusEntry, ListenerStatus, StatusEntry } from '../../src/gatewayapi/status';
-import { awaitConvergence, callEcho, countBackends, EchoMethod, waitFor } from '../harness';
+import { awaitConvergence, callEcho, countBackends, EchoMethod, waitFor } from '../../test/harness';
 import { CONTROLLER_NAME } from './manifests';
 import type { LocalCluster } from './local-cluster';
 

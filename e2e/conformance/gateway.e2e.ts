@@ -4,7 +4,7 @@
  * manifests, with the upstream status assertions (GatewayStatusMustHaveListeners and friends).
  */
 import { Condition } from '../../src/apis/meta';
-import { printLogsOnFailure, waitFor } from '../harness';
+import { printLogsOnFailure, waitFor } from '../../test/harness';
 import { ExpectedListener, findCondition, gatewayStatusMustHaveListeners } from './assertions';
 import { LocalCluster } from './local-cluster';
 import { Doc, INFRA_NS, readManifest } from './manifests';

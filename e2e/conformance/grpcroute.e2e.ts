@@ -4,7 +4,7 @@
  * against real Envoy and echo backends, with the upstream assertions.
  */
 import * as grpc from '@grpc/grpc-js';
-import { printLogsOnFailure } from '../harness';
+import { printLogsOnFailure } from '../../test/harness';
 import { expectGrpc, expectWeights, gatewayAndRoutesMustBeAccepted, GrpcCase } from './assertions';
 import { LocalCluster } from './local-cluster';
 import { INFRA_NS, readManifest } from './manifests';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { renderBootstrap } from '../../src/cli/bootstrap';
 import type { StatusEntry } from '../../src/gatewayapi/status';
-import { EchoBackends, RunningControlPlane, RunningEnvoy, startControlPlane, startEchoBackends, startEnvoy, waitFor } from '../harness';
+import { EchoBackends, RunningControlPlane, RunningEnvoy, startControlPlane, startEchoBackends, startEnvoy, waitFor } from '../../test/harness';
 import { CONTROLLER_NAME, Doc, endpointSlicesFor, fileModeObjects, GATEWAY_CLASS, Pod, podsOf } from './manifests';
 
 /** Root can bind the real ports (80, 443), as the upstream suite expects; others get them shifted. */

@@ -1,6 +1,6 @@
 /**
  * The upstream conformance manifests (sigs.k8s.io/gateway-api/conformance v1.6.1, downloaded by
- * `make setup`: src/testing/upstream-conformance.ts), read unchanged
+ * `make setup`: test/support/upstream-conformance.ts), read unchanged
  * except for the placeholders the upstream suite substitutes, and turned into what file mode
  * serves: Gateway API objects, Services and Namespaces as written; Deployments become "pods"
  * (one echo backend each, on its own loopback address) plus the EndpointSlices a cluster would
@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { upstreamConformanceDir } from '../../src/testing/upstream-conformance';
+import { upstreamConformanceDir } from '../../test/support/upstream-conformance';
 
 export const GATEWAY_CLASS = 'attache';
 export const CONTROLLER_NAME = 'attache.dev/gateway-controller';

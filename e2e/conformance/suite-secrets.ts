@@ -3,7 +3,7 @@
  * in YAML: self-signed certificates for the HTTPS Gateways of the base manifests and the
  * Secret-ReferenceGrant tests.
  */
-import { issueCertificate, tlsSecret } from '../../src/testing/certificates';
+import { issueCertificate, tlsSecret } from '../../test/support/certificates';
 import { Doc, INFRA_NS } from './manifests';
 
 export async function suiteSecrets(): Promise<Doc[]> {

@@ -4,8 +4,8 @@
  * status written, without restarting the control plane.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
-import { apiServer, apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
+import { apiServer, apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-restart', gatewayClass: 'e2e-restart', controllerName: 'attache.dev/e2e-restart' };

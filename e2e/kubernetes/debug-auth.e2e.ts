@@ -8,9 +8,9 @@
  */
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { issueCertificate, tlsSecret } from '../../src/testing/certificates';
-import { loopbackAddress, ROOT, waitFor } from '../harness';
-import { apply, kubectl, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
+import { issueCertificate, tlsSecret } from '../../test/support/certificates';
+import { loopbackAddress, ROOT, waitFor } from '../../test/harness';
+import { apply, kubectl, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gatewayClass, namespace, Scope } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-debug-auth', gatewayClass: 'e2e-debug-auth', controllerName: 'attache.dev/e2e-debug-auth' };

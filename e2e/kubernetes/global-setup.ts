@@ -11,8 +11,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { build, checkEnvoy } from '../harness/global-setup';
-import { freePorts } from '../harness/ports';
+import { build, checkEnvoy } from '../../test/harness/global-setup';
+import { freePorts } from '../../test/harness/ports';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KUBE_SH = path.join(ROOT, 'scripts/kube.sh');

@@ -14,8 +14,8 @@ import {
   startEchoBackends,
   startGatewayEnvoy,
   waitFor,
-} from '../harness';
-import { apply, condition, get, parentsOf, remove, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
+} from '../../test/harness';
+import { apply, condition, get, parentsOf, remove, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-grpcroute', gatewayClass: 'e2e-grpcroute', controllerName: 'attache.dev/e2e-grpcroute' };

@@ -15,8 +15,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, type EchoBackends, loopbackAddress, ROOT, startEchoBackends, startEnvoy, validateEnvoyConfig, waitFor } from '../harness';
-import { apply, condition, get, kubeconfig, kubectl, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, type EchoBackends, loopbackAddress, ROOT, startEchoBackends, startEnvoy, validateEnvoyConfig, waitFor } from '../../test/harness';
+import { apply, condition, get, kubeconfig, kubectl, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gateway, grpcRoute, namespace, Scope, service } from './fixtures';
 import { chartContainer, runBootstrapCommand, type Rendered } from './helm-pods';
 

@@ -8,7 +8,7 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT } from '../harness';
+import { ROOT } from '../../test/harness';
 
 export type Rendered = { kind: string; metadata: { name: string }; data?: Record<string, string> } & Record<string, unknown>;
 

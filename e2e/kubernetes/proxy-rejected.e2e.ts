@@ -6,8 +6,8 @@
  * and fixing the route clears the conditions.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
-import { apply, condition, get, parentsOf, startKubernetesControlPlane } from '../harness/kubernetes';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
+import { apply, condition, get, parentsOf, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gateway, gatewayClass, namespace, Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-rejected', gatewayClass: 'e2e-rejected', controllerName: 'attache.dev/e2e-rejected' };

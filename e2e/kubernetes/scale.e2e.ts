@@ -4,8 +4,8 @@
  * written exactly once. Prints the time to settle and the number of status writes.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../harness';
-import { apply, condition, kubectl, list, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../harness/kubernetes';
+import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
+import { apply, condition, kubectl, list, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-scale', gatewayClass: 'e2e-scale', controllerName: 'attache.dev/e2e-scale' };

@@ -3,7 +3,7 @@
  * clusters, and the hosts of each cluster. Tests wait on these (bounded) to know a change has
  * reached the proxy, rather than sleeping.
  */
-import type { RunningEnvoy } from '../harness';
+import type { RunningEnvoy } from '../../test/harness';
 
 type Plain = Record<string, unknown>;
 

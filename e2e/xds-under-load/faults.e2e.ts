@@ -10,9 +10,9 @@
  * Each prints its RPC count and failures and asserts there are none.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, callEcho, sleep, startControlPlane, waitFor } from '../harness';
+import { awaitConvergence, callEcho, sleep, startControlPlane, waitFor } from '../../test/harness';
 import { Load, printReport } from './load';
-import { routeYaml, Stack } from './stack';
+import { routeYaml, Stack } from '../../test/harness/xds-stack';
 
 const OK = grpc.status.OK;
 const RDS = 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration';

@@ -1,13 +1,13 @@
 /**
  * Continuous gRPC load through Envoy for the xds-under-load tests, on the echo client: the loops
- * of `CallLoad` (e2e/harness/call-load.ts). Every call that does not end OK is a failure; tests
+ * of `CallLoad` (test/harness/call-load.ts). Every call that does not end OK is a failure; tests
  * assert there are none. A test that fails before `stop()` must not leave its loops calling
  * forever, so every load still running is stopped after each test.
  */
-import { callEcho, type EchoMethod } from '../harness';
-import { CallLoad, type CallLoadOptions, type CallOutcome, type LoadReport } from '../harness/call-load';
+import { callEcho, type EchoMethod } from '../../test/harness';
+import { CallLoad, type CallLoadOptions, type CallOutcome, type LoadReport } from '../../test/harness/call-load';
 
-export type { LoadReport } from '../harness/call-load';
+export type { LoadReport } from '../../test/harness/call-load';
 
 export interface LoadTarget {
   authority: string;

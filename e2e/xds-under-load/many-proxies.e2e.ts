@@ -8,9 +8,9 @@
  * the kernel spreads fresh connections over them, as a Service would spread them over pods.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, startGatewayStack, waitFor } from '../harness';
+import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, startGatewayStack, waitFor } from '../../test/harness';
 import { Load, printReport } from './load';
-import { ENVOY_PORT, gatewayYaml, routeYaml, serviceYaml } from './stack';
+import { ENVOY_PORT, gatewayYaml, routeYaml, serviceYaml } from '../../test/harness/xds-stack';
 
 /** An entry of /proxies (debug/proxy-view.ts). */
 interface Connection {

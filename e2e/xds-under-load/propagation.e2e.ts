@@ -7,10 +7,10 @@
  * Each is the median (and max) of several samples on an otherwise idle Gateway.
  */
 import * as grpc from '@grpc/grpc-js';
-import { callEcho, waitFor } from '../harness';
+import { callEcho, waitFor } from '../../test/harness';
 import { clusterHosts } from './envoy-state';
 import { percentile } from './load';
-import { routeYaml, Stack } from './stack';
+import { routeYaml, Stack } from '../../test/harness/xds-stack';
 
 const SAMPLES = 8;
 const SERVICES = ['svc-0', 'svc-1', 'svc-2', 'svc-3'];

@@ -8,10 +8,10 @@
  * asserted.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, callEcho, waitFor } from '../harness';
+import { awaitConvergence, callEcho, waitFor } from '../../test/harness';
 import { clusterHosts, routeWeights } from './envoy-state';
 import { Load, percentile, printReport } from './load';
-import { routeYaml, Stack } from './stack';
+import { routeYaml, Stack } from '../../test/harness/xds-stack';
 
 const ROUTES = 200;
 const SERVICES = Array.from({ length: 10 }, (_, i) => `svc-${i}`);

@@ -1,8 +1,8 @@
 /** Adapts the running control plane to what the debug endpoint shows. */
 import { DebugState } from '../debug/server';
 import { formatSourceError, SourceError } from '../sources/file/parse';
-import { Reconciler } from '../pipeline/reconciler';
-import { configDump } from '../xds/config-dump';
+import { Reconciler } from '../runner/reconciler';
+import { configDump } from '../debug/config-dump';
 import { proxyViews } from '../debug/proxy-view';
 import { proxyPage } from '../debug/proxy-page';
 import type { XdsServer } from '../xds/server/ads';

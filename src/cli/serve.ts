@@ -7,13 +7,12 @@
 import type { Logger } from 'pino';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
 import { parseAddressPool } from '../gatewayapi/addresses';
-import { FileSource } from '../sources/file/file-source';
-import { SourceError } from '../sources/file/parse';
-import { DEFAULT_EMPTY_HOLD_MS, DEFAULT_SETTLE_MS } from '../sources/file/limits';
-import { FileWatchLoop } from '../sources/file/watch-loop';
-import { CrdSchemas, loadCrdSchemas } from '../sources/validation/crd-schemas';
+import { DEFAULT_SETTLE_MS } from '../sources/file/limits';
+import { loadCrdSchemas } from '../sources/validation/crd-schemas';
 import { Store } from '../store/store';
-import { Reconciler } from '../pipeline/reconciler';
+import { Reconciler } from '../runner/reconciler';
+import { startFileRunner } from '../runner/file-runner';
+import type { RunningSource } from '../runner/running-source';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { nodeKeyFromCluster } from '../xds/cache/node-key';
 import { createXdsServer } from '../xds/server/ads';
@@ -23,7 +22,7 @@ import { AttacheMetrics } from '../metrics/registry';
 import { debugState } from './debug-state';
 import { DEBUG_FLAGS, debugListenerConfig, startDebugListeners } from './serve-debug';
 import { createLogger } from './logger';
-import { KubernetesServeOptions, RunningKubernetesSource, startKubernetesSource } from './serve-kubernetes';
+import { KubernetesRunnerOptions, startKubernetesRunner } from '../runner/kubernetes-runner';
 import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
@@ -86,7 +85,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const metrics = new AttacheMetrics({ processMetrics: true, gateways: (): string[] => reconciler.gatewayKeys() });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
-    sourceKind === 'kubernetes' ? await startKubernetesSource({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileSource(paths, fileSettleMs(parsed), schemas, store, reconciler, log);
+    sourceKind === 'kubernetes' ? await startKubernetesRunner({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileRunner({ paths, settleMs: fileSettleMs(parsed), schemas, store, reconciler, log });
 
   const xds = createXdsServer({
     cache,
@@ -134,7 +133,7 @@ function startXdsTls(parsed: ParsedFlags, xdsHost: string, log: Logger): { provi
   }
 }
 
-function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconciler, log: Logger): KubernetesServeOptions {
+function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconciler, log: Logger): KubernetesRunnerOptions {
   const lease = { namespace: flag(parsed, 'leader-elect-namespace')!, name: flag(parsed, 'leader-elect-name')! };
   return {
     kubeconfig: flag(parsed, 'kubeconfig'),
@@ -146,28 +145,10 @@ function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconc
   };
 }
 
-/** What serve needs from either source while it runs. */
-type RunningSource = Partial<Pick<RunningKubernetesSource, 'statusWrites'>> & {
-  errors?: () => SourceError[];
-  stop(): Promise<void>;
-};
 
 function fileSettleMs(parsed: ParsedFlags): number {
   const value = flag(parsed, 'file-settle-ms')!;
   const ms = Number(value);
   if (!/^\d+$/.test(value) || ms > 60_000) throw new UsageError(`--file-settle-ms: expected milliseconds from 0 to 60000, got "${value}"`);
   return ms;
-}
-
-/** File mode: load, then reload on every change below the paths (sources/file/watch-loop.ts). */
-async function startFileSource(paths: string[], settleMs: number, schemas: CrdSchemas, store: Store, reconciler: Reconciler, log: Logger): Promise<RunningSource> {
-  const loop = new FileWatchLoop(new FileSource(paths, schemas, { settleMs }), {
-    log,
-    emptyHoldMs: DEFAULT_EMPTY_HOLD_MS,
-    apply: (snap, seenAt) => {
-      if (store.replaceAll(snap.objects) || !reconciler.ready()) reconciler.reconcile(seenAt);
-    },
-  });
-  await loop.start();
-  return { errors: () => loop.currentErrors(), stop: () => loop.stop() };
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { PROJECT_ROOT } from '../project-root';
-import { expectGolden } from '../testing/golden';
+import { expectGolden } from '../../test/support/golden';
 import { translateCommand } from './translate';
 import { statusProblems } from './validate';
 import { loadFiles, offlineOptions } from './load-files';

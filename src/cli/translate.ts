@@ -3,10 +3,10 @@
  * proxies would get, encoded and decoded exactly as served (like `egctl x translate`).
  */
 import { stringify } from 'yaml';
-import { translateAll } from '../pipeline/translate-all';
+import { translateAll } from '../runner/translate-all';
 import { formatSourceError } from '../sources/file/parse';
 import { buildSnapshot } from '../xds/cache/snapshot';
-import { configDump } from '../xds/config-dump';
+import { configDump } from '../debug/config-dump';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl } from '../xds/resources';
 import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
 import { loadFiles, offlineOptions } from './load-files';

@@ -13,7 +13,7 @@
  */
 import type { ConnectionInfo, SubscriptionInfo } from '../xds/server/ads';
 import { SHORT_NAME } from '../xds/resources';
-import { describeResource, type ActiveRejection, type HeldRoute, type PinnedResource } from '../status/proxy-rejections';
+import { describeResource, type ActiveRejection, type HeldRoute, type PinnedResource } from '../rejections/proxy-rejections';
 
 export type SyncState = 'SYNCED' | 'STALE' | 'NACKED';
 

@@ -5,7 +5,7 @@
  */
 import { Gateway, GatewayListener } from '../apis/gateway-api';
 import { emptyResources } from '../store/resources';
-import { issueCertificate } from '../testing/certificates';
+import { issueCertificate } from '../../test/support/certificates';
 import { buildListenerContexts, isListenerProgrammed, listenerStatus } from './listener';
 import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from './options';
 import { ResourceIndex } from './resource-index';

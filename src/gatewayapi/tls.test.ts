@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'crypto';
 import { Secret } from '../apis/core';
 import { Gateway, GatewayListener, ReferenceGrant } from '../apis/gateway-api';
 import { emptyResources } from '../store/resources';
-import { issueCertificate, makeCertificateAuthority, TestCertificate } from '../testing/certificates';
+import { issueCertificate, makeCertificateAuthority, TestCertificate } from '../../test/support/certificates';
 import { ResourceIndex } from './resource-index';
 import { checkKeyPair, readTlsSecret, resolveCertificateRefs } from './tls';
 

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { parseManifests, formatSourceError } from '../sources/file/parse';
 import { loadCrdSchemas } from '../sources/validation/crd-schemas';
 import { groupByKind } from '../store/resources';
-import { expectGolden, goldenCases, readInput } from '../testing/golden';
+import { expectGolden, goldenCases, readInput } from '../../test/support/golden';
 import { translate } from './translate';
 import { DEFAULT_CONTROLLER_NAME } from './options';
 

@@ -8,7 +8,7 @@
  *   suspect (a volume mid-swap, a checkout in progress, a path briefly gone): it is logged and
  *   held for `emptyHoldMs`, then the paths are scanned again and whatever is there is applied.
  */
-import { Coalescer } from '../../pipeline/coalescer';
+import { Coalescer } from '../../runner/coalescer';
 import { FileSource, FileSourceSnapshot } from './file-source';
 import { formatSkipped, formatSourceError, SourceError } from './parse';
 
@@ -24,7 +24,7 @@ export interface WatchLoopOptions {
   apply(snapshot: FileSourceSnapshot, seenAt?: number): void;
   log: WatchLoopLog;
   emptyHoldMs: number;
-  /** Coalescing: quiet period and longest delay (ms); see pipeline/coalescer.ts. */
+  /** Coalescing: quiet period and longest delay (ms); see runner/coalescer.ts. */
   quietMs?: number;
   maxDelayMs?: number;
 }

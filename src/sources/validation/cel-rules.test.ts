@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { KubernetesObject } from '../../apis/meta';
 import { parseManifests } from '../file/parse';
 import { CelRuleCompiler, CelRuleTree } from './cel-rules';
-import { upstreamConformanceDir } from '../../testing/upstream-conformance';
+import { upstreamConformanceDir } from '../../../test/support/upstream-conformance';
 import { ruleSites, schemas } from './cel-test-support';
 import { CrdSchemaNode } from './cel-value';
 import { validateAgainstCrd, validateObject } from './validate';

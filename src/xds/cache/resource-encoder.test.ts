@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parse } from 'yaml';
 import { GatewayIR } from '../../ir/types';
-import { goldenCases, readInput } from '../../testing/golden';
+import { goldenCases, readInput } from '../../../test/support/golden';
 import { decodeAny, encodeAny } from '../proto';
 import { ADS_PUSH_ORDER, TypeUrl } from '../resources';
 import { translateGateway } from '../translate/translate';

@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { fakeGateway } from '../cache/fake-resources';
 import { TypeUrl } from '../resources';
-import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../testing/certificates';
+import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../../test/support/certificates';
 import {
   authorize,
   DEFAULT_TRUST_DOMAIN,
@@ -20,7 +20,7 @@ import {
   RefusalLog,
   type XdsPeerIdentity,
 } from './authorization';
-import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from './fake-ads-client';
+import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from '../../../test/support/fake-ads-client';
 import { xdsServerCredentials, XdsTlsFileProvider } from './tls';
 
 const TD = DEFAULT_TRUST_DOMAIN;

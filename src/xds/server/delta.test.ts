@@ -2,7 +2,7 @@ import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/servi
 import { fakeGateway } from '../cache/fake-resources';
 import { decodeAny } from '../proto';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse } from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse } from '../../../test/support/fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS } = TypeUrl;
 

@@ -4,7 +4,7 @@ import type { PeerCertificate } from 'tls';
 import { fakeGateway } from '../cache/fake-resources';
 import { structToJson } from '../envoy-json';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, adsHarnessPerTest, eventually, fakeNode, nextResponse, resourceNames } from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, fakeNode, nextResponse, resourceNames } from '../../../test/support/fake-ads-client';
 import { clientIdentity, jsonSize, MAX_NODE_NAME_BYTES, nodeRefusal, peerAddress, REFUSAL_LOG_EVERY_MS, StreamLimiter } from './limits';
 import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import type { Struct } from '../../generated/google/protobuf/Struct';

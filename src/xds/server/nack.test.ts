@@ -6,7 +6,7 @@
 import { fakeGateway } from '../cache/fake-resources';
 import type { Snapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from '../../../test/support/fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS } = TypeUrl;
 

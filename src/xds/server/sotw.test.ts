@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { fakeCluster, fakeGateway } from '../cache/fake-resources';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from './fake-ads-client';
+import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from '../../../test/support/fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS, Listener: LDS, RouteConfiguration: RDS, Secret: SDS } = TypeUrl;
 

@@ -6,8 +6,8 @@ import pino from 'pino';
 import { fakeGateway } from '../cache/fake-resources';
 import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../testing/certificates';
-import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from './fake-ads-client';
+import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../../test/support/certificates';
+import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from '../../../test/support/fake-ads-client';
 import { loadXdsTlsFiles, xdsServerCredentials, XdsTlsError, XdsTlsFileProvider, type XdsTlsFiles } from './tls';
 
 const SERVER_NAME = 'xds.attache.test';

@@ -7,7 +7,7 @@ import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/servi
 import type { DiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DiscoveryResponse';
 import { fakeGateway } from '../cache/fake-resources';
 import { TypeUrl } from '../resources';
-import { type AdsHarness, expectNoResponse, fakeNode, nextResponse, resourceNames, startAdsHarness } from './fake-ads-client';
+import { type AdsHarness, expectNoResponse, fakeNode, nextResponse, resourceNames, startAdsHarness } from '../../../test/support/fake-ads-client';
 
 const { Cluster: CDS, ClusterLoadAssignment: EDS, RouteConfiguration: RDS } = TypeUrl;
 const ROUTES = 'listener-80-routes';

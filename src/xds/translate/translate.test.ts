@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { GatewayIR } from '../../ir/types';
-import { expectGolden, goldenCases, readInput } from '../../testing/golden';
+import { expectGolden, goldenCases, readInput } from '../../../test/support/golden';
 import { anyToEnvoyJson } from '../envoy-json';
 import { encodeAny } from '../proto';
 import { SHORT_NAME, TypeUrl } from '../resources';

@@ -1,0 +1,96 @@
+/**
+ * The change loop of `attache serve --source kubernetes`: informers feed the Store, the reconciler rebuilds as in
+ * file mode, and the status of our GatewayClasses, Gateways and routes is written back.
+ *
+ * Nothing is translated before every kind has been listed once: a rebuild from a partial view
+ * would tell Envoy to drop routes whose Gateway was simply not listed yet, and would write
+ * `NoMatchingParent` onto routes that have one.
+ */
+import { randomUUID } from 'crypto';
+import * as os from 'os';
+import type { Logger } from 'pino';
+import { Coalescer } from './coalescer';
+import { Reconciler } from './reconciler';
+import { HttpKubeClient, KubeClient, KubernetesStatusClient } from '../sources/kubernetes/kube-client';
+import { KubernetesSource } from '../sources/kubernetes/kubernetes-source';
+import { DEFAULT_LEASE_TIMING, LeaderElector } from '../sources/kubernetes/leader-election';
+import { KubernetesStatusWriter } from '../status/kubernetes-writer';
+import type { RunningSource } from './running-source';
+import { Store } from '../store/store';
+import type { AttacheMetrics } from '../metrics/registry';
+
+export interface KubernetesRunnerOptions {
+  /** A kubeconfig file; without it, as kubectl: $KUBECONFIG, ~/.kube/config, then in-cluster. */
+  kubeconfig?: string;
+  controllerName: string;
+  /** With several replicas: only the holder of this Lease writes status; every replica serves xDS. */
+  leaderElection?: { namespace: string; name: string };
+  store: Store;
+  reconciler: Reconciler;
+  log: Logger;
+  metrics?: AttacheMetrics;
+}
+
+/** A running Kubernetes change loop: it always reports its status writes. */
+export type RunningKubernetesSource = Required<Pick<RunningSource, 'statusWrites'>> & RunningSource;
+
+const SYNC_REPORT_EVERY_MS = 10_000;
+const STOP_WRITES_WITHIN_MS = 5000;
+
+export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise<RunningKubernetesSource> {
+  const client = await HttpKubeClient.connect(o.kubeconfig);
+  const source = new KubernetesSource(client, o.log);
+  const writer = new KubernetesStatusWriter({
+    controllerName: o.controllerName,
+    api: new KubernetesStatusClient(client),
+    observed: (kind, namespace, name) => source.observedObject(kind, namespace, name),
+    observedAll: (kind) => source.observedObjects(kind),
+    log: o.log,
+    onWrite: (kind, result) => o.metrics?.recordStatusWrite(kind, result),
+  });
+  const elector = o.leaderElection && startLeaderElection(client, o.leaderElection, o.log);
+  const leading = (): boolean => !elector || elector.isLeader();
+  const rebuild = (seenAt: number): void => {
+    if (!source.hasSynced()) return;
+    const changed = o.store.apply(source.drain());
+    if (!changed && o.reconciler.ready()) return;
+    o.reconciler.reconcile(seenAt);
+  };
+  // Every status change reaches the API: rebuilds, and also proxy rejections (NACKs), which
+  // change conditions between rebuilds.
+  o.reconciler.onStatusChange((status) => {
+    if (leading()) writer.update(status);
+  });
+  elector?.onChange((leader) => {
+    writer.reset();
+    // A new leader catches up at once with what the last rebuild computed.
+    if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
+  });
+  const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, rebuild);
+  source.start(() => coalescer.notify());
+  o.log.info({ server: client.serverUrl }, 'watching the Kubernetes API');
+  const report = setInterval(() => {
+    if (!source.hasSynced()) o.log.warn({ waitingFor: source.unsyncedKinds() }, 'not every kind is listed yet; nothing is translated until they are');
+  }, SYNC_REPORT_EVERY_MS);
+  report.unref();
+  return {
+    statusWrites: () => ({ ...writer.counters(), leader: leading() }),
+    stop: async () => {
+      clearInterval(report);
+      await elector?.stop();
+      coalescer.cancel();
+      await source.stop();
+      writer.stop();
+      await writer.idle(STOP_WRITES_WITHIN_MS);
+      client.close();
+    },
+  };
+}
+
+function startLeaderElection(client: KubeClient, lease: { namespace: string; name: string }, log: Logger): LeaderElector {
+  // client-go's default identity: the host (the Pod's name in a cluster) plus a unique suffix.
+  const identity = `${os.hostname()}_${randomUUID()}`;
+  const elector = new LeaderElector(client, { ...lease, identity, ...DEFAULT_LEASE_TIMING }, log);
+  elector.start();
+  return elector;
+}

@@ -1,0 +1,328 @@
+/**
+ * The reconciler with a real store, translation and cache, and proxy ACKs/NACKs fed in as the
+ * xDS server reports them: the EndpointSlice fast path, and what a rejection does to the
+ * snapshot (held route, pinned listener) and to status.
+ */
+import pino from 'pino';
+import type { KubernetesObject } from '../apis/meta';
+import type { StatusEntry } from '../gatewayapi/status';
+import { parseManifests } from '../sources/file/parse';
+import { loadCrdSchemas, type CrdSchemas } from '../sources/validation/crd-schemas';
+import { Store } from '../store/store';
+import { PROXY_REJECTED } from '../rejections/proxy-conditions';
+import { SnapshotCache } from '../xds/cache/snapshot-cache';
+import { decodeAny } from '../xds/proto';
+import { TypeUrl } from '../xds/resources';
+import type { XdsCallbacks } from '../xds/server/callbacks';
+import { AttacheMetrics } from '../metrics/registry';
+import { Reconciler } from './reconciler';
+
+const GW = 'default/gw';
+const RC = 'routes/127.0.0.1/10080';
+const BASE = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: attache}
+spec: {controllerName: attache.dev/gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec: {gatewayClassName: attache, listeners: [{name: http, port: 80, protocol: HTTP}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo}
+spec: {ports: [{name: grpc, port: 8080}]}
+`;
+
+function slice(ip: string): string {
+  return `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: echo-1, labels: {kubernetes.io/service-name: echo}}
+addressType: IPv4
+endpoints: [{addresses: [${ip}]}]
+ports: [{name: grpc, port: 3000}]
+`;
+}
+
+function route(name: string, host: string, service = 'echo\\.Echo'): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: ${name}}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [${host}]
+  rules: [{matches: [{method: {type: RegularExpression, service: '${service}'}}], backendRefs: [{name: echo, port: 8080}]}]
+`;
+}
+
+let schemas: CrdSchemas;
+beforeAll(() => {
+  schemas = loadCrdSchemas();
+});
+
+function objects(...docs: string[]): KubernetesObject[] {
+  const parsed = parseManifests('test.yaml', docs.join('---\n'), schemas);
+  expect(parsed.errors).toEqual([]);
+  return parsed.objects.map((o, i) => ({ ...o, metadata: { ...o.metadata, generation: 1, creationTimestamp: `2026-01-01T00:00:0${i % 10}Z` } }));
+}
+
+function setup(): { store: Store; cache: SnapshotCache; reconciler: Reconciler; proxy: XdsCallbacks } {
+  const store = new Store();
+  const cache = new SnapshotCache();
+  const options = () => ({ controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' });
+  const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }));
+  return { store, cache, reconciler, proxy: reconciler.proxyCallbacks() };
+}
+
+const node = { id: 'envoy-1', cluster: GW, metadata: null, locality: null, user_agent_name: '', extensions: [], client_features: [], listening_addresses: [], dynamic_parameters: {} };
+const base = { streamId: 1, protocol: 'sotw' as const, peer: 'test', node, key: GW, nonce: '1', version: 'v' };
+
+/** The version of a resource as proxy (stream) `stream` is served it. */
+function versionOf(cache: SnapshotCache, typeUrl: TypeUrl, name: string, stream = base.streamId): string {
+  return cache.getSnapshot(GW, stream)?.resource(typeUrl, name)?.version ?? '';
+}
+
+function ack(cache: SnapshotCache, proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, stream = base.streamId): string {
+  const version = versionOf(cache, typeUrl, name, stream);
+  proxy.onAck?.({ ...base, streamId: stream, typeUrl, names: [name], resources: [{ name, version }] });
+  return version;
+}
+
+function nack(proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, version: string, acceptedVersion: string | undefined, message: string, stream = base.streamId): void {
+  proxy.onNack?.({
+    ...base,
+    streamId: stream,
+    typeUrl,
+    names: [name],
+    rejectedVersion: 'x',
+    errorDetail: { code: 3, message },
+    rejected: [{ name, version, ...(acceptedVersion === undefined ? {} : { acceptedVersion }) }],
+    clientStateKnown: true,
+  });
+}
+
+function domains(cache: SnapshotCache, stream = base.streamId): string[] {
+  const rc = cache.getSnapshot(GW, stream)?.resource(TypeUrl.RouteConfiguration, RC);
+  const decoded = rc ? (decodeAny(rc.any) as { virtual_hosts?: Array<{ domains?: string[] }> }) : {};
+  return (decoded.virtual_hosts ?? []).flatMap((vh) => vh.domains ?? []).sort();
+}
+
+function conditionsOf(status: StatusEntry[], kind: string, name: string): string[] {
+  const entry = status.find((e) => e.kind === kind && e.name === name);
+  if (!entry) return [];
+  const list = 'parents' in entry.status ? entry.status.parents.flatMap((p) => p.conditions) : 'conditions' in entry.status ? entry.status.conditions : [];
+  return list.map((c) => c.type);
+}
+
+const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('Reconciler', () => {
+  it('rebuilds only the endpoints when only EndpointSlices changed', () => {
+    const { store, cache, reconciler } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('a', 'a.example.com')));
+    expect(reconciler.reconcile().path).toBe('full');
+    const before = cache.getSnapshot(GW)!;
+    store.replaceAll(objects(BASE, slice('127.0.1.2'), route('a', 'a.example.com')));
+    expect(reconciler.reconcile().path).toBe('endpoints');
+    const after = cache.getSnapshot(GW)!;
+    for (const t of [TypeUrl.Listener, TypeUrl.RouteConfiguration, TypeUrl.Cluster]) expect(after.typeVersion(t)).toBe(before.typeVersion(t));
+    expect(after.typeVersion(TypeUrl.ClusterLoadAssignment)).not.toBe(before.typeVersion(TypeUrl.ClusterLoadAssignment));
+    expect(JSON.stringify(reconciler.ir()[0].clusters[0].endpoints)).toContain('127.0.1.2');
+    // Anything else goes the full way.
+    store.replaceAll(objects(BASE, slice('127.0.1.2'), route('a', 'a.example.com'), route('b', 'b.example.com')));
+    expect(reconciler.reconcile().path).toBe('full');
+  });
+
+  it('holds a route the proxy rejected out of its RouteConfiguration, lets others through, and retries it when it changes', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com')));
+    reconciler.reconcile();
+    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
+
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
+    reconciler.reconcile();
+    expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com']);
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC), accepted, "regex '/(?:huge)/[^/]+' RE2 program size of 108009 > max");
+    await nextTick();
+    expect(domains(cache)).toEqual(['good.example.com']);
+    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC)).toBe(accepted);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).toContain(PROXY_REJECTED);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'good')).not.toContain(PROXY_REJECTED);
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).toContain(PROXY_REJECTED);
+
+    // Another route still gets through while the bad one is held.
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')));
+    reconciler.reconcile();
+    expect(domains(cache)).toEqual(['good.example.com', 'new.example.com']);
+
+    // Fixing the bad route ends the hold.
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'fixed'), route('new', 'new.example.com')));
+    reconciler.reconcile();
+    expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com', 'new.example.com']);
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).not.toContain(PROXY_REJECTED);
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('serves an edited route at its last accepted version when the edit is rejected', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'one')));
+    reconciler.reconcile();
+    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'two')));
+    reconciler.reconcile();
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC), accepted, 'no');
+    await nextTick();
+    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC)).toBe(accepted);
+    expect(domains(cache)).toEqual(['r.example.com']);
+  });
+
+  it('leaves out a new listener the proxy rejected until it changes, and only reports when the proxy state is unknown', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.Listener, 'listener/127.0.0.1/10080');
+    const twoListeners = BASE.replace('protocol: HTTP}]', 'protocol: HTTP}, {name: other, port: 8081, protocol: HTTP}]');
+    store.replaceAll(objects(twoListeners, slice('127.0.1.1'), route('r', 'r.example.com')));
+    reconciler.reconcile();
+    const listener = 'listener/127.0.0.1/8081';
+    nack(proxy, TypeUrl.Listener, listener, versionOf(cache, TypeUrl.Listener, listener), undefined, "cannot bind '127.0.0.1:8081': Address already in use");
+    await nextTick();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, listener)).toBeUndefined();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/10080')).toBeDefined();
+    // Only for the proxy that rejected it: every other proxy is served the listener as written.
+    expect(cache.getSnapshot(GW)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(cache.getSnapshot(GW, 7)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).toContain(PROXY_REJECTED);
+
+    proxy.onNack?.({ ...base, streamId: 2, typeUrl: TypeUrl.Cluster, names: [], rejectedVersion: '', errorDetail: { code: 3, message: 'x' }, rejected: [], clientStateKnown: false });
+    proxy.onStreamClosed?.({ ...base, streamId: 2 });
+    // A different Gateway spec rebuilds the listener with other content: the pin is released.
+    store.replaceAll(objects(twoListeners.replace('port: 8081', 'port: 8082'), slice('127.0.1.1'), route('r', 'r.example.com')));
+    reconciler.reconcile();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, 'listener/127.0.0.1/8082')).toBeDefined();
+    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
+  });
+
+  it("after a restart (proxy state unknown) holds out only the route Envoy's message quotes", async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
+    reconciler.reconcile();
+    const rejected = versionOf(cache, TypeUrl.RouteConfiguration, RC);
+    const event = { ...base, typeUrl: TypeUrl.RouteConfiguration, names: [RC], rejectedVersion: 'x', rejected: [{ name: RC, version: rejected }], clientStateKnown: false };
+    proxy.onNack?.({ ...event, errorDetail: { code: 3, message: 'something without quotes' } });
+    await nextTick();
+    expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com']);
+    proxy.onNack?.({ ...event, errorDetail: { code: 3, message: "regex '/(?:huge)/[^/]+' RE2 program size of 108009 > max" } });
+    await nextTick();
+    expect(domains(cache)).toEqual(['good.example.com']);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).toContain(PROXY_REJECTED);
+  });
+});
+
+describe('Reconciler: one proxy\'s rejection is that proxy\'s alone', () => {
+  const ROGUE = 2;
+  const listener = 'listener/127.0.0.1/10080';
+
+  it('a client that never accepted anything NACKing the first Listener takes nothing from anyone', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.Listener, listener);
+    nack(proxy, TypeUrl.Listener, listener, versionOf(cache, TypeUrl.Listener, listener, ROGUE), undefined, 'rogue', ROGUE);
+    await nextTick();
+    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(cache.getSnapshot(GW, ROGUE)?.resource(TypeUrl.Listener, listener)).toBeDefined();
+    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
+    // Reported all the same, naming the proxy, until its stream ends.
+    expect(JSON.stringify(reconciler.status())).toContain('proxy envoy-1 rejected Listener listener/127.0.0.1/10080: rogue');
+    proxy.onStreamClosed?.({ ...base, streamId: ROGUE });
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('a client that never accepted anything NACKing a RouteConfiguration that quotes a hostname holds no route', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('other', 'other.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE), undefined, "domain 'good.example.com' refused", ROGUE);
+    await nextTick();
+    expect(domains(cache, 1)).toEqual(['good.example.com', 'other.example.com']);
+    expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'other.example.com']);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'good')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('holds a rejected route for the proxy that rejected it only, until its stream ends', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, 1);
+    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
+    reconciler.reconcile();
+    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE), accepted, "regex '/(?:huge)/[^/]+' too big", ROGUE);
+    await nextTick();
+    expect(domains(cache, ROGUE)).toEqual(['good.example.com']);
+    expect(domains(cache, 1)).toEqual(['bad.example.com', 'good.example.com']);
+    expect(domains(cache, 3)).toEqual(['bad.example.com', 'good.example.com']);
+    expect(JSON.stringify(reconciler.status())).toContain('other proxies get it as written');
+
+    // Other changes reach the holding proxy too; the hold stays.
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')));
+    reconciler.reconcile();
+    expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'new.example.com']);
+    // Its ACK of its own snapshot is traced like any other.
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
+
+    proxy.onStreamClosed?.({ ...base, streamId: ROGUE });
+    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
+    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).not.toContain(PROXY_REJECTED);
+    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
+  });
+
+  it('a rogue stream claiming the real proxy\'s node id changes nothing for the real one', async () => {
+    const { store, cache, reconciler, proxy } = setup();
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'one')));
+    reconciler.reconcile();
+    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, 1);
+    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
+    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'two')));
+    reconciler.reconcile();
+    const current = versionOf(cache, TypeUrl.RouteConfiguration, RC, 1);
+    nack(proxy, TypeUrl.RouteConfiguration, RC, current, accepted, 'no', ROGUE);
+    await nextTick();
+    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE)).toBe(accepted);
+    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC, 1)).toBe(current);
+  });
+});
+
+describe('Reconciler metrics', () => {
+  it('records objects by kind, translation time, snapshot bytes per type, and convergence of the pushes it causes', async () => {
+    const metrics = new AttacheMetrics();
+    const store = new Store();
+    const cache = new SnapshotCache();
+    const options = () => ({ controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' });
+    const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }), undefined, { metrics });
+    // A watcher standing in for a connected proxy's stream: it is pushed to inside setSnapshot.
+    const xds = metrics.xdsCallbacks();
+    const stream = { streamId: 9, protocol: 'delta' as const, peer: 'p', node, key: GW };
+    xds.onStreamIdentified?.(stream);
+    cache.watch(GW, () => xds.onPush?.({ ...stream, typeUrl: TypeUrl.Cluster, version: 'v', nonce: '1', names: [], resources: [], removed: [], bytes: 10, durationMs: 0.1 }));
+    store.replaceAll(objects(BASE, slice('10.244.0.1'), route('a', 'a.example.com')));
+    reconciler.reconcile(Date.now() - 50);
+    expect(metrics.convergence.pendingCount(GW)).toBe(1);
+    xds.onAck?.({ ...stream, typeUrl: TypeUrl.Cluster, version: 'v', nonce: '1', names: [], resources: [] });
+    expect(metrics.convergence.pendingCount(GW)).toBe(0);
+
+    const text = await metrics.text();
+    const line = (prefix: string): number => Number(text.split('\n').find((l) => l.startsWith(prefix))?.split(' ').pop());
+    expect(line('attache_objects{kind="GRPCRoute"}')).toBe(1);
+    expect(line('attache_objects{kind="EndpointSlice"}')).toBe(1);
+    expect(line('attache_translation_duration_seconds_count')).toBe(1);
+    expect(line(`attache_snapshot_size_bytes{gateway="${GW}",type_url="${TypeUrl.RouteConfiguration}"}`)).toBeGreaterThan(0);
+    expect(line('attache_convergence_duration_seconds_count{path="full"}')).toBe(1);
+    expect(line('attache_convergence_duration_seconds_sum{path="full"}')).toBeGreaterThanOrEqual(0.05);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * A gRPC echo backend speaking the Gateway API conformance echo protocol (protos/grpcecho.proto).
+ *
+ * It stands in for upstream's `echo-basic` gRPC server: every answer says which pod, namespace
+ * and service served it, which method was called, and what headers and :authority arrived, so
+ * tests and the demo can see exactly where Envoy routed a call and how it rewrote it.
+ *
+ * `Echo` and `EchoTwo` echo; `EchoThree` answers UNIMPLEMENTED, as upstream does, so route
+ * matching on the method can be told apart from "backend reached but method unknown".
+ * The same server also serves `attache.testing.v1.Ticker` (ticker-service.ts), a
+ * server-streaming RPC for long-stream tests.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { echoPackageDefinition } from '../../src/xds/proto';
+import type { ProtoGrpcType } from '../generated/grpcecho';
+import type { GrpcEchoHandlers } from '../generated/gateway_api_conformance/echo_basic/grpcecho/GrpcEcho';
+import type { EchoRequest__Output } from '../generated/gateway_api_conformance/echo_basic/grpcecho/EchoRequest';
+import type { EchoResponse } from '../generated/gateway_api_conformance/echo_basic/grpcecho/EchoResponse';
+import type { Header } from '../generated/gateway_api_conformance/echo_basic/grpcecho/Header';
+import { tickerHandlers, tickerService } from './ticker-service';
+
+export const ECHO_SERVICE = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
+
+export interface EchoServerOptions {
+  /** IP to bind; default 127.0.0.1 (never a wildcard by default: tests stay on loopback). */
+  address?: string;
+  /** TCP port; 0 (the default here) picks a free one, reported back in the result. */
+  port?: number;
+  pod?: string;
+  namespace?: string;
+  service?: string;
+  ingress?: string;
+}
+
+export interface RunningEchoServer {
+  address: string;
+  port: number;
+  /**
+   * The calls this server answered (Echo and EchoTwo), oldest first, the last 1000: lets a
+   * test see requests no client got an answer for, such as the copies a RequestMirror sends.
+   */
+  served(): ReadonlyArray<ServedCall>;
+  stop(): Promise<void>;
+}
+
+export interface ServedCall {
+  method: string;
+  authority: string;
+}
+
+const SERVED_LOG_MAX = 1000;
+
+/** Identity reported in every response's `assertions.context`. */
+interface EchoIdentity {
+  pod: string;
+  namespace: string;
+  service: string;
+  ingress: string;
+}
+
+/** How long a graceful shutdown may wait for in-flight calls before connections are cut. */
+const SHUTDOWN_GRACE_MS = 2000;
+
+function grpcEchoService(): grpc.ServiceDefinition {
+  const loaded = grpc.loadPackageDefinition(echoPackageDefinition()) as unknown as ProtoGrpcType;
+  return loaded.gateway_api_conformance.echo_basic.grpcecho.GrpcEcho.service;
+}
+
+/**
+ * Every metadata entry, one Header per value, plus `:authority`. grpc-js drops pseudo-headers
+ * and transport headers (te, content-type, grpc-timeout...) before handlers see them; upstream's
+ * Go server reports `:authority` because grpc-go keeps it in the metadata, so we add it back.
+ */
+function headersOf(metadata: grpc.Metadata, authority: string): Header[] {
+  const headers: Header[] = [{ key: ':authority', value: authority }];
+  for (const [key, values] of Object.entries(metadata.toJSON())) {
+    for (const value of values) {
+      // Binary (-bin) values are Buffers; base64 keeps them printable in a string field.
+      const text = Buffer.isBuffer(value) ? value.toString('base64') : String(value);
+      headers.push({ key: key.toLowerCase(), value: text });
+    }
+  }
+  return headers;
+}
+
+function echoHandler(
+  method: string,
+  identity: EchoIdentity,
+  log: ServedCall[],
+): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
+  return (call, callback) => {
+    const authority = call.getHost();
+    log.push({ method, authority });
+    if (log.length > SERVED_LOG_MAX) log.shift();
+    const response: EchoResponse = {
+      assertions: {
+        fully_qualified_method: `/${ECHO_SERVICE}/${method}`,
+        headers: headersOf(call.metadata, authority),
+        authority,
+        context: {
+          namespace: identity.namespace,
+          ingress: identity.ingress,
+          service_name: identity.service,
+          pod: identity.pod,
+        },
+      },
+      request: call.request,
+    };
+    callback(null, response);
+  };
+}
+
+function handlers(identity: EchoIdentity, log: ServedCall[]): GrpcEchoHandlers {
+  return {
+    Echo: echoHandler('Echo', identity, log),
+    EchoTwo: echoHandler('EchoTwo', identity, log),
+    EchoThree: (_call, callback) => {
+      callback({ code: grpc.status.UNIMPLEMENTED, details: 'method EchoThree not implemented' });
+    },
+  };
+}
+
+/** gRPC target syntax needs brackets around IPv6 literals. */
+export function hostPort(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function bind(server: grpc.Server, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) reject(new Error(`echo: cannot listen on ${target}: ${err.message}`));
+      else resolve(port);
+    });
+  });
+}
+
+function shutdown(server: grpc.Server): Promise<void> {
+  return new Promise((resolve) => {
+    // tryShutdown waits for in-flight calls; the timer bounds that so stop() always returns.
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, SHUTDOWN_GRACE_MS);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function startEchoServer(opts: EchoServerOptions = {}): Promise<RunningEchoServer> {
+  const address = opts.address ?? '127.0.0.1';
+  const identity: EchoIdentity = {
+    pod: opts.pod ?? '',
+    namespace: opts.namespace ?? '',
+    service: opts.service ?? '',
+    ingress: opts.ingress ?? '',
+  };
+  const server = new grpc.Server();
+  const log: ServedCall[] = [];
+  server.addService(grpcEchoService(), handlers(identity, log));
+  server.addService(tickerService(), tickerHandlers(identity.pod));
+  let port: number;
+  try {
+    port = await bind(server, hostPort(address, opts.port ?? 0));
+  } catch (err) {
+    server.forceShutdown();
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    address,
+    port,
+    served: () => [...log],
+    stop: () => (stopping ??= shutdown(server)),
+  };
+}
