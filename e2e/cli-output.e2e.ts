@@ -118,6 +118,16 @@ describe('attache writes all its output before exiting', () => {
     expect(run.stdout.subarray(0, 4).toString()).toBe('---\n');
   });
 
+  it('says on one line, exit code 1, when stdout cannot be written (a full disk: /dev/full)', async () => {
+    const fd = fs.openSync('/dev/full', 'w');
+    try {
+      const run = await attache(['translate', '-f', path.join(ROOT, 'examples')], fd);
+      expect(run).toMatchObject({ code: 1, signal: null, stderr: 'attache: cannot write stdout: ENOSPC: no space left on device, write\n' });
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
   it('keeps its own exit code when the reader has gone: validate with problems still exits 1', async () => {
     const bad = manifestsDir('cli-output-bad');
     try {

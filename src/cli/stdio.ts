@@ -51,5 +51,10 @@ export function exitCodeAfterOutput(code: number): number {
 /** Exits with `code` once stdout and stderr have drained (the only way `attache` exits). */
 export async function exitWhenFlushed(code: number): Promise<never> {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  // A write to a file (stdout redirected to a file or /dev/full) fails synchronously, but its
+  // 'error' event comes on process.nextTick, and nextTick callbacks wait while promise
+  // continuations keep running: without one turn of the event loop, the process would exit
+  // before hearing that its output was lost, with code 0.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   process.exit(exitCodeAfterOutput(code));
 }
