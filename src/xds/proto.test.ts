@@ -52,6 +52,7 @@ describe('the vendored Envoy protos', () => {
   });
 
   it('load, and hold the messages Attaché emits', () => {
-    expect(envoyRoot().lookupType('envoy.config.cluster.v3.Cluster').fullName).toBe('.envoy.config.cluster.v3.Cluster');
+    const cluster = envoyRoot().lookupType('envoy.config.cluster.v3.Cluster');
+    expect(cluster.fullName).toBe('.envoy.config.cluster.v3.Cluster');
   });
 });
