@@ -30,6 +30,7 @@ trap 'rm -rf "$TMP"' EXIT
 # VERSIONS: folder, owner/repo, commit (full), then free text; '#' starts a comment.
 FOLDERS=()
 while read -r folder repo commit _; do
+  [[ $folder =~ ^[a-z0-9][a-z0-9_-]*$ ]] || die "VERSIONS: \"$folder\": a folder is one plain name"
   [[ $commit =~ ^[0-9a-f]{40}$ ]] || die "VERSIONS: $folder: commit must be 40 hex digits"
   FOLDERS+=("$folder")
   mkdir -p "$TMP/src/$folder"
