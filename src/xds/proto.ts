@@ -1,6 +1,8 @@
 /**
- * Envoy's data-plane-api protos, loaded from the copy shipped inside `@grpc/grpc-js-xds`
- * (deps/envoy-api, deps/xds, deps/googleapis, deps/protoc-gen-validate), plus `protos/`.
+ * Envoy's data-plane-api protos, from the copy vendored in `protos/vendor/` (data-plane-api, cncf/xds,
+ * googleapis, protoc-gen-validate at the commits `protos/vendor/VERSIONS` pins), plus `protos/`.
+ * They ship with the repository, so the control plane needs no network and no other package's
+ * internals to start.
  *
  * Two views of the same files:
  *  - a protobufjs Root, used to encode each resource once into an `Any` (so a snapshot is
@@ -14,17 +16,22 @@ import * as protobuf from 'protobufjs';
 import { messageName } from './resources';
 import { PROJECT_ROOT } from '../project-root';
 
-const DEPS = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
+const VENDOR = path.join(PROJECT_ROOT, 'protos', 'vendor');
+/** In the order of protos/vendor/VERSIONS (scripts/generate-types.sh uses the same order). */
 export const PROTO_INCLUDE_DIRS: readonly string[] = [
-  path.join(DEPS, 'envoy-api'),
-  path.join(DEPS, 'xds'),
-  path.join(DEPS, 'googleapis'),
-  path.join(DEPS, 'protoc-gen-validate'),
+  path.join(VENDOR, 'data-plane-api'),
+  path.join(VENDOR, 'xds'),
+  path.join(VENDOR, 'googleapis'),
+  path.join(VENDOR, 'protoc-gen-validate'),
   path.join(PROJECT_ROOT, 'protos'),
 ];
 
-/** Every message Attaché puts into an Any must be reachable from these files. */
-const ROOT_FILES = [
+/**
+ * Every message Attaché puts into an Any must be reachable from these files. protos/vendor/ROOTS
+ * lists the same files for the scripts (a unit test keeps them equal); adding one means
+ * re-vendoring (scripts/vendor-protos.sh) and regenerating the types (`make types`).
+ */
+export const ROOT_FILES: readonly string[] = [
   'envoy/service/discovery/v3/ads.proto',
   'envoy/config/listener/v3/listener.proto',
   'envoy/config/route/v3/route.proto',
@@ -66,7 +73,7 @@ export function envoyRoot(): protobuf.Root {
     // google/protobuf/*.proto are bundled in protobufjs (protobuf.common); let it resolve them.
     return target;
   };
-  root.loadSync(ROOT_FILES, { keepCase: true });
+  root.loadSync([...ROOT_FILES], { keepCase: true });
   root.resolveAll();
   cachedRoot = root;
   return root;

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/protoc-gen-validate/validate/validate.proto
+// Original file: protos/vendor/protoc-gen-validate/validate/validate.proto
 
 
 export interface Fixed32Rules {

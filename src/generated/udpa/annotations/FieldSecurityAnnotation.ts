@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/xds/udpa/annotations/security.proto
+// Original file: protos/vendor/xds/udpa/annotations/security.proto
 
 
 export interface FieldSecurityAnnotation {

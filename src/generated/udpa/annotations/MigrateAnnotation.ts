@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/xds/udpa/annotations/migrate.proto
+// Original file: protos/vendor/xds/udpa/annotations/migrate.proto
 
 
 export interface MigrateAnnotation {

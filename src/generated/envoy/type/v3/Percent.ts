@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/type/v3/percent.proto
+// Original file: protos/vendor/data-plane-api/envoy/type/v3/percent.proto
 
 
 export interface Percent {

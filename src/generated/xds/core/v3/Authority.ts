@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/xds/xds/core/v3/authority.proto
+// Original file: protos/vendor/xds/xds/core/v3/authority.proto
 
 
 export interface Authority {

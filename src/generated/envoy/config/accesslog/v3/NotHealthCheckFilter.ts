@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/accesslog/v3/accesslog.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/accesslog/v3/accesslog.proto
 
 
 export interface NotHealthCheckFilter {

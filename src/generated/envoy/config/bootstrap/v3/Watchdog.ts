@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/bootstrap/v3/bootstrap.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/bootstrap/v3/bootstrap.proto
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../../../google/protobuf/Duration';
 import type { Percent as _envoy_type_v3_Percent, Percent__Output as _envoy_type_v3_Percent__Output } from '../../../../envoy/type/v3/Percent';
@@ -14,7 +14,7 @@ export interface _envoy_config_bootstrap_v3_Watchdog_WatchdogAction__Output {
   'event': (_envoy_config_bootstrap_v3_Watchdog_WatchdogAction_WatchdogEvent__Output);
 }
 
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/bootstrap/v3/bootstrap.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/bootstrap/v3/bootstrap.proto
 
 export const _envoy_config_bootstrap_v3_Watchdog_WatchdogAction_WatchdogEvent = {
   UNKNOWN: 'UNKNOWN',

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/cluster/v3/cluster.proto
 
 
 export interface TrackClusterStats {

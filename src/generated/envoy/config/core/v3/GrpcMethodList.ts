@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/core/v3/grpc_method_list.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/core/v3/grpc_method_list.proto
 
 
 export interface _envoy_config_core_v3_GrpcMethodList_Service {

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/core/v3/health_check.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/core/v3/health_check.proto
 
 export const HealthStatus = {
   UNKNOWN: 'UNKNOWN',

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/core/v3/base.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/core/v3/base.proto
 
 
 export interface KeyValue {

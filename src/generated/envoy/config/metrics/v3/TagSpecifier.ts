@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/metrics/v3/stats.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/metrics/v3/stats.proto
 
 
 export interface TagSpecifier {

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/overload/v3/overload.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/overload/v3/overload.proto
 
 
 export interface BufferFactoryConfig {

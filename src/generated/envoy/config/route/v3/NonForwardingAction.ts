@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/route/v3/route_components.proto
+// Original file: protos/vendor/data-plane-api/envoy/config/route/v3/route_components.proto
 
 
 export interface NonForwardingAction {

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/type/http/v3/path_transformation.proto
+// Original file: protos/vendor/data-plane-api/envoy/type/http/v3/path_transformation.proto
 
 
 export interface _envoy_type_http_v3_PathTransformation_Operation_MergeSlashes {

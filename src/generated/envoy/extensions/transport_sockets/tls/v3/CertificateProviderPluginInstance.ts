@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/extensions/transport_sockets/tls/v3/common.proto
+// Original file: protos/vendor/data-plane-api/envoy/extensions/transport_sockets/tls/v3/common.proto
 
 
 export interface CertificateProviderPluginInstance {

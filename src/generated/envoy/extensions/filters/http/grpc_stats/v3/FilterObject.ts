@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/extensions/filters/http/grpc_stats/v3/config.proto
+// Original file: protos/vendor/data-plane-api/envoy/extensions/filters/http/grpc_stats/v3/config.proto
 
 import type { Long } from '@grpc/proto-loader';
 

@@ -1,4 +1,4 @@
-// Original file: node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/extensions/filters/http/grpc_web/v3/grpc_web.proto
+// Original file: protos/vendor/data-plane-api/envoy/extensions/filters/http/grpc_web/v3/grpc_web.proto
 
 
 export interface GrpcWeb {
