@@ -2,8 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { TickRequest as _attache_testing_v1_TickRequest, TickRequest__Output as _attache_testing_v1_TickRequest__Output } from './TickRequest';
-import type { TickResponse as _attache_testing_v1_TickResponse, TickResponse__Output as _attache_testing_v1_TickResponse__Output } from './TickResponse';
+import type { TickRequest as _attache_testing_v1_TickRequest, TickRequest__Output as _attache_testing_v1_TickRequest__Output } from '../../../attache/testing/v1/TickRequest';
+import type { TickResponse as _attache_testing_v1_TickResponse, TickResponse__Output as _attache_testing_v1_TickResponse__Output } from '../../../attache/testing/v1/TickResponse';
 
 export interface TickerClient extends grpc.Client {
   Tick(argument: _attache_testing_v1_TickRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_attache_testing_v1_TickResponse__Output>;

@@ -2,8 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { EchoRequest as _gateway_api_conformance_echo_basic_grpcecho_EchoRequest, EchoRequest__Output as _gateway_api_conformance_echo_basic_grpcecho_EchoRequest__Output } from './EchoRequest';
-import type { EchoResponse as _gateway_api_conformance_echo_basic_grpcecho_EchoResponse, EchoResponse__Output as _gateway_api_conformance_echo_basic_grpcecho_EchoResponse__Output } from './EchoResponse';
+import type { EchoRequest as _gateway_api_conformance_echo_basic_grpcecho_EchoRequest, EchoRequest__Output as _gateway_api_conformance_echo_basic_grpcecho_EchoRequest__Output } from '../../../gateway_api_conformance/echo_basic/grpcecho/EchoRequest';
+import type { EchoResponse as _gateway_api_conformance_echo_basic_grpcecho_EchoResponse, EchoResponse__Output as _gateway_api_conformance_echo_basic_grpcecho_EchoResponse__Output } from '../../../gateway_api_conformance/echo_basic/grpcecho/EchoResponse';
 
 export interface GrpcEchoClient extends grpc.Client {
   Echo(argument: _gateway_api_conformance_echo_basic_grpcecho_EchoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gateway_api_conformance_echo_basic_grpcecho_EchoResponse__Output>): grpc.ClientUnaryCall;
