@@ -9,10 +9,11 @@
  * once, in a golden of its own, and left out of the cases, so a change to it shows in one file,
  * not in every case. It is left out only where it equals that golden's value, so a case that
  * differs still shows it, and the one golden can fail:
- * - src/gatewayapi/testdata: a GatewayClass's `status.supportedFeatures`, when it is exactly the
- *   list of `supportedFeatures()`, becomes the string "supportedFeatures(), as in
- *   testdata/gatewayclass/supported-features.out.yaml", the golden of the list itself
- *   (src/gatewayapi/supported-features.test.ts).
+ * - src/gatewayapi/testdata: a GatewayClass's status, where it equals the one the `gatewayclass`
+ *   case shows, becomes the string "as in gatewayclass.out.yaml"; and a GatewayClass's
+ *   `status.supportedFeatures`, where it is exactly the list of `supportedFeatures()`, becomes
+ *   "supportedFeatures(), as in testdata/gatewayclass/supported-features.out.yaml", the golden of
+ *   the list itself (src/gatewayapi/supported-features.test.ts).
  * - src/xds/translate/testdata: the fixed fields of the HTTP connection manager (codec, RDS
  *   config source, idle timeout, upgrades), of the RouteConfiguration, of the Cluster (type, EDS
  *   config source, connect timeout, LB policy) and of the ClusterLoadAssignment's locality group
