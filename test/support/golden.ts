@@ -15,7 +15,7 @@
  *   "supportedFeatures(), as in testdata/gatewayclass/supported-features.out.yaml", the golden of
  *   the list itself (src/gatewayapi/supported-features.test.ts).
  * - src/xds/translate/testdata: the fixed fields of the HTTP connection manager (codec, RDS
- *   config source, idle timeout, upgrades), of the RouteConfiguration, of the Cluster (type, EDS
+ *   config source, idle timeout, upgrades, the router filter's config), of the RouteConfiguration, of the Cluster (type, EDS
  *   config source, connect timeout, LB policy) and of the ClusterLoadAssignment's locality group
  *   (`FIXED_FIELDS` in src/xds/translate/translate.test.ts), where they equal those of the
  *   `baseline` case, whose output shows them all. Each such output says so in its first line.

@@ -39,6 +39,8 @@ const FIXED_FIELDS: Array<{ section: Section; at: string[]; keys: string[] }> = 
   // The HTTP connection manager of every filter chain.
   { section: 'listeners', at: ['filter_chains', '*', 'filters', '*', 'typed_config'], keys: ['codec_type', 'stream_idle_timeout', 'upgrade_configs'] },
   { section: 'listeners', at: ['filter_chains', '*', 'filters', '*', 'typed_config', 'rds'], keys: ['config_source'] },
+  // The router's config (the baseline's only HTTP filter); the gRPC filters' differ, so they show.
+  { section: 'listeners', at: ['filter_chains', '*', 'filters', '*', 'typed_config', 'http_filters', '*'], keys: ['typed_config'] },
   { section: 'routes', at: [], keys: ['ignore_port_in_host_matching'] },
   { section: 'clusters', at: [], keys: ['type', 'connect_timeout', 'lb_policy'] },
   { section: 'clusters', at: ['eds_cluster_config'], keys: ['eds_config'] },
