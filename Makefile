@@ -47,6 +47,7 @@ golden:
 
 types:
 	bash scripts/generate-types.sh
+	node scripts/generate-gateway-api-types.js
 
 clean:
 	rm -rf dist
