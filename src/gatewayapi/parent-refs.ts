@@ -7,28 +7,13 @@ import { Namespace } from '../apis/core';
 import { GATEWAY_GROUP, LabelSelector, ParentReference } from '../apis/gateway-api';
 import { KubernetesObject } from '../apis/meta';
 import { ConditionType, Reason, TranslationIssue } from './conditions';
-import { GatewayContext } from './gateway';
+import type { GatewayContext, ListenerContext, ParentAttachment } from './contexts';
 import { intersectHostnames } from './hostnames';
-import { isListenerAccepted, ListenerContext } from './listener';
+import { isListenerAccepted } from './listener';
 
 /** The parts of any route kind that attachment reads. */
 export interface AttachableRoute extends KubernetesObject {
   spec: { parentRefs?: ParentReference[]; hostnames?: string[] };
-}
-
-export interface ListenerAttachment {
-  listener: ListenerContext;
-  /** Effective hostnames on this listener (`*` = any). */
-  hostnames: string[];
-}
-
-export interface ParentAttachment {
-  /** The parentRef with group, kind and namespace defaulted, as status reports it. */
-  parentRef: ParentReference;
-  gateway: GatewayContext;
-  listeners: ListenerAttachment[];
-  /** Set when the route is not accepted by this parent. */
-  issue?: TranslationIssue;
 }
 
 export function attachRoute(

@@ -9,20 +9,10 @@
 import type { ObjectMeta } from '../apis/meta';
 import { ClusterIR, RouteIR, RouteMatchIR } from '../ir/types';
 import { TranslationIssue } from './conditions';
+import type { DroppedRule, RouteCandidate, RuleOutcome } from './contexts';
 import { routeName, ruleStatPrefix } from './naming';
 import { MatchPrecedence } from './precedence';
 import { TranslatedRule } from './route-rules';
-import { DroppedRule, RuleOutcome } from './route-status';
-
-export interface RouteCandidate {
-  /** The route object, for the cross-route tie-breaks (creation time, namespace/name). */
-  source: { namespace: string; name: string; creationTimestamp?: string };
-  ruleIndex: number;
-  matchIndex: number;
-  /** The Envoy route, complete: match, action, header modifiers, mirrors. */
-  route: RouteIR;
-  precedence: MatchPrecedence;
-}
 
 export interface TranslatedRoute {
   candidates: RouteCandidate[];

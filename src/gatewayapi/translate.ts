@@ -8,19 +8,18 @@
 import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
 import { ClusterIR, GatewayIR } from '../ir/types';
 import { Resources } from '../store/resources';
-import { buildGatewayContexts, buildGatewayIR, GatewayContext, gatewayStatus } from './gateway';
+import type { GatewayContext, HostedCandidate, ListenerContext, ParentAttachment } from './contexts';
+import { buildGatewayContexts, buildGatewayIR, gatewayStatus } from './gateway';
 import { gatewayClassStatus, ownedGatewayClasses } from './gateway-class';
 import { translateGRPCRoute } from './grpcroute';
 import type { TranslatedRoute } from './route-candidates';
 import { translateHTTPRoute } from './httproute';
-import { ListenerContext } from './listener';
 import { TranslateOptions } from './options';
-import { attachRoute, ParentAttachment } from './parent-refs';
+import { attachRoute } from './parent-refs';
 import { ResourceIndex } from './resource-index';
 import { isAcceptedByParent, routeParentStatus } from './route-status';
 import { RouteFinding, routeFindings } from './route-findings';
 import { RouteStatusEntry, StatusEntry } from './status';
-import { HostedCandidate } from './virtual-hosts';
 
 export interface TranslateResult {
   gateways: GatewayIR[];
