@@ -1,5 +1,5 @@
 /** The core Kubernetes kinds Attaché reads: Service, EndpointSlice, Secret, Namespace. */
-import { KubernetesObject } from './meta';
+import type { KubernetesObject, NamespacedObjectMeta } from './meta';
 
 export interface ServicePort {
   name?: string;
@@ -11,11 +11,13 @@ export interface ServicePort {
 
 export interface Service extends KubernetesObject {
   kind: 'Service';
+  metadata: NamespacedObjectMeta;
   spec: { type?: string; ports?: ServicePort[]; externalName?: string };
 }
 
 export interface EndpointSlice extends KubernetesObject {
   kind: 'EndpointSlice';
+  metadata: NamespacedObjectMeta;
   addressType: 'IPv4' | 'IPv6' | 'FQDN';
   endpoints?: Array<{
     addresses: string[];
@@ -28,11 +30,13 @@ export interface EndpointSlice extends KubernetesObject {
 
 export interface Secret extends KubernetesObject {
   kind: 'Secret';
+  metadata: NamespacedObjectMeta;
   type?: string;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
 }
 
+/** Cluster-scoped: no namespace. */
 export interface Namespace extends KubernetesObject {
   kind: 'Namespace';
 }

@@ -46,7 +46,7 @@ export function buildGatewayContexts(
       const { address, problem, notUsable } = bindAddress(gateway, pooled, options);
       return {
         gateway,
-        key: gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name),
+        key: gatewayKey(gateway.metadata.namespace, gateway.metadata.name),
         address,
         addressProblem: problem,
         addressNotUsable: notUsable,
@@ -63,7 +63,7 @@ export function buildGatewayContexts(
  */
 function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): { address: string; problem?: string; notUsable?: string } {
   const requested = gateway.spec.addresses ?? [];
-  const key = gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name);
+  const key = gatewayKey(gateway.metadata.namespace, gateway.metadata.name);
   if (wantsAssignedAddress(gateway)) return { address: pooled.get(key) ?? options.defaultAddress };
   const bad = requested.findIndex((a) => (a.type ?? 'IPAddress') !== 'IPAddress' || !a.value || !IPV4.test(a.value));
   if (bad >= 0) return { address: options.defaultAddress, problem: `spec.addresses[${bad}]: only IPv4 IPAddress values are supported` };

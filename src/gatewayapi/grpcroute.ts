@@ -19,7 +19,7 @@ import { translateRouteRules, type TranslatedRoute } from './route-candidates';
 import { backendAction, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
 
 export function translateGRPCRoute(route: GRPCRoute, index: ResourceIndex): TranslatedRoute {
-  const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: route.metadata.namespace ?? 'default', protocol: 'h2c', index };
+  const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: route.metadata.namespace, protocol: 'h2c', index };
   return translateRouteRules(route, {
     kind: 'GRPCRoute',
     // A rule without matches matches every gRPC request.

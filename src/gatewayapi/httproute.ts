@@ -52,7 +52,7 @@ const ERROR_STATUS = { none: 500, invalid: 500 } as const;
 export const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 export function translateHTTPRoute(route: HTTPRoute, index: ResourceIndex): TranslatedRoute {
-  const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: route.metadata.namespace ?? 'default', protocol: backendProtocol, index };
+  const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: route.metadata.namespace, protocol: backendProtocol, index };
   return translateRouteRules(route, {
     kind: 'HTTPRoute',
     translateRule: (rule, field) => {

@@ -5,14 +5,16 @@
  */
 import { Namespace } from '../apis/core';
 import { GATEWAY_GROUP, LabelSelector, ParentReference } from '../apis/gateway-api';
-import { KubernetesObject } from '../apis/meta';
+import { KubernetesObject, NamespacedObjectMeta } from '../apis/meta';
 import { ConditionType, Reason, TranslationIssue } from './conditions';
 import type { GatewayContext, ListenerContext, ParentAttachment } from './contexts';
 import { intersectHostnames } from './hostnames';
 import { isListenerAccepted } from './listener';
+import { gatewayKey } from './naming';
 
 /** The parts of any route kind that attachment reads. */
 export interface AttachableRoute extends KubernetesObject {
+  metadata: NamespacedObjectMeta;
   spec: { parentRefs?: ParentReference[]; hostnames?: string[] };
 }
 
@@ -21,20 +23,21 @@ export function attachRoute(
   gateways: ReadonlyMap<string, GatewayContext>,
   namespaces: readonly Namespace[],
 ): ParentAttachment[] {
-  const routeNs = route.metadata.namespace ?? 'default';
+  const routeNs = route.metadata.namespace;
   const out: ParentAttachment[] = [];
   for (const ref of route.spec.parentRefs ?? []) {
+    const namespace = ref.namespace ?? routeNs;
     const parentRef: ParentReference = {
       group: ref.group ?? GATEWAY_GROUP,
       kind: ref.kind ?? 'Gateway',
-      namespace: ref.namespace ?? routeNs,
+      namespace,
       name: ref.name,
       ...(ref.sectionName !== undefined ? { sectionName: ref.sectionName } : {}),
       ...(ref.port !== undefined ? { port: ref.port } : {}),
     };
     if (parentRef.group !== GATEWAY_GROUP || parentRef.kind !== 'Gateway') continue;
     // A parentRef to a Gateway that is not ours gets no status entry from us (route status spec).
-    const gateway = gateways.get(`${parentRef.namespace}/${parentRef.name}`);
+    const gateway = gateways.get(gatewayKey(namespace, parentRef.name));
     if (!gateway) continue;
     out.push(attachToGateway(route, routeNs, parentRef, gateway, namespaces));
   }
@@ -91,7 +94,7 @@ function notAccepted(reason: TranslationIssue['reason'], message: string): Trans
 function namespaceAllowed(l: ListenerContext, routeNs: string, namespaces: readonly Namespace[]): boolean {
   const from = l.listener.allowedRoutes?.namespaces?.from ?? 'Same';
   if (from === 'All') return true;
-  if (from === 'Same') return routeNs === (l.gateway.metadata.namespace ?? 'default');
+  if (from === 'Same') return routeNs === l.gateway.metadata.namespace;
   const ns = namespaces.find((n) => n.metadata.name === routeNs);
   // The apiserver labels every Namespace with its name; file mode may not declare Namespaces.
   const labels = { 'kubernetes.io/metadata.name': routeNs, ...(ns?.metadata.labels ?? {}) };

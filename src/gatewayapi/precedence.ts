@@ -18,6 +18,7 @@
  *      patterns first, as in Envoy Gateway and Contour.
  * 4. Ties: the oldest route, then `namespace/name` alphabetical, then the first rule and match.
  */
+import { namespacedName } from '../apis/meta';
 import { hostnamePrecedence } from './hostnames';
 
 /** GRPCRouteRule.matches criteria; `kind` may be omitted. */
@@ -91,7 +92,7 @@ function compareRouteAge(a: Ranked['source'], b: Ranked['source']): number {
     const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : Number.POSITIVE_INFINITY;
     if (ta !== tb) return ta < tb ? -1 : 1;
   }
-  const ka = `${a.namespace}/${a.name}`;
-  const kb = `${b.namespace}/${b.name}`;
+  const ka = namespacedName(a.namespace, a.name);
+  const kb = namespacedName(b.namespace, b.name);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }

@@ -6,7 +6,7 @@
  * is left, GEP-1364); its siblings are unaffected. What differs per kind (the default match,
  * how a rule and a match translate) comes from grpcroute.ts / httproute.ts.
  */
-import type { ObjectMeta } from '../apis/meta';
+import type { NamespacedObjectMeta } from '../apis/meta';
 import { ClusterIR, RouteIR, RouteMatchIR } from '../ir/types';
 import { TranslationIssue } from './conditions';
 import type { DroppedRule, RouteCandidate, RuleOutcome } from './contexts';
@@ -32,10 +32,10 @@ export interface RouteKindRules<Rule, Match> {
 }
 
 export function translateRouteRules<Rule extends { name?: string }, Match>(
-  route: { metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'creationTimestamp'>; spec: { rules?: Rule[] } },
+  route: { metadata: Pick<NamespacedObjectMeta, 'name' | 'namespace' | 'creationTimestamp'>; spec: { rules?: Rule[] } },
   k: RouteKindRules<Rule, Match>,
 ): TranslatedRoute {
-  const namespace = route.metadata.namespace ?? 'default';
+  const namespace = route.metadata.namespace;
   const name = route.metadata.name;
   const out: TranslatedRoute = { candidates: [], clusters: [], issues: [], rules: { total: 0, dropped: [] } };
   const source = { namespace, name, creationTimestamp: route.metadata.creationTimestamp };

@@ -6,6 +6,7 @@
  * conditions, never exceptions.
  */
 import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
+import { namespacedName } from '../apis/meta';
 import { ClusterIR, GatewayIR } from '../ir/types';
 import { Resources } from '../store/resources';
 import type { GatewayContext, HostedCandidate, ListenerContext, ParentAttachment } from './contexts';
@@ -109,7 +110,7 @@ function routeStatus(r: AttachedRoute, options: TranslateOptions): RouteStatusEn
 
 /** Status lists routes by kind, then `namespace/name` (keys built once, not per comparison). */
 function sortByKindAndName(routes: readonly Route[]): Route[] {
-  const keyed = routes.map((route) => ({ route, key: `${route.kind}/${route.metadata.namespace}/${route.metadata.name}` }));
+  const keyed = routes.map((route) => ({ route, key: `${route.kind}/${namespacedName(route.metadata.namespace, route.metadata.name)}` }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.route);
 }
