@@ -6,30 +6,8 @@
  * the apiserver would apply are applied by sources/ before objects reach the store, which also
  * fills in the namespace of namespaced kinds.
  */
-import type {
-  GatewayClassSpec,
-  GatewayClassStatus,
-  GatewaySpec,
-  GatewayStatus,
-  GRPCRouteSpec,
-  GRPCRouteStatus,
-  HTTPRouteSpec,
-  HTTPRouteStatus,
-  ReferenceGrantSpec,
-} from './generated/gateway-api';
+import type * as Generated from './generated/gateway-api';
 import type { KubernetesObject, NamespacedObjectMeta } from './meta';
-
-export type {
-  GatewayClassSpec,
-  GatewayClassStatus,
-  GatewaySpec,
-  GatewayStatus,
-  GRPCRouteSpec,
-  GRPCRouteStatus,
-  HTTPRouteSpec,
-  HTTPRouteStatus,
-  ReferenceGrantSpec,
-} from './generated/gateway-api';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -39,49 +17,49 @@ type Item<L> = NonNullable<L> extends ReadonlyArray<infer T> ? T : never;
 /** Cluster-scoped: no namespace. */
 export interface GatewayClass extends KubernetesObject {
   kind: 'GatewayClass';
-  spec: GatewayClassSpec;
-  status?: GatewayClassStatus;
+  spec: Generated.GatewayClassSpec;
+  status?: Generated.GatewayClassStatus;
 }
 
 export interface Gateway extends KubernetesObject {
   kind: 'Gateway';
   metadata: NamespacedObjectMeta;
-  spec: GatewaySpec;
-  status?: GatewayStatus;
+  spec: Generated.GatewaySpec;
+  status?: Generated.GatewayStatus;
 }
 
 export interface GRPCRoute extends KubernetesObject {
   kind: 'GRPCRoute';
   metadata: NamespacedObjectMeta;
-  spec: GRPCRouteSpec;
-  status?: GRPCRouteStatus;
+  spec: Generated.GRPCRouteSpec;
+  status?: Generated.GRPCRouteStatus;
 }
 
 export interface HTTPRoute extends KubernetesObject {
   kind: 'HTTPRoute';
   metadata: NamespacedObjectMeta;
-  spec: HTTPRouteSpec;
-  status?: HTTPRouteStatus;
+  spec: Generated.HTTPRouteSpec;
+  status?: Generated.HTTPRouteStatus;
 }
 
 export interface ReferenceGrant extends KubernetesObject {
   kind: 'ReferenceGrant';
   metadata: NamespacedObjectMeta;
-  spec: ReferenceGrantSpec;
+  spec: Generated.ReferenceGrantSpec;
 }
 
 // Gateway
-export type GatewayListener = Item<GatewaySpec['listeners']>;
-export type AllowedRoutes = NonNullable<GatewayListener['allowedRoutes']>;
+export type GatewayListener = Item<Generated.GatewaySpec['listeners']>;
+type AllowedRoutes = NonNullable<GatewayListener['allowedRoutes']>;
 export type LabelSelector = NonNullable<NonNullable<AllowedRoutes['namespaces']>['selector']>;
-export type GatewayTLSConfig = NonNullable<GatewayListener['tls']>;
+type GatewayTLSConfig = NonNullable<GatewayListener['tls']>;
 export type SecretObjectReference = Item<GatewayTLSConfig['certificateRefs']>;
 
 // Routes: what GRPCRoute and HTTPRoute share has the same shape in both CRDs.
-export type ParentReference = Item<HTTPRouteSpec['parentRefs']> | Item<GRPCRouteSpec['parentRefs']>;
+export type ParentReference = Item<Generated.HTTPRouteSpec['parentRefs']> | Item<Generated.GRPCRouteSpec['parentRefs']>;
 
 // GRPCRoute
-export type GRPCRouteRule = Item<GRPCRouteSpec['rules']>;
+export type GRPCRouteRule = Item<Generated.GRPCRouteSpec['rules']>;
 export type GRPCRouteMatch = Item<GRPCRouteRule['matches']>;
 export type GRPCMethodMatch = NonNullable<GRPCRouteMatch['method']>;
 export type GRPCHeaderMatch = Item<GRPCRouteMatch['headers']>;
@@ -89,7 +67,7 @@ export type GRPCRouteFilter = Item<GRPCRouteRule['filters']>;
 export type GRPCBackendRef = Item<GRPCRouteRule['backendRefs']>;
 
 // HTTPRoute
-export type HTTPRouteRule = Item<HTTPRouteSpec['rules']>;
+export type HTTPRouteRule = Item<Generated.HTTPRouteSpec['rules']>;
 export type HTTPRouteMatch = Item<HTTPRouteRule['matches']>;
 export type HTTPPathMatch = NonNullable<HTTPRouteMatch['path']>;
 export type HTTPHeaderMatch = Item<HTTPRouteMatch['headers']>;

@@ -56,33 +56,24 @@ function attachToGateway(
       (parentRef.sectionName === undefined || l.listener.name === parentRef.sectionName) &&
       (parentRef.port === undefined || l.listener.port === parentRef.port),
   );
+  const rejected = (reason: TranslationIssue['reason'], message: string): ParentAttachment => ({ parentRef, gateway, listeners: [], issue: notAccepted(reason, message) });
   if (candidates.length === 0) {
     const what = [parentRef.sectionName && `sectionName "${parentRef.sectionName}"`, parentRef.port && `port ${parentRef.port}`]
       .filter(Boolean)
       .join(' and ');
-    return { parentRef, gateway, listeners: [], issue: notAccepted(Reason.NoMatchingParent, `no listener matches ${what}`) };
+    return rejected(Reason.NoMatchingParent, `no listener matches ${what}`);
   }
   const allowed = candidates.filter(
     (l) => isListenerAccepted(l) && l.kinds.includes(route.kind) && namespaceAllowed(l, routeNs, namespaces),
   );
   if (allowed.length === 0) {
-    return {
-      parentRef,
-      gateway,
-      listeners: [],
-      issue: notAccepted(Reason.NotAllowedByListeners, `no listener of Gateway ${gateway.key} allows this ${route.kind} from namespace ${routeNs}`),
-    };
+    return rejected(Reason.NotAllowedByListeners, `no listener of Gateway ${gateway.key} allows this ${route.kind} from namespace ${routeNs}`);
   }
   const listeners = allowed
     .map((listener) => ({ listener, hostnames: intersectHostnames(listener.listener.hostname, route.spec.hostnames) }))
     .filter((a) => a.hostnames.length > 0);
   if (listeners.length === 0) {
-    return {
-      parentRef,
-      gateway,
-      listeners: [],
-      issue: notAccepted(Reason.NoMatchingListenerHostname, 'no hostname of the route matches a listener hostname'),
-    };
+    return rejected(Reason.NoMatchingListenerHostname, 'no hostname of the route matches a listener hostname');
   }
   return { parentRef, gateway, listeners };
 }
