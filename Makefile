@@ -47,7 +47,7 @@ golden:
 
 types:
 	bash scripts/generate-types.sh
-	node scripts/generate-gateway-api-types.js
+	node scripts/generate-api-types.js
 
 clean:
 	rm -rf dist
