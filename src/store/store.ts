@@ -5,15 +5,16 @@
  * a namespace is stored as a copy in `default`, so every namespaced object the store hands out
  * has one (the types of Resources say so).
  */
-import { KubernetesObject } from '../apis/meta';
+import { KubernetesObject, namespacedName } from '../apis/meta';
 import { groupByKind, isSupportedKind, namespaceOf, Resources, withNamespace } from './resources';
 
 export type StoreChange =
   | { op: 'upsert'; object: KubernetesObject }
   | { op: 'delete'; kind: string; namespace?: string; name: string };
 
+/** `Kind/namespace/name` (`Kind//name` for a cluster-scoped kind): an object's identity across kinds. */
 export function storeKey(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}/${namespaceOf(kind, namespace) ?? ''}/${name}`;
+  return `${kind}/${namespacedName(namespaceOf(kind, namespace) ?? '', name)}`;
 }
 
 export class Store {
