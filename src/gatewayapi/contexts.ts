@@ -8,7 +8,7 @@
 import type { Gateway, GatewayListener, ParentReference } from '../apis/gateway-api';
 import type { FilterChainIR, RouteIR, SecretIR } from '../ir/types';
 import type { TranslationIssue } from './conditions';
-import type { MatchPrecedence } from './precedence';
+import type { MatchPrecedence, RouteSource } from './precedence';
 
 export interface ListenerContext {
   gateway: Gateway;
@@ -72,8 +72,7 @@ export interface RuleOutcome {
 }
 
 export interface RouteCandidate {
-  /** The route object, for the cross-route tie-breaks (creation time, namespace/name). */
-  source: { namespace: string; name: string; creationTimestamp?: string };
+  source: RouteSource;
   ruleIndex: number;
   matchIndex: number;
   /** The Envoy route, complete: match, action, header modifiers, mirrors. */

@@ -42,10 +42,18 @@ export interface HTTPMatchPrecedence {
 
 export type MatchPrecedence = GRPCMatchPrecedence | HTTPMatchPrecedence;
 
+/** The route object a candidate comes from, for the cross-route tie-breaks (creation time, namespace/name). */
+export interface RouteSource {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+}
+
+/** What ranks a route candidate (contexts.ts RouteCandidate) on one hostname. */
 export interface Ranked {
   hostname: string;
   precedence: MatchPrecedence;
-  source: { namespace: string; name: string; creationTimestamp?: string };
+  source: RouteSource;
   ruleIndex: number;
   matchIndex: number;
 }
@@ -85,7 +93,7 @@ function compareHTTPMatches(a: HTTPMatchPrecedence, b: HTTPMatchPrecedence): num
   );
 }
 
-function compareRouteAge(a: Ranked['source'], b: Ranked['source']): number {
+function compareRouteAge(a: RouteSource, b: RouteSource): number {
   // Equal timestamps (routes created together) are common: skip parsing them.
   if (a.creationTimestamp !== b.creationTimestamp) {
     const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : Number.POSITIVE_INFINITY;
