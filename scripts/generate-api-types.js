@@ -102,10 +102,23 @@ function header(from) {
   ].join('\n');
 }
 
+/** `--check`: write nothing, exit 1 when a committed file differs from what the schemas give. */
+const CHECK = process.argv.includes('--check');
+let stale = 0;
+
 function write(file, parts) {
   const out = path.join(OUT_DIR, file);
+  const text = parts.join('\n\n') + '\n';
+  if (CHECK) {
+    const committed = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
+    if (committed !== text) {
+      stale++;
+      console.error(`${path.relative(ROOT, out)} is not what the schemas give: run \`make types\``);
+    }
+    return;
+  }
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(out, parts.join('\n\n') + '\n');
+  fs.writeFileSync(out, text);
   console.log(`generated ${path.relative(ROOT, out)}`);
 }
 
@@ -169,6 +182,7 @@ async function gatewayApiTypes() {
 async function main() {
   await gatewayApiTypes();
   await coreTypes();
+  if (stale > 0) process.exit(1);
 }
 
 main().catch((err) => {
