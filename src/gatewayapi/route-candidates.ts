@@ -7,7 +7,7 @@
  * how a rule and a match translate) comes from grpcroute.ts / httproute.ts.
  */
 import type { NamespacedObjectMeta } from '../apis/meta';
-import { ClusterIR, RouteIR, RouteMatchIR } from '../ir/types';
+import { ClusterIR, RouteMatchIR } from '../ir/types';
 import { TranslationIssue } from './conditions';
 import type { DroppedRule, RouteCandidate, RuleOutcome } from './contexts';
 import { routeName, ruleStatPrefix } from './naming';
