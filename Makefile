@@ -45,6 +45,7 @@ golden:
 
 types:
 	bash scripts/generate-types.sh
+	node scripts/generate-api-types.js
 
 clean:
 	rm -rf dist

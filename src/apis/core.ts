@@ -1,39 +1,33 @@
-/** The core Kubernetes kinds Attaché reads: Service, EndpointSlice, Secret, Namespace. */
-import { KubernetesObject } from './meta';
+/**
+ * The core Kubernetes kinds Attaché reads: Service, EndpointSlice, Secret, Namespace. Their
+ * fields are generated from the apiserver's OpenAPI schemas (./generated/core.ts, `make types`);
+ * this module adds the envelope (apis/meta.ts) and what the schema leaves to the apiserver's Go
+ * checks (sources/validation/*-rules.ts).
+ */
+import type * as Generated from './generated/core';
+import type { KubernetesObject, NamespacedObjectMeta } from './meta';
 
-export interface ServicePort {
-  name?: string;
-  port: number;
-  targetPort?: number | string;
-  protocol?: string;
-  appProtocol?: string;
-}
+export type ServicePort = Generated.ServicePort;
 
-export interface Service extends KubernetesObject {
+export interface Service extends Generated.Service, KubernetesObject {
   kind: 'Service';
-  spec: { type?: string; ports?: ServicePort[]; externalName?: string };
+  metadata: NamespacedObjectMeta;
 }
 
-export interface EndpointSlice extends KubernetesObject {
+export interface EndpointSlice extends Omit<Generated.EndpointSlice, 'addressType'>, KubernetesObject {
   kind: 'EndpointSlice';
+  metadata: NamespacedObjectMeta;
+  /** A string in the schema; the apiserver allows these three (sources/validation/endpointslice-rules.ts). */
   addressType: 'IPv4' | 'IPv6' | 'FQDN';
-  endpoints?: Array<{
-    addresses: string[];
-    conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
-    targetRef?: { kind?: string; name?: string; namespace?: string };
-    hostname?: string;
-  }>;
-  ports?: Array<{ name?: string; port?: number; protocol?: string; appProtocol?: string }>;
 }
 
-export interface Secret extends KubernetesObject {
+export interface Secret extends Generated.Secret, KubernetesObject {
   kind: 'Secret';
-  type?: string;
-  data?: Record<string, string>;
-  stringData?: Record<string, string>;
+  metadata: NamespacedObjectMeta;
 }
 
-export interface Namespace extends KubernetesObject {
+/** Cluster-scoped: no namespace. */
+export interface Namespace extends Generated.Namespace, KubernetesObject {
   kind: 'Namespace';
 }
 

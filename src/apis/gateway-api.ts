@@ -1,199 +1,98 @@
 /**
- * Gateway API v1 kinds (standard channel, v1.6.1) as Attaché reads them. Field names and
- * optionality follow the bundled CRDs (crds/gateway-api/standard); defaults the apiserver
- * would apply are applied by sources/ before objects reach the store.
+ * Gateway API kinds (standard channel, v1.6.1) as Attaché reads them. `spec` and `status` are
+ * generated from the bundled CRDs (./generated/gateway-api.ts, `make types`); this module adds
+ * what a CRD schema leaves open (the metadata and kind of the envelope) and names the parts the
+ * code reads, picked out of the generated types so they cannot drift from the schema. Defaults
+ * the apiserver would apply are applied by sources/ before objects reach the store, which also
+ * fills in the namespace of namespaced kinds.
  */
-import { Condition, KubernetesObject } from './meta';
+import type * as Generated from './generated/gateway-api';
+import type { KubernetesObject, NamespacedObjectMeta } from './meta';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
+/** The element type of an optional list field. */
+type Item<L> = NonNullable<L> extends ReadonlyArray<infer T> ? T : never;
+
+/** Cluster-scoped: no namespace. */
 export interface GatewayClass extends KubernetesObject {
   kind: 'GatewayClass';
-  spec: { controllerName: string; description?: string };
-  status?: { conditions?: Condition[] };
-}
-
-export interface AllowedRoutes {
-  namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
-  kinds?: Array<{ group?: string; kind: string }>;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
-}
-
-export interface SecretObjectReference {
-  group?: string;
-  kind?: string;
-  name: string;
-  namespace?: string;
-}
-
-export interface GatewayListener {
-  name: string;
-  hostname?: string;
-  port: number;
-  protocol: string;
-  tls?: { mode?: 'Terminate' | 'Passthrough'; certificateRefs?: SecretObjectReference[] };
-  allowedRoutes?: AllowedRoutes;
+  spec: Generated.GatewayClassSpec;
+  status?: Generated.GatewayClassStatus;
 }
 
 export interface Gateway extends KubernetesObject {
   kind: 'Gateway';
-  spec: {
-    gatewayClassName: string;
-    listeners: GatewayListener[];
-    addresses?: Array<{ type?: string; value?: string }>;
-    infrastructure?: { parametersRef?: { group: string; kind: string; name: string } };
-  };
-}
-
-export interface ParentReference {
-  group?: string;
-  kind?: string;
-  namespace?: string;
-  name: string;
-  sectionName?: string;
-  port?: number;
-}
-
-export interface BackendRef {
-  group?: string;
-  kind?: string;
-  name: string;
-  namespace?: string;
-  port?: number;
-  weight?: number;
-}
-
-export interface HeaderMatch {
-  type?: 'Exact' | 'RegularExpression';
-  name: string;
-  value: string;
-}
-
-export interface GRPCMethodMatch {
-  type?: 'Exact' | 'RegularExpression';
-  service?: string;
-  method?: string;
-}
-
-export interface GRPCRouteMatch {
-  method?: GRPCMethodMatch;
-  headers?: HeaderMatch[];
-}
-
-/** HTTPHeaderFilter: RequestHeaderModifier and ResponseHeaderModifier (shared with HTTPRoute). */
-export interface HTTPHeaderFilter {
-  set?: Array<{ name: string; value: string }>;
-  add?: Array<{ name: string; value: string }>;
-  remove?: string[];
-}
-
-/** HTTPRequestMirrorFilter: `percent` or `fraction` (CEL: not both); neither means 100 %. */
-export interface HTTPRequestMirrorFilter {
-  backendRef: BackendRef;
-  percent?: number;
-  fraction?: { numerator: number; denominator?: number };
-}
-
-/** GRPCRouteFilter (the same union as HTTPRouteFilter's header, mirror and extension members). */
-export interface RouteFilter {
-  /** `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestMirror` or `ExtensionRef` (HTTPRoute has more). */
-  type: string;
-  requestHeaderModifier?: HTTPHeaderFilter;
-  responseHeaderModifier?: HTTPHeaderFilter;
-  requestMirror?: HTTPRequestMirrorFilter;
-  extensionRef?: { group: string; kind: string; name: string };
-}
-
-export interface GRPCBackendRef extends BackendRef {
-  filters?: RouteFilter[];
-}
-
-export interface GRPCRouteRule {
-  name?: string;
-  matches?: GRPCRouteMatch[];
-  filters?: RouteFilter[];
-  backendRefs?: GRPCBackendRef[];
+  metadata: NamespacedObjectMeta;
+  spec: Generated.GatewaySpec;
+  status?: Generated.GatewayStatus;
 }
 
 export interface GRPCRoute extends KubernetesObject {
   kind: 'GRPCRoute';
-  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: GRPCRouteRule[] };
-}
-
-/** HTTPPathMatch; the CRD defaults both fields (`PathPrefix`, `/`). */
-export interface HTTPPathMatch {
-  type?: 'Exact' | 'PathPrefix' | 'RegularExpression';
-  value?: string;
-}
-
-/** HTTPQueryParamMatch: names are case-sensitive, unlike header names. */
-export interface HTTPQueryParamMatch {
-  type?: 'Exact' | 'RegularExpression';
-  name: string;
-  value: string;
-}
-
-export interface HTTPRouteMatch {
-  path?: HTTPPathMatch;
-  headers?: HeaderMatch[];
-  queryParams?: HTTPQueryParamMatch[];
-  method?: string;
-}
-
-/** HTTPPathModifier, shared by RequestRedirect and URLRewrite. */
-export interface HTTPPathModifier {
-  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
-  replaceFullPath?: string;
-  replacePrefixMatch?: string;
-}
-
-export interface HTTPRequestRedirectFilter {
-  scheme?: 'http' | 'https';
-  hostname?: string;
-  path?: HTTPPathModifier;
-  port?: number;
-  /** The CRD defaults it to 302. */
-  statusCode?: number;
-}
-
-export interface HTTPURLRewriteFilter {
-  hostname?: string;
-  path?: HTTPPathModifier;
-}
-
-/** HTTPRouteFilter: GRPCRouteFilter's members plus the HTTP-only ones (CORS is read as a type only). */
-export interface HTTPRouteFilter extends RouteFilter {
-  requestRedirect?: HTTPRequestRedirectFilter;
-  urlRewrite?: HTTPURLRewriteFilter;
-}
-
-export interface HTTPBackendRef extends BackendRef {
-  filters?: HTTPRouteFilter[];
-}
-
-export interface HTTPRouteRule {
-  name?: string;
-  /** The CRD defaults it to one PathPrefix `/` match. */
-  matches?: HTTPRouteMatch[];
-  filters?: HTTPRouteFilter[];
-  backendRefs?: HTTPBackendRef[];
-  /** Durations as the Gateway API writes them (`500ms`, `1m30s`); `0s` turns a timeout off. */
-  timeouts?: { request?: string; backendRequest?: string };
+  metadata: NamespacedObjectMeta;
+  spec: Generated.GRPCRouteSpec;
+  status?: Generated.GRPCRouteStatus;
 }
 
 export interface HTTPRoute extends KubernetesObject {
   kind: 'HTTPRoute';
-  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: HTTPRouteRule[] };
+  metadata: NamespacedObjectMeta;
+  spec: Generated.HTTPRouteSpec;
+  status?: Generated.HTTPRouteStatus;
 }
 
 export interface ReferenceGrant extends KubernetesObject {
   kind: 'ReferenceGrant';
-  spec: {
-    from: Array<{ group: string; kind: string; namespace: string }>;
-    to: Array<{ group: string; kind: string; name?: string }>;
-  };
+  metadata: NamespacedObjectMeta;
+  spec: Generated.ReferenceGrantSpec;
 }
+
+// Gateway
+export type GatewayListener = Item<Generated.GatewaySpec['listeners']>;
+type AllowedRoutes = NonNullable<GatewayListener['allowedRoutes']>;
+export type LabelSelector = NonNullable<NonNullable<AllowedRoutes['namespaces']>['selector']>;
+type GatewayTLSConfig = NonNullable<GatewayListener['tls']>;
+export type SecretObjectReference = Item<GatewayTLSConfig['certificateRefs']>;
+
+// Routes: what GRPCRoute and HTTPRoute share has the same shape in both CRDs.
+export type ParentReference = Item<Generated.HTTPRouteSpec['parentRefs']> | Item<Generated.GRPCRouteSpec['parentRefs']>;
+
+// GRPCRoute
+export type GRPCRouteRule = Item<Generated.GRPCRouteSpec['rules']>;
+export type GRPCRouteMatch = Item<GRPCRouteRule['matches']>;
+export type GRPCMethodMatch = NonNullable<GRPCRouteMatch['method']>;
+export type GRPCHeaderMatch = Item<GRPCRouteMatch['headers']>;
+export type GRPCRouteFilter = Item<GRPCRouteRule['filters']>;
+export type GRPCBackendRef = Item<GRPCRouteRule['backendRefs']>;
+
+// HTTPRoute
+export type HTTPRouteRule = Item<Generated.HTTPRouteSpec['rules']>;
+export type HTTPRouteMatch = Item<HTTPRouteRule['matches']>;
+export type HTTPPathMatch = NonNullable<HTTPRouteMatch['path']>;
+export type HTTPHeaderMatch = Item<HTTPRouteMatch['headers']>;
+export type HTTPQueryParamMatch = Item<HTTPRouteMatch['queryParams']>;
+export type HTTPRouteFilter = Item<HTTPRouteRule['filters']>;
+export type HTTPBackendRef = Item<HTTPRouteRule['backendRefs']>;
+/** Durations as the Gateway API writes them (`500ms`, `1m30s`); `0s` turns a timeout off. */
+export type HTTPRouteTimeouts = NonNullable<HTTPRouteRule['timeouts']>;
+export type HTTPRequestRedirectFilter = NonNullable<HTTPRouteFilter['requestRedirect']>;
+export type HTTPURLRewriteFilter = NonNullable<HTTPRouteFilter['urlRewrite']>;
+/** HTTPPathModifier, shared by RequestRedirect and URLRewrite. */
+export type HTTPPathModifier = NonNullable<HTTPRequestRedirectFilter['path']> | NonNullable<HTTPURLRewriteFilter['path']>;
+
+/** A header match of either route kind (GRPCRoute's is HTTPRoute's without the method). */
+export type HeaderMatch = HTTPHeaderMatch | GRPCHeaderMatch;
+
+/** A filter of either route kind: GRPCRoute's filters are a subset of HTTPRoute's. */
+export type RouteFilter = HTTPRouteFilter | GRPCRouteFilter;
+/** HTTPHeaderFilter: RequestHeaderModifier and ResponseHeaderModifier (shared by both kinds). */
+export type HTTPHeaderFilter = NonNullable<RouteFilter['requestHeaderModifier']>;
+/** HTTPRequestMirrorFilter: `percent` or `fraction` (CEL: not both); neither means 100 %. */
+export type HTTPRequestMirrorFilter = NonNullable<RouteFilter['requestMirror']>;
+
+/**
+ * A backendRef of either route kind without its filters (BackendRef in the Gateway API's Go
+ * types); a mirror filter's backendRef is one without a weight.
+ */
+export type BackendRef = Omit<HTTPBackendRef, 'filters'>;

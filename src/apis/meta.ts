@@ -13,6 +13,14 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
 }
 
+/**
+ * The metadata of a namespaced kind as the store hands it out: the store fills in `default` when
+ * an object enters without a namespace, as the apiserver and kubectl do.
+ */
+export interface NamespacedObjectMeta extends ObjectMeta {
+  namespace: string;
+}
+
 export interface KubernetesObject {
   apiVersion: string;
   kind: string;
@@ -28,9 +36,14 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-/** `namespace/name`, the identity used in logs, keys and error messages. */
+/** `namespace/name`: the one way a namespaced object's identity is written, in keys, logs and names. */
+export function namespacedName(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** `namespace/name` of an object (`/name` for a cluster-scoped one), for logs, keys and error messages. */
 export function objectKey(obj: { metadata: ObjectMeta }): string {
-  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+  return namespacedName(obj.metadata.namespace ?? '', obj.metadata.name);
 }
 
 /** `Kind namespace/name`, for error messages. */

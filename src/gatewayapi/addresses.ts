@@ -7,6 +7,7 @@
  * the default address.
  */
 import { Gateway } from '../apis/gateway-api';
+import { gatewayKey } from './naming';
 
 export interface AddressPool {
   /** First address as a 32-bit number, and how many addresses follow it. */
@@ -61,7 +62,7 @@ export function inPool(pool: AddressPool, ip: string): boolean {
 export function allocateAddresses(gateways: readonly Gateway[], pool: AddressPool): Map<string, string> {
   const keys = gateways
     .filter(wantsAssignedAddress)
-    .map((g) => `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`)
+    .map((g) => gatewayKey(g.metadata.namespace, g.metadata.name))
     .sort();
   const used = new Set<number>();
   for (const g of gateways) {

@@ -48,7 +48,7 @@ export function resolveBackendRef(ref: BackendRef, field: string, ctx: BackendCo
   const service = ctx.index.service(namespace, ref.name);
   if (!service) return invalid(Reason.BackendNotFound, `${field}: Service ${namespace}/${ref.name} not found`);
   if (ref.port === undefined) return invalid(Reason.BackendNotFound, `${field}.port: a port is required for a Service reference`);
-  const servicePort = service.spec.ports?.find((p) => p.port === ref.port);
+  const servicePort = service.spec?.ports?.find((p) => p.port === ref.port);
   if (!servicePort) return invalid(Reason.BackendNotFound, `${field}.port: Service ${namespace}/${ref.name} has no port ${ref.port}`);
   const protocol = typeof ctx.protocol === 'function' ? ctx.protocol(servicePort) : ctx.protocol;
   const name = serviceClusterName(namespace, ref.name, ref.port, protocol);

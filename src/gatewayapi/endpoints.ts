@@ -59,6 +59,6 @@ function readEndpoints(index: ResourceIndex, namespace: string, service: string,
 export function clusterEndpoints(cluster: string, index: ResourceIndex): EndpointIR[] | undefined {
   const ref = parseServiceClusterName(cluster);
   if (!ref) return undefined;
-  const servicePort = index.service(ref.namespace, ref.name)?.spec.ports?.find((p) => p.port === ref.port);
+  const servicePort = index.service(ref.namespace, ref.name)?.spec?.ports?.find((p) => p.port === ref.port);
   return servicePort ? endpointsFor(index, ref.namespace, ref.name, servicePort.name) : undefined;
 }

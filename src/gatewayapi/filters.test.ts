@@ -1,6 +1,6 @@
 import { emptyResources } from '../store/resources';
 import { Service } from '../apis/core';
-import { ReferenceGrant } from '../apis/gateway-api';
+import { ReferenceGrant, RouteFilter } from '../apis/gateway-api';
 import { BackendContext } from './backend-refs';
 import { headerModifier, mirrorPercent, translateFilters } from './filters';
 import { ResourceIndex } from './resource-index';
@@ -55,7 +55,7 @@ describe('mirrorPercent', () => {
 
 describe('translateFilters', () => {
   it('resolves mirrors like backendRefs, ReferenceGrant included', () => {
-    const filters = [
+    const filters: RouteFilter[] = [
       { type: 'RequestMirror', requestMirror: { backendRef: { name: 'echo', port: 8080 }, percent: 10 } },
       { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', namespace: 'other', port: 8080 } } },
       { type: 'RequestMirror', requestMirror: { backendRef: { name: 'missing', port: 8080 } } },

@@ -7,32 +7,18 @@ import { Gateway, GatewayClass } from '../apis/gateway-api';
 import { ClusterIR, FilterChainIR, GatewayIR, HTTPListener, SecretIR } from '../ir/types';
 import { allocateAddresses, inPool, wantsAssignedAddress } from './addresses';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
-import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, ListenerContext, listenerStatus } from './listener';
+import type { GatewayContext, GrpcFilters, HostedCandidate, ListenerContext } from './contexts';
+import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, listenerStatus } from './listener';
 import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteConfigName } from './naming';
 import { TranslateOptions } from './options';
 import { ResourceIndex } from './resource-index';
 import { GatewayStatusEntry } from './status';
 import { ANY_HOST } from './hostnames';
-import { buildVirtualHosts, HostedCandidate } from './virtual-hosts';
-
-export interface GatewayContext {
-  gateway: Gateway;
-  key: string;
-  address: string;
-  /** Why the requested address is not supported, if so (Accepted=False, UnsupportedAddress). */
-  addressProblem?: string;
-  /** Why a supported address cannot be bound, if so (Programmed=False, AddressNotUsable; no listener is served). */
-  addressNotUsable?: string;
-  listeners: ListenerContext[];
-  /** Which gRPC filters this Gateway allows on chains that carry GRPCRoutes (its annotations). */
-  grpcFilters: GrpcFilters;
-}
+import { buildVirtualHosts } from './virtual-hosts';
 
 /** Gateway annotations that turn the gRPC filters off: only the value "false" does. */
 export const GRPC_WEB_ANNOTATION = 'attache.dev/grpc-web';
 export const GRPC_STATS_ANNOTATION = 'attache.dev/grpc-stats';
-
-type GrpcFilters = FilterChainIR['grpc'];
 
 /**
  * Both filters are on by default: they leave plain gRPC untouched and are what gRPC users
@@ -60,7 +46,7 @@ export function buildGatewayContexts(
       const { address, problem, notUsable } = bindAddress(gateway, pooled, options);
       return {
         gateway,
-        key: gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name),
+        key: gatewayKey(gateway.metadata.namespace, gateway.metadata.name),
         address,
         addressProblem: problem,
         addressNotUsable: notUsable,
@@ -77,7 +63,7 @@ export function buildGatewayContexts(
  */
 function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): { address: string; problem?: string; notUsable?: string } {
   const requested = gateway.spec.addresses ?? [];
-  const key = gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name);
+  const key = gatewayKey(gateway.metadata.namespace, gateway.metadata.name);
   if (wantsAssignedAddress(gateway)) return { address: pooled.get(key) ?? options.defaultAddress };
   const bad = requested.findIndex((a) => (a.type ?? 'IPAddress') !== 'IPAddress' || !a.value || !IPV4.test(a.value));
   if (bad >= 0) return { address: options.defaultAddress, problem: `spec.addresses[${bad}]: only IPv4 IPAddress values are supported` };

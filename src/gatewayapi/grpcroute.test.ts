@@ -1,4 +1,5 @@
-import { headerMatches, matchIssues, pathMatch } from './grpcroute';
+import { matchIssues, pathMatch } from './grpcroute';
+import { headerMatches } from './route-matches';
 import { validateRegex } from './regex';
 
 describe('pathMatch (GEP-1016)', () => {

@@ -9,17 +9,17 @@
  * making Envoy NACK the whole RouteConfiguration. They match the way Envoy's `safe_regex` does:
  * RE2, full match (the whole `:path`, the whole header value); `^` and `$` are not needed.
  */
-import { GRPCMethodMatch, GRPCRoute, GRPCRouteMatch, GRPCRouteRule, HeaderMatch } from '../apis/gateway-api';
-import { HeaderMatchIR, PathMatchIR, RouteActionIR } from '../ir/types';
+import { GRPCMethodMatch, GRPCRoute, GRPCRouteMatch, GRPCRouteRule } from '../apis/gateway-api';
+import { PathMatchIR, RouteActionIR } from '../ir/types';
 import { BackendContext } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
-import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
 import { translateRouteRules, type TranslatedRoute } from './route-candidates';
+import { headerMatches, headerMatchIssues, regexIssues } from './route-matches';
 import { backendAction, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
 
 export function translateGRPCRoute(route: GRPCRoute, index: ResourceIndex): TranslatedRoute {
-  const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: route.metadata.namespace ?? 'default', protocol: 'h2c', index };
+  const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: route.metadata.namespace, protocol: 'h2c', index };
   return translateRouteRules(route, {
     kind: 'GRPCRoute',
     // A rule without matches matches every gRPC request.
@@ -72,19 +72,9 @@ export function pathMatch(method: GRPCMethodMatch | undefined): PathMatchIR {
   return { kind: 'regex', value: `/${ANY_SEGMENT}/${name}` };
 }
 
-/** Header names are case-insensitive; when one name repeats, only the first entry counts (GRPCHeaderMatch). */
-export function headerMatches(headers: readonly HeaderMatch[] | undefined): HeaderMatchIR[] {
-  return firstPerName(headers).map((h) => ({
-    name: h.name.toLowerCase(),
-    kind: h.type === 'RegularExpression' ? 'regex' : 'exact',
-    value: h.value,
-  }));
-}
-
 /**
  * Why a match cannot be implemented, if it cannot: a RegularExpression RE2 refuses, or a match
- * type that is not `Exact` or `RegularExpression` (the route status docs name UnsupportedValue
- * for "an enum value not recognized"; the CRD enum normally stops it earlier).
+ * type that is not `Exact` or `RegularExpression` (route-matches.ts checks the headers).
  */
 export function matchIssues(m: GRPCRouteMatch, field: string): TranslationIssue[] {
   const issues: TranslationIssue[] = [];
@@ -102,26 +92,6 @@ export function matchIssues(m: GRPCRouteMatch, field: string): TranslationIssue[
       if (issues.length === 0) issues.push(...regexIssues(pathMatch(method).value, `${field}.method`));
     }
   }
-  firstPerName(m.headers).forEach((h) => {
-    const at = `${field}.headers[${(m.headers ?? []).indexOf(h)}]`;
-    const type = h.type ?? 'Exact';
-    if (type === 'RegularExpression') issues.push(...regexIssues(h.value, `${at}.value`));
-    else if (type !== 'Exact') issues.push(unsupportedValue(`${at}.type`, `header match type "${type}" is not supported`));
-  });
+  issues.push(...headerMatchIssues(m.headers, field));
   return issues;
-}
-
-function regexIssues(pattern: string, field: string): TranslationIssue[] {
-  const r = validateRegex(pattern);
-  return r.ok ? [] : [unsupportedValue(field, `invalid regular expression ${JSON.stringify(pattern)}: ${r.error}`)];
-}
-
-function firstPerName(headers: readonly HeaderMatch[] | undefined): HeaderMatch[] {
-  const seen = new Set<string>();
-  return (headers ?? []).filter((h) => {
-    const name = h.name.toLowerCase();
-    if (seen.has(name)) return false;
-    seen.add(name);
-    return true;
-  });
 }

@@ -34,18 +34,16 @@ export interface HTTPOnlyFilters {
 /** A collector and the hook that fills it; pass `own` to translateFilters (or translateRuleParts). */
 export function httpOnlyFilters(): { taken: HTTPOnlyFilters; own: (f: HTTPRouteFilter, at: string) => boolean } {
   const taken: HTTPOnlyFilters = { invalid: [] };
+  // CEL allows one of each and never both; the apiserver may predate the CRDs, so recheck.
+  const take = (at: string, set: () => void): true => {
+    if (taken.redirect || taken.rewrite) taken.invalid.push(unsupportedValue(at, 'only one RequestRedirect or URLRewrite filter may be used per rule'));
+    else set();
+    return true;
+  };
   const own = (f: HTTPRouteFilter, at: string): boolean => {
-    if (f.type === 'RequestRedirect' && f.requestRedirect) {
-      // CEL allows one of each and never both; the apiserver may predate the CRDs, so recheck.
-      if (taken.redirect || taken.rewrite) taken.invalid.push(unsupportedValue(at, 'only one RequestRedirect or URLRewrite filter may be used per rule'));
-      else taken.redirect = { filter: f.requestRedirect, field: `${at}.requestRedirect` };
-      return true;
-    }
-    if (f.type === 'URLRewrite' && f.urlRewrite) {
-      if (taken.redirect || taken.rewrite) taken.invalid.push(unsupportedValue(at, 'only one RequestRedirect or URLRewrite filter may be used per rule'));
-      else taken.rewrite = { filter: f.urlRewrite, field: `${at}.urlRewrite` };
-      return true;
-    }
+    const { requestRedirect, urlRewrite } = f;
+    if (f.type === 'RequestRedirect' && requestRedirect) return take(at, () => (taken.redirect = { filter: requestRedirect, field: `${at}.requestRedirect` }));
+    if (f.type === 'URLRewrite' && urlRewrite) return take(at, () => (taken.rewrite = { filter: urlRewrite, field: `${at}.urlRewrite` }));
     return false;
   };
   return { taken, own };

@@ -33,13 +33,12 @@ import { HTTPPathMatch, HTTPQueryParamMatch, HTTPRoute, HTTPRouteMatch, HTTPRout
 import { ClusterIR, PathMatchIR, QueryParamMatchIR, RouteActionIR, RouteMatchIR } from '../ir/types';
 import { BackendContext } from './backend-refs';
 import { TranslationIssue, unsupportedValue } from './conditions';
-import { headerMatches } from './grpcroute';
 import { forwardRewrite, HTTPOnlyFilters, httpOnlyFilters, redirectAction } from './httproute-filters';
 import { ruleTimeouts } from './httproute-timeouts';
 import { HTTPMatchPrecedence } from './precedence';
-import { validateRegex } from './regex';
 import { ResourceIndex } from './resource-index';
 import { translateRouteRules, type TranslatedRoute } from './route-candidates';
+import { firstPerName, headerMatches, headerMatchIssues, namedMatchIssues, regexIssues } from './route-matches';
 import { backendAction, RuleParts, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
 
 /** The Service port's appProtocol for h2c (KEP-3726's standard value). */
@@ -52,7 +51,7 @@ const ERROR_STATUS = { none: 500, invalid: 500 } as const;
 export const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 export function translateHTTPRoute(route: HTTPRoute, index: ResourceIndex): TranslatedRoute {
-  const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: route.metadata.namespace ?? 'default', protocol: backendProtocol, index };
+  const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: route.metadata.namespace, protocol: backendProtocol, index };
   return translateRouteRules(route, {
     kind: 'HTTPRoute',
     translateRule: (rule, field) => {
@@ -168,32 +167,8 @@ export function httpMatchIssues(m: HTTPRouteMatch, field: string): TranslationIs
   const pathType = m.path?.type ?? 'PathPrefix';
   if (pathType === 'RegularExpression') issues.push(...regexIssues(m.path?.value ?? '', `${field}.path.value`));
   else if (pathType !== 'Exact' && pathType !== 'PathPrefix') issues.push(unsupportedValue(`${field}.path.type`, `path match type "${pathType}" is not supported`));
-  const seenHeaders = new Set<string>();
-  (m.headers ?? []).forEach((h, i) => {
-    // Only the first entry per (case-insensitive) name is used, so only it is checked.
-    if (seenHeaders.has(h.name.toLowerCase())) return;
-    seenHeaders.add(h.name.toLowerCase());
-    issues.push(...stringMatchIssues(h.type, h.value, `${field}.headers[${i}]`, 'header'));
-  });
-  const kept = firstPerName(m.queryParams);
-  (m.queryParams ?? []).forEach((q, i) => {
-    if (kept.includes(q)) issues.push(...stringMatchIssues(q.type, q.value, `${field}.queryParams[${i}]`, 'query param'));
-  });
+  // Only the first entry per name is used, so only it is checked.
+  issues.push(...headerMatchIssues(m.headers, field));
+  issues.push(...namedMatchIssues(m.queryParams, firstPerName(m.queryParams), `${field}.queryParams`, 'query param'));
   return issues;
-}
-
-function stringMatchIssues(type: string | undefined, value: string, field: string, what: string): TranslationIssue[] {
-  const t = type ?? 'Exact';
-  if (t === 'RegularExpression') return regexIssues(value, `${field}.value`);
-  return t === 'Exact' ? [] : [unsupportedValue(`${field}.type`, `${what} match type "${t}" is not supported`)];
-}
-
-function regexIssues(pattern: string, field: string): TranslationIssue[] {
-  const r = validateRegex(pattern);
-  return r.ok ? [] : [unsupportedValue(field, `invalid regular expression ${JSON.stringify(pattern)}: ${r.error}`)];
-}
-
-function firstPerName(params: readonly HTTPQueryParamMatch[] | undefined): HTTPQueryParamMatch[] {
-  const seen = new Set<string>();
-  return (params ?? []).filter((q) => !seen.has(q.name) && seen.add(q.name) !== undefined);
 }

@@ -8,6 +8,7 @@ import { Condition } from '../apis/meta';
 import { SecretIR } from '../ir/types';
 import { ConditionBuilder, ConditionType, ReasonName, Reason, TranslationIssue } from './conditions';
 import { bindPort, TranslateOptions } from './options';
+import type { ListenerContext } from './contexts';
 import { ResourceIndex } from './resource-index';
 import { ListenerStatus } from './status';
 import { resolveCertificateRefs } from './tls';
@@ -23,22 +24,6 @@ const KINDS_BY_PROTOCOL: Record<string, readonly string[]> = {
 
 /** Core ProtocolType values are case-insensitive ("HTTP", "http" and "hTtP" are equal); prefixed ones are not. */
 const CORE_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP']);
-
-export interface ListenerContext {
-  gateway: Gateway;
-  listener: GatewayListener;
-  address: string;
-  /** The port Envoy binds (the Gateway port, shifted when privileged). */
-  port: number;
-  /** `listener.protocol`, upper-cased when it is a core protocol. */
-  protocol: string;
-  /** Route kinds this listener accepts (intersection of what the protocol supports and allowedRoutes.kinds). */
-  kinds: string[];
-  /** HTTPS: the certificates that resolved, served over SDS. Empty for HTTP. */
-  certificates: SecretIR[];
-  /** Problems, each setting one condition (Accepted, ResolvedRefs, Conflicted). */
-  issues: TranslationIssue[];
-}
 
 export function buildListenerContexts(gateway: Gateway, address: string, options: TranslateOptions, index: ResourceIndex): ListenerContext[] {
   const contexts = gateway.spec.listeners.map((listener): ListenerContext => {

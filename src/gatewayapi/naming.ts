@@ -1,3 +1,5 @@
+import { namespacedName } from '../apis/meta';
+
 /**
  * Every Envoy resource name Attaché emits, in one place. Names come from Gateway API identity,
  * except listeners and their route configurations, which are named by address and port only:
@@ -29,7 +31,7 @@ export function filterChainName(port: number, gatewayListener?: string): string 
 
 /** The SDS name of a certificate Secret: `<namespace>/<name>`, as Envoy Gateway names them. */
 export function secretName(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
+  return namespacedName(namespace, name);
 }
 
 export function virtualHostName(hostname: string): string {
@@ -56,7 +58,7 @@ export function serviceClusterName(namespace: string, name: string, port: number
 
 /** The snapshot key of a Gateway: what its proxies put in `node.cluster`. */
 export function gatewayKey(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
+  return namespacedName(namespace, name);
 }
 
 /** The Service port behind a cluster named by `serviceClusterName`, or undefined for any other name. */

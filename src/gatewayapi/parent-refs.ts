@@ -5,30 +5,17 @@
  */
 import { Namespace } from '../apis/core';
 import { GATEWAY_GROUP, LabelSelector, ParentReference } from '../apis/gateway-api';
-import { KubernetesObject } from '../apis/meta';
+import { KubernetesObject, NamespacedObjectMeta } from '../apis/meta';
 import { ConditionType, Reason, TranslationIssue } from './conditions';
-import { GatewayContext } from './gateway';
+import type { GatewayContext, ListenerContext, ParentAttachment } from './contexts';
 import { intersectHostnames } from './hostnames';
-import { isListenerAccepted, ListenerContext } from './listener';
+import { isListenerAccepted } from './listener';
+import { gatewayKey } from './naming';
 
 /** The parts of any route kind that attachment reads. */
 export interface AttachableRoute extends KubernetesObject {
+  metadata: NamespacedObjectMeta;
   spec: { parentRefs?: ParentReference[]; hostnames?: string[] };
-}
-
-export interface ListenerAttachment {
-  listener: ListenerContext;
-  /** Effective hostnames on this listener (`*` = any). */
-  hostnames: string[];
-}
-
-export interface ParentAttachment {
-  /** The parentRef with group, kind and namespace defaulted, as status reports it. */
-  parentRef: ParentReference;
-  gateway: GatewayContext;
-  listeners: ListenerAttachment[];
-  /** Set when the route is not accepted by this parent. */
-  issue?: TranslationIssue;
 }
 
 export function attachRoute(
@@ -36,20 +23,21 @@ export function attachRoute(
   gateways: ReadonlyMap<string, GatewayContext>,
   namespaces: readonly Namespace[],
 ): ParentAttachment[] {
-  const routeNs = route.metadata.namespace ?? 'default';
+  const routeNs = route.metadata.namespace;
   const out: ParentAttachment[] = [];
   for (const ref of route.spec.parentRefs ?? []) {
+    const namespace = ref.namespace ?? routeNs;
     const parentRef: ParentReference = {
       group: ref.group ?? GATEWAY_GROUP,
       kind: ref.kind ?? 'Gateway',
-      namespace: ref.namespace ?? routeNs,
+      namespace,
       name: ref.name,
       ...(ref.sectionName !== undefined ? { sectionName: ref.sectionName } : {}),
       ...(ref.port !== undefined ? { port: ref.port } : {}),
     };
     if (parentRef.group !== GATEWAY_GROUP || parentRef.kind !== 'Gateway') continue;
     // A parentRef to a Gateway that is not ours gets no status entry from us (route status spec).
-    const gateway = gateways.get(`${parentRef.namespace}/${parentRef.name}`);
+    const gateway = gateways.get(gatewayKey(namespace, parentRef.name));
     if (!gateway) continue;
     out.push(attachToGateway(route, routeNs, parentRef, gateway, namespaces));
   }
@@ -68,33 +56,24 @@ function attachToGateway(
       (parentRef.sectionName === undefined || l.listener.name === parentRef.sectionName) &&
       (parentRef.port === undefined || l.listener.port === parentRef.port),
   );
+  const rejected = (reason: TranslationIssue['reason'], message: string): ParentAttachment => ({ parentRef, gateway, listeners: [], issue: notAccepted(reason, message) });
   if (candidates.length === 0) {
     const what = [parentRef.sectionName && `sectionName "${parentRef.sectionName}"`, parentRef.port && `port ${parentRef.port}`]
       .filter(Boolean)
       .join(' and ');
-    return { parentRef, gateway, listeners: [], issue: notAccepted(Reason.NoMatchingParent, `no listener matches ${what}`) };
+    return rejected(Reason.NoMatchingParent, `no listener matches ${what}`);
   }
   const allowed = candidates.filter(
     (l) => isListenerAccepted(l) && l.kinds.includes(route.kind) && namespaceAllowed(l, routeNs, namespaces),
   );
   if (allowed.length === 0) {
-    return {
-      parentRef,
-      gateway,
-      listeners: [],
-      issue: notAccepted(Reason.NotAllowedByListeners, `no listener of Gateway ${gateway.key} allows this ${route.kind} from namespace ${routeNs}`),
-    };
+    return rejected(Reason.NotAllowedByListeners, `no listener of Gateway ${gateway.key} allows this ${route.kind} from namespace ${routeNs}`);
   }
   const listeners = allowed
     .map((listener) => ({ listener, hostnames: intersectHostnames(listener.listener.hostname, route.spec.hostnames) }))
     .filter((a) => a.hostnames.length > 0);
   if (listeners.length === 0) {
-    return {
-      parentRef,
-      gateway,
-      listeners: [],
-      issue: notAccepted(Reason.NoMatchingListenerHostname, 'no hostname of the route matches a listener hostname'),
-    };
+    return rejected(Reason.NoMatchingListenerHostname, 'no hostname of the route matches a listener hostname');
   }
   return { parentRef, gateway, listeners };
 }
@@ -106,7 +85,7 @@ function notAccepted(reason: TranslationIssue['reason'], message: string): Trans
 function namespaceAllowed(l: ListenerContext, routeNs: string, namespaces: readonly Namespace[]): boolean {
   const from = l.listener.allowedRoutes?.namespaces?.from ?? 'Same';
   if (from === 'All') return true;
-  if (from === 'Same') return routeNs === (l.gateway.metadata.namespace ?? 'default');
+  if (from === 'Same') return routeNs === l.gateway.metadata.namespace;
   const ns = namespaces.find((n) => n.metadata.name === routeNs);
   // The apiserver labels every Namespace with its name; file mode may not declare Namespaces.
   const labels = { 'kubernetes.io/metadata.name': routeNs, ...(ns?.metadata.labels ?? {}) };

@@ -18,6 +18,7 @@
  *      patterns first, as in Envoy Gateway and Contour.
  * 4. Ties: the oldest route, then `namespace/name` alphabetical, then the first rule and match.
  */
+import { namespacedName } from '../apis/meta';
 import { hostnamePrecedence } from './hostnames';
 
 /** GRPCRouteRule.matches criteria; `kind` may be omitted. */
@@ -41,10 +42,18 @@ export interface HTTPMatchPrecedence {
 
 export type MatchPrecedence = GRPCMatchPrecedence | HTTPMatchPrecedence;
 
+/** The route object a candidate comes from, for the cross-route tie-breaks (creation time, namespace/name). */
+export interface RouteSource {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+}
+
+/** What ranks a route candidate (contexts.ts RouteCandidate) on one hostname. */
 export interface Ranked {
   hostname: string;
   precedence: MatchPrecedence;
-  source: { namespace: string; name: string; creationTimestamp?: string };
+  source: RouteSource;
   ruleIndex: number;
   matchIndex: number;
 }
@@ -84,14 +93,14 @@ function compareHTTPMatches(a: HTTPMatchPrecedence, b: HTTPMatchPrecedence): num
   );
 }
 
-function compareRouteAge(a: Ranked['source'], b: Ranked['source']): number {
+function compareRouteAge(a: RouteSource, b: RouteSource): number {
   // Equal timestamps (routes created together) are common: skip parsing them.
   if (a.creationTimestamp !== b.creationTimestamp) {
     const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : Number.POSITIVE_INFINITY;
     const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : Number.POSITIVE_INFINITY;
     if (ta !== tb) return ta < tb ? -1 : 1;
   }
-  const ka = `${a.namespace}/${a.name}`;
-  const kb = `${b.namespace}/${b.name}`;
+  const ka = namespacedName(a.namespace, a.name);
+  const kb = namespacedName(b.namespace, b.name);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }

@@ -6,23 +6,13 @@
  * is left, GEP-1364); its siblings are unaffected. What differs per kind (the default match,
  * how a rule and a match translate) comes from grpcroute.ts / httproute.ts.
  */
-import type { ObjectMeta } from '../apis/meta';
-import { ClusterIR, RouteIR, RouteMatchIR } from '../ir/types';
+import type { NamespacedObjectMeta } from '../apis/meta';
+import { ClusterIR, RouteMatchIR } from '../ir/types';
 import { TranslationIssue } from './conditions';
+import type { DroppedRule, RouteCandidate, RuleOutcome } from './contexts';
 import { routeName, ruleStatPrefix } from './naming';
 import { MatchPrecedence } from './precedence';
 import { TranslatedRule } from './route-rules';
-import { DroppedRule, RuleOutcome } from './route-status';
-
-export interface RouteCandidate {
-  /** The route object, for the cross-route tie-breaks (creation time, namespace/name). */
-  source: { namespace: string; name: string; creationTimestamp?: string };
-  ruleIndex: number;
-  matchIndex: number;
-  /** The Envoy route, complete: match, action, header modifiers, mirrors. */
-  route: RouteIR;
-  precedence: MatchPrecedence;
-}
 
 export interface TranslatedRoute {
   candidates: RouteCandidate[];
@@ -42,10 +32,10 @@ export interface RouteKindRules<Rule, Match> {
 }
 
 export function translateRouteRules<Rule extends { name?: string }, Match>(
-  route: { metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'creationTimestamp'>; spec: { rules?: Rule[] } },
+  route: { metadata: Pick<NamespacedObjectMeta, 'name' | 'namespace' | 'creationTimestamp'>; spec: { rules?: Rule[] } },
   k: RouteKindRules<Rule, Match>,
 ): TranslatedRoute {
-  const namespace = route.metadata.namespace ?? 'default';
+  const namespace = route.metadata.namespace;
   const name = route.metadata.name;
   const out: TranslatedRoute = { candidates: [], clusters: [], issues: [], rules: { total: 0, dropped: [] } };
   const source = { namespace, name, creationTimestamp: route.metadata.creationTimestamp };

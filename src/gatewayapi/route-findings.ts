@@ -7,7 +7,8 @@
  * (it may well exist in the cluster). Pure.
  */
 import { Gateway, GATEWAY_GROUP, ParentReference } from '../apis/gateway-api';
-import { KubernetesObject } from '../apis/meta';
+import { describeObject, KubernetesObject, NamespacedObjectMeta } from '../apis/meta';
+import { gatewayKey } from './naming';
 import type { TranslatedRoute } from './route-candidates';
 
 export interface RouteFinding {
@@ -19,21 +20,21 @@ export interface RouteFinding {
 }
 
 export interface CheckedRoute {
-  route: KubernetesObject & { spec: { parentRefs?: ParentReference[] } };
+  route: KubernetesObject & { metadata: NamespacedObjectMeta; spec: { parentRefs?: ParentReference[] } };
   translated: TranslatedRoute;
   /** Whether some parentRef names one of our Gateways, so status reports on the route. */
   hasStatus: boolean;
 }
 
 export function routeFindings(routes: readonly CheckedRoute[], gateways: readonly Gateway[]): RouteFinding[] {
-  const known = new Set(gateways.map((g) => `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`));
+  const known = new Set(gateways.map((g) => gatewayKey(g.metadata.namespace, g.metadata.name)));
   const out: RouteFinding[] = [];
   for (const { route, translated, hasStatus } of routes) {
-    const namespace = route.metadata.namespace ?? 'default';
-    const object = `${route.kind} ${namespace}/${route.metadata.name}`;
+    const namespace = route.metadata.namespace;
+    const object = describeObject(route);
     (route.spec.parentRefs ?? []).forEach((ref, i) => {
       if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') return;
-      const key = `${ref.namespace ?? namespace}/${ref.name}`;
+      const key = gatewayKey(ref.namespace ?? namespace, ref.name);
       if (known.has(key)) return;
       const message = `Gateway ${key} is not in the input: attachment to it (listeners, hostnames, allowedRoutes) is not checked`;
       out.push({ severity: 'warning', object, field: `spec.parentRefs[${i}]`, message });

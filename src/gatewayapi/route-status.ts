@@ -12,23 +12,9 @@
  */
 import { Condition } from '../apis/meta';
 import { ConditionBuilder, ConditionType, Reason, TranslationIssue } from './conditions';
+import type { DroppedRule, ParentAttachment, RuleOutcome } from './contexts';
 import { TranslateOptions } from './options';
-import { ParentAttachment } from './parent-refs';
 import { RouteParentStatus } from './status';
-
-export interface DroppedRule {
-  index: number;
-  /** `rules[].name`, when the rule has one. */
-  name?: string;
-  /** Why it was dropped (reason UnsupportedValue). */
-  issues: TranslationIssue[];
-}
-
-/** How many rules a route has and which were dropped; the same for every parent. */
-export interface RuleOutcome {
-  total: number;
-  dropped: DroppedRule[];
-}
 
 export function routeParentStatus(
   attachment: ParentAttachment,

@@ -28,6 +28,7 @@ export interface ListenerStatus {
 
 export interface GatewayStatusEntry extends ObjectRef {
   kind: 'Gateway';
+  namespace: string;
   status: {
     addresses: Array<{ type: string; value: string }>;
     conditions: Condition[];
@@ -43,6 +44,7 @@ export interface RouteParentStatus {
 
 export interface RouteStatusEntry extends ObjectRef {
   kind: 'GRPCRoute' | 'HTTPRoute';
+  namespace: string;
   status: { parents: RouteParentStatus[] };
 }
 

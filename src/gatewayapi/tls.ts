@@ -34,7 +34,7 @@ export interface ListenerCertificates {
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function resolveCertificateRefs(gateway: Gateway, listener: GatewayListener, index: ResourceIndex): ListenerCertificates {
-  const gatewayNs = gateway.metadata.namespace ?? 'default';
+  const gatewayNs = gateway.metadata.namespace;
   const refs = listener.tls?.certificateRefs ?? [];
   if (refs.length === 0) {
     // CEL allows `options` instead of certificateRefs; without a certificate there is nothing to serve.

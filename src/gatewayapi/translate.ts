@@ -6,21 +6,21 @@
  * conditions, never exceptions.
  */
 import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
+import { namespacedName } from '../apis/meta';
 import { ClusterIR, GatewayIR } from '../ir/types';
 import { Resources } from '../store/resources';
-import { buildGatewayContexts, buildGatewayIR, GatewayContext, gatewayStatus } from './gateway';
+import type { GatewayContext, HostedCandidate, ListenerContext, ParentAttachment } from './contexts';
+import { buildGatewayContexts, buildGatewayIR, gatewayStatus } from './gateway';
 import { gatewayClassStatus, ownedGatewayClasses } from './gateway-class';
 import { translateGRPCRoute } from './grpcroute';
 import type { TranslatedRoute } from './route-candidates';
 import { translateHTTPRoute } from './httproute';
-import { ListenerContext } from './listener';
 import { TranslateOptions } from './options';
-import { attachRoute, ParentAttachment } from './parent-refs';
+import { attachRoute } from './parent-refs';
 import { ResourceIndex } from './resource-index';
 import { isAcceptedByParent, routeParentStatus } from './route-status';
 import { RouteFinding, routeFindings } from './route-findings';
 import { RouteStatusEntry, StatusEntry } from './status';
-import { HostedCandidate } from './virtual-hosts';
 
 export interface TranslateResult {
   gateways: GatewayIR[];
@@ -110,7 +110,7 @@ function routeStatus(r: AttachedRoute, options: TranslateOptions): RouteStatusEn
 
 /** Status lists routes by kind, then `namespace/name` (keys built once, not per comparison). */
 function sortByKindAndName(routes: readonly Route[]): Route[] {
-  const keyed = routes.map((route) => ({ route, key: `${route.kind}/${route.metadata.namespace}/${route.metadata.name}` }));
+  const keyed = routes.map((route) => ({ route, key: `${route.kind}/${namespacedName(route.metadata.namespace, route.metadata.name)}` }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.route);
 }

@@ -11,16 +11,11 @@
  * and every listener hostname gets a virtual host of its own, empty (404) when no route serves it.
  */
 import { RouteIR, VirtualHostIR } from '../ir/types';
-import { RouteCandidate } from './route-candidates';
+import type { HostedCandidate } from './contexts';
 import { ANY_HOST, hostnameCovers, hostnamePrecedence } from './hostnames';
 import { redirectOnListener } from './httproute-filters';
 import { virtualHostName } from './naming';
 import { comparePrecedence, type Ranked } from './precedence';
-
-export interface HostedCandidate {
-  hostname: string;
-  candidate: RouteCandidate;
-}
 
 /** The routes attached through one Gateway listener, and that listener's hostname (`*` when it has none). */
 export interface ListenerRoutes {

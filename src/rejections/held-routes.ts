@@ -11,7 +11,7 @@ import { ownerKey, type OwnerKey } from './route-owners';
 type Route = GRPCRoute | HTTPRoute;
 
 function keyOf(route: Route): OwnerKey {
-  return ownerKey(route.kind, route.metadata.namespace ?? 'default', route.metadata.name);
+  return ownerKey(route.kind, route.metadata.namespace, route.metadata.name);
 }
 
 /** Every route object of `resources` by `Kind/namespace/name`. */

@@ -44,7 +44,7 @@ function joinParts(parts: readonly string[]): string {
 }
 
 function gatewayCondition(entry: GatewayStatusEntry, rejections: ProxyRejections): Condition | undefined {
-  const key = gatewayKey(entry.namespace ?? 'default', entry.name);
+  const key = gatewayKey(entry.namespace, entry.name);
   const { active, held, pinned } = rejections.forGateway(key);
   if (active.length + held.length + pinned.length === 0) return undefined;
   const parts = [
@@ -65,7 +65,7 @@ function heldMessage(h: HeldRoute): string {
 
 function parentGateway(entry: RouteStatusEntry, p: RouteStatusEntry['status']['parents'][number]): string | undefined {
   const kind = p.parentRef.kind ?? 'Gateway';
-  return kind === 'Gateway' ? gatewayKey(p.parentRef.namespace ?? entry.namespace ?? 'default', p.parentRef.name) : undefined;
+  return kind === 'Gateway' ? gatewayKey(p.parentRef.namespace ?? entry.namespace, p.parentRef.name) : undefined;
 }
 
 function routeWithCondition(entry: RouteStatusEntry, holds: readonly HeldRoute[]): RouteStatusEntry {
@@ -90,7 +90,7 @@ export function withProxyConditions(status: readonly StatusEntry[], rejections: 
       return c ? { ...entry, status: { ...entry.status, conditions: [...entry.status.conditions, c] } } : entry;
     }
     if (entry.kind === 'GRPCRoute' || entry.kind === 'HTTPRoute') {
-      const h = held.get(ownerKey(entry.kind, entry.namespace ?? 'default', entry.name));
+      const h = held.get(ownerKey(entry.kind, entry.namespace, entry.name));
       return h ? routeWithCondition(entry, h) : entry;
     }
     return entry;

@@ -7,6 +7,7 @@
  * This file gives each route's share of a RouteConfiguration a fingerprint to compare, and the
  * text to search Envoy's message in.
  */
+import { namespacedName } from '../apis/meta';
 import { parseRouteName } from '../gatewayapi/naming';
 
 /** `Kind/namespace/name`, the identity of a route object. */
@@ -22,7 +23,7 @@ export interface OwnerShare {
 export type RouteOwners = ReadonlyMap<OwnerKey, OwnerShare>;
 
 export function ownerKey(kind: string, namespace: string, name: string): OwnerKey {
-  return `${kind}/${namespace}/${name}`;
+  return `${kind}/${namespacedName(namespace, name)}`;
 }
 
 export function parseOwnerKey(key: OwnerKey): { kind: string; namespace: string; name: string } {

@@ -11,7 +11,7 @@
  * snapshot (the reconciler does not empty a failed key).
  */
 import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
-import { Condition } from '../apis/meta';
+import { Condition, describeObject } from '../apis/meta';
 import { gatewayKey } from '../gatewayapi/naming';
 import { TranslateOptions } from '../gatewayapi/options';
 import { RouteStatusEntry, StatusEntry } from '../gatewayapi/status';
@@ -84,14 +84,14 @@ function translateIsolated(resources: Resources, options: TranslateOptions, bund
   // Gateways first, without routes, so a Gateway's bug is not blamed on every route.
   const gateways = resources.gateways.filter((gateway) => {
     const error = throws(() => translate({ ...withRoutes(resources, []), gateways: [gateway] }, options, bundleVersion));
-    const key = gatewayKey(gateway.metadata.namespace ?? 'default', gateway.metadata.name);
+    const key = gatewayKey(gateway.metadata.namespace, gateway.metadata.name);
     if (error !== undefined) failures.push({ object: `Gateway ${key}`, gatewayKey: key, error });
     return error === undefined;
   });
   const routes: Route[] = [...resources.grpcRoutes, ...resources.httpRoutes];
   const goodRoutes = routes.filter((route) => {
     const error = throws(() => translate({ ...withRoutes(resources, [route]), gateways }, options, bundleVersion));
-    if (error !== undefined) failures.push({ object: `${route.kind} ${route.metadata.namespace}/${route.metadata.name}`, error });
+    if (error !== undefined) failures.push({ object: describeObject(route), error });
     return error === undefined;
   });
   const result = translate({ ...withRoutes(resources, goodRoutes), gateways }, options, bundleVersion);
@@ -101,7 +101,7 @@ function translateIsolated(resources: Resources, options: TranslateOptions, bund
 
 /** What a route that could not be translated reports on each of its parents. */
 function failedRouteStatus(route: Route, failures: readonly TranslationFailure[], options: TranslateOptions): RouteStatusEntry {
-  const id = `${route.kind} ${route.metadata.namespace}/${route.metadata.name}`;
+  const id = describeObject(route);
   const error = failures.find((f) => f.object === id)?.error ?? 'unknown error';
   const accepted: Condition = {
     type: 'Accepted',

@@ -50,4 +50,16 @@ describe('Store', () => {
     store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }]);
     expect([...store.takeChangedKinds()]).toEqual(['GRPCRoute']);
   });
+  it('fills in the default namespace of namespaced kinds, without changing the object given', () => {
+    const store = new Store();
+    const route: KubernetesObject = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' } };
+    const gatewayClass: KubernetesObject = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'c' } };
+    store.replaceAll([route, gatewayClass]);
+    expect(store.resources().httpRoutes[0].metadata.namespace).toBe('default');
+    expect(route.metadata.namespace).toBeUndefined();
+    expect(store.get('HTTPRoute', undefined, 'r')).toBe(store.get('HTTPRoute', 'default', 'r'));
+    expect(store.resources().gatewayClasses[0]).toBe(gatewayClass);
+    expect(store.replaceAll([route, gatewayClass])).toBe(false);
+    expect(store.apply([{ op: 'delete', kind: 'HTTPRoute', name: 'r' }])).toBe(true);
+  });
 });

@@ -1,17 +1,20 @@
 /**
  * A typed in-memory index of the objects a source has delivered, keyed by kind/namespace/name.
  * `apply` reports whether anything changed, so callers rebuild only when needed (Contour's
- * `KubernetesCache.Insert`). Objects are stored as given and never mutated.
+ * `KubernetesCache.Insert`). Objects are never mutated; a namespaced object that enters without
+ * a namespace is stored as a copy in `default`, so every namespaced object the store hands out
+ * has one (the types of Resources say so).
  */
-import { KubernetesObject } from '../apis/meta';
-import { groupByKind, isSupportedKind, Resources } from './resources';
+import { KubernetesObject, namespacedName } from '../apis/meta';
+import { groupByKind, isSupportedKind, namespaceOf, Resources, withNamespace } from './resources';
 
 export type StoreChange =
   | { op: 'upsert'; object: KubernetesObject }
   | { op: 'delete'; kind: string; namespace?: string; name: string };
 
+/** `Kind/namespace/name` (`Kind//name` for a cluster-scoped kind): an object's identity across kinds. */
 export function storeKey(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}/${namespace ?? ''}/${name}`;
+  return `${kind}/${namespacedName(namespaceOf(kind, namespace) ?? '', name)}`;
 }
 
 export class Store {
@@ -68,8 +71,9 @@ export class Store {
     return this.cached;
   }
 
-  private upsert(object: KubernetesObject): boolean {
-    if (!isSupportedKind(object.kind)) return false;
+  private upsert(given: KubernetesObject): boolean {
+    if (!isSupportedKind(given.kind)) return false;
+    const object = withNamespace(given);
     const key = storeKey(object.kind, object.metadata.namespace, object.metadata.name);
     // The same object again (sources hand back unchanged objects as they were): nothing to compare.
     if (this.objects.get(key)?.object === object) return false;

@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { KubernetesObject } from '../../apis/meta';
+import { storeKey } from '../../store/store';
 import { CrdSchemas } from '../validation/crd-schemas';
 import { FILE_LIMITS, FileLimits } from './limits';
 import { ParsedFile, parseManifestsInSlices, SkippedObject, SourceError } from './parse';
@@ -346,7 +347,7 @@ function displayName(file: string): string {
 }
 
 function objectKey(o: KubernetesObject): string {
-  return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return storeKey(o.kind, o.metadata.namespace, o.metadata.name);
 }
 
 function describeObject(o: KubernetesObject): string {
@@ -356,5 +357,5 @@ function describeObject(o: KubernetesObject): string {
 function keyFromDescription(description: string): string {
   const [kind, rest] = description.split(' ');
   const [ns, name] = rest.includes('/') ? rest.split('/') : ['', rest];
-  return `${kind}/${ns}/${name}`;
+  return storeKey(kind, ns, name);
 }

@@ -5,7 +5,7 @@
  * beside the routes) are skipped, not errors, so a manifests folder can be served as it is.
  */
 import { KubernetesObject } from '../../apis/meta';
-import { isSupportedKind } from '../../store/resources';
+import { isClusterScoped, isSupportedKind } from '../../store/resources';
 import { CrdSchemas } from '../validation/crd-schemas';
 import { validateObject } from '../validation/validate';
 import { movedApiVersion, movedApiVersionMessage } from './api-versions';
@@ -37,9 +37,6 @@ export interface ParsedFile {
   errors: SourceError[];
   skipped: SkippedObject[];
 }
-
-/** Kinds without a namespace; every other kind gets `default` when metadata.namespace is omitted, as kubectl does. */
-const CLUSTER_SCOPED = new Set(['GatewayClass', 'Namespace']);
 
 export function parseManifests(file: string, text: string, schemas: CrdSchemas, limits: FileLimits = FILE_LIMITS): ParsedFile {
   return runToEnd(parseSteps(file, text, schemas, limits));
@@ -103,10 +100,14 @@ function movedTo(raw: unknown): string | undefined {
   return to && movedApiVersionMessage(String(apiVersion), String(kind), to);
 }
 
+/**
+ * Every namespaced kind gets `default` when metadata.namespace is omitted, as kubectl does; done
+ * here, before the store would, because the file source tells duplicates apart by namespace.
+ */
 function withDefaultNamespace(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null) return raw;
   const o = raw as { kind?: unknown; metadata?: { namespace?: unknown } };
-  if (typeof o.kind !== 'string' || CLUSTER_SCOPED.has(o.kind) || typeof o.metadata !== 'object' || o.metadata === null) return raw;
+  if (typeof o.kind !== 'string' || isClusterScoped(o.kind) || typeof o.metadata !== 'object' || o.metadata === null) return raw;
   if (o.metadata.namespace !== undefined) return raw;
   return { ...o, metadata: { ...o.metadata, namespace: 'default' } };
 }

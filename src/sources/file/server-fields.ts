@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'crypto';
 import { KubernetesObject } from '../../apis/meta';
+import { storeKey } from '../../store/store';
 
 interface Tracked {
   fingerprint: string;
@@ -26,7 +27,7 @@ export class ServerFields {
   stamp(objects: readonly KubernetesObject[]): KubernetesObject[] {
     const seen = new Set<string>();
     const out = objects.map((o) => {
-      const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      const key = storeKey(o.kind, o.metadata.namespace, o.metadata.name);
       seen.add(key);
       let t = this.tracked.get(key);
       // The file source keeps the objects of unread files as they were, so identity means
