@@ -9,7 +9,8 @@ import { parseAllDocuments } from 'yaml';
 import { KubernetesObject } from '../../apis/meta';
 import { CelRuleSpec, CrdSchemaNode } from './cel-value';
 import { DEFAULT_CRD_DIR, loadCrdSchemas } from './crd-schemas';
-import { FieldError, validateAgainstCrd } from './validate';
+import type { FieldError } from './field-error';
+import { validateAgainstCrd } from './validate';
 
 export const schemas = loadCrdSchemas();
 
