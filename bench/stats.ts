@@ -96,8 +96,3 @@ export async function envoyApplyMs(envoy: RunningEnvoy): Promise<number> {
   const text = await envoy.admin('/stats/prometheus?filter=update_duration');
   return sumSeries(text, /update_duration_sum$/);
 }
-
-/** Envoy's `update_time` gauges (ms since the epoch of the last accepted update), by stat name. */
-export async function envoyUpdateTimes(envoy: RunningEnvoy): Promise<Record<string, number>> {
-  return envoy.stats('update_time$');
-}
