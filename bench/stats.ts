@@ -30,14 +30,14 @@ export function quantiles(values: readonly number[]): Quantiles {
 }
 
 /** Resident set size of a process, in MiB, from /proc (Linux). */
-export function rssMiB(pid: number): number {
+function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return round(kb / 1024);
 }
 
 /** Sum of the samples of every Prometheus series whose name matches (text exposition format). */
-export function sumSeries(text: string, name: RegExp): number {
+function sumSeries(text: string, name: RegExp): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith('#') || line === '') continue;

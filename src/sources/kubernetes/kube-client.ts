@@ -24,7 +24,7 @@ type ClientNode = typeof ClientNodeModule;
  */
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
-export async function loadClientNode(): Promise<ClientNode> {
+async function loadClientNode(): Promise<ClientNode> {
   return (await importEsm('@kubernetes/client-node')) as ClientNode;
 }
 

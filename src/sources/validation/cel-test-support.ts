@@ -72,7 +72,7 @@ export function ruleSites(kind: string): CelRuleSpec[] {
 }
 
 /** Every distinct rule message in the v1 schema of `kind`'s CRD. */
-export function ruleMessages(kind: string): Set<string> {
+function ruleMessages(kind: string): Set<string> {
   return new Set(ruleSites(kind).flatMap((r) => (r.message ? [r.message] : [])));
 }
 
