@@ -68,11 +68,11 @@ const TEST_FILE = '([.]test[.]ts|-test-support[.]ts|/fake-resources[.]ts)$';
 const NPM = { dependencyTypesNot: ['local', 'localmodule', 'aliased-tsconfig', 'aliased-tsconfig-paths', 'undetermined', 'unknown'] };
 
 function allowedFor(name, targets) {
-  const rules = [{ from: { path: ELEMENTS[name], }, to: { path: ELEMENTS[name] } }];
+  const rules = [{ from: { path: ELEMENTS[name] }, to: { path: ELEMENTS[name] } }];
   const values = targets.filter((t) => !t.startsWith('types:'));
   const types = targets.filter((t) => t.startsWith('types:')).map((t) => t.slice(6));
-  if (values.length) rules.push({ from: { path: ELEMENTS[name], }, to: { path: values.map((t) => ELEMENTS[t]) } });
-  if (types.length) rules.push({ from: { path: ELEMENTS[name], }, to: { path: types.map((t) => ELEMENTS[t]), dependencyTypes: ['type-only'] } });
+  if (values.length) rules.push({ from: { path: ELEMENTS[name] }, to: { path: values.map((t) => ELEMENTS[t]) } });
+  if (types.length) rules.push({ from: { path: ELEMENTS[name] }, to: { path: types.map((t) => ELEMENTS[t]), dependencyTypes: ['type-only'] } });
   return rules;
 }
 
@@ -82,7 +82,9 @@ module.exports = {
     // Packages and Node's own modules: anyone (which ones the stages may use is ESLint's part).
     { from: {}, to: NPM },
     ...Object.entries(MAY_IMPORT).flatMap(([name, targets]) => allowedFor(name, targets)),
-    ...Object.keys(ELEMENTS).flatMap((name) => allowedFor(name, TESTS_MAY_ALSO_IMPORT)).map((r) => ({ ...r, from: { path: `${r.from.path}.*${TEST_FILE}` } })),
+    ...Object.keys(ELEMENTS)
+      .flatMap((name) => allowedFor(name, TESTS_MAY_ALSO_IMPORT))
+      .map((r) => ({ ...r, from: { path: `${r.from.path}.*${TEST_FILE}` } })),
     { from: { path: `^src/.*${TEST_FILE}` }, to: { path: '^test/support/' } },
     // Outside src/.
     { from: { path: '^tools/' }, to: { path: ['^src/', '^tools/'] } },

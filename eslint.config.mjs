@@ -9,7 +9,25 @@ import tseslint from 'typescript-eslint';
 const TYPED = process.env.LINT_TYPED === '1';
 
 /** Node modules that do I/O or read the machine; none belongs in a translation stage. */
-const IO_MODULES = ['fs', 'net', 'http', 'http2', 'https', 'tls', 'dns', 'dgram', 'child_process', 'cluster', 'os', 'worker_threads', 'readline', 'process', 'perf_hooks', 'timers', 'inspector'];
+const IO_MODULES = [
+  'fs',
+  'net',
+  'http',
+  'http2',
+  'https',
+  'tls',
+  'dns',
+  'dgram',
+  'child_process',
+  'cluster',
+  'os',
+  'worker_threads',
+  'readline',
+  'process',
+  'perf_hooks',
+  'timers',
+  'inspector',
+];
 const PURE = 'translation stages are pure: I/O, the clock and the process belong to the edges (sources, runner, cli), which pass what is needed in';
 
 export default tseslint.config(
@@ -23,7 +41,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'error',
       // `_name`: left out on purpose (a destructured field dropped, an argument an interface passes).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
