@@ -63,7 +63,7 @@ const MAY_IMPORT = {
 
 /** Tests beside the code (and their helpers) may also build inputs with these, and use test/support. */
 const TESTS_MAY_ALSO_IMPORT = ['sources', 'store', 'gatewayapi', 'ir', 'xds/translate', 'xds', 'apis', 'project-root'];
-const TEST_FILE = '([.]test[.]ts|-test-support[.]ts|/fake-resources[.]ts)$';
+const TEST_FILE = '([.]test[.]ts|-test-support[.]ts)$';
 
 const NPM = { dependencyTypesNot: ['local', 'localmodule', 'aliased-tsconfig', 'aliased-tsconfig-paths', 'undetermined', 'unknown'] };
 

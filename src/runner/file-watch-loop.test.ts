@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadCrdSchemas } from '../sources/validation/crd-schemas';
-import { ConfigMapVolume } from '../sources/file/configmap-volume-test-support';
+import { ConfigMapVolume } from '../../test/support/configmap-volume';
 import { FileSource } from '../sources/file/file-source';
 import { FileWatchLoop, WatchLoopLog } from './file-watch-loop';
 
