@@ -28,6 +28,8 @@ const IO_MODULES = [
   'timers',
   'inspector',
 ];
+/** Packages that do I/O: a stage may use their types (an option's shape), not their code. */
+const IO_PACKAGES = ['@grpc/grpc-js', '@grpc/grpc-js-xds', '@kubernetes/client-node', 'pino', 'pino-pretty', 'prom-client'];
 const PURE = 'translation stages are pure: I/O, the clock and the process belong to the edges (sources, runner, cli), which pass what is needed in';
 
 export default tseslint.config(
@@ -52,7 +54,16 @@ export default tseslint.config(
     files: ['src/gatewayapi/**/*.ts', 'src/ir/**/*.ts', 'src/xds/translate/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: `^(node:)?(${IO_MODULES.join('|')})(/.*)?$`, message: PURE }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: `^(node:)?(${IO_MODULES.join('|')})(/.*)?$`, message: PURE },
+            // Packages that talk to the network, the API server, the log or the metrics registry: their types only.
+            { regex: `^(${IO_PACKAGES.join('|')})(/.*)?$`, allowTypeImports: true, message: PURE },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', ...['process', 'setTimeout', 'setInterval', 'setImmediate', 'performance'].map((name) => ({ name, message: PURE }))],
       'no-restricted-syntax': [
         'error',
