@@ -133,7 +133,7 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     // Type-only imports count: a layer that needs another's types depends on it.
     tsPreCompilationDeps: true,
-    doNotFollow: { path: ['node_modules', '^src/generated/', '^tools/generated/'] },
+    doNotFollow: { path: ['node_modules', '^src/generated/', '^src/apis/generated/', '^tools/generated/'] },
     exclude: { path: ['^dist/', '^[.]cache/'] },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
     cache: { folder: 'node_modules/.cache/dependency-cruiser', strategy: 'content' },
