@@ -1,7 +1,7 @@
 # Attaché. `make demo` and `make test` are the two commands a fresh machine needs; each first
 # installs what it uses into .cache/ (scripts/setup.sh, idempotent): the demo only npm packages,
 # Envoy and grpcurl; `make setup` and `make test` everything, the Kubernetes tools included.
-.PHONY: setup demo-setup kube-setup build demo demo-delta test test-unit test-e2e bench golden types clean
+.PHONY: setup demo-setup kube-setup build demo demo-delta test test-unit test-e2e lint bench golden types clean
 
 setup:
 	@bash scripts/setup.sh
@@ -23,9 +23,13 @@ demo: demo-setup
 demo-delta: demo-setup
 	@node dist/tools/demo/run-demo.js --delta
 
-# Every test: type check, unit + golden tests, then e2e against real Envoy.
+# Every test: type check, lint, unit + golden tests, then e2e against real Envoy.
 test: setup
 	@bash scripts/test.sh
+
+# ESLint, Prettier (check only), dependency-cruiser and knip (scripts/lint.sh); part of `make test`.
+lint:
+	@npm run --silent lint
 
 test-unit:
 	npx jest --selectProjects unit

@@ -8,7 +8,7 @@ import { SERVICES, routePath, serviceName, servicePods } from './fixtures';
 import { startRawBackend, type RawBackend } from './raw-grpc';
 
 /** Route indexes the backends answer: the largest N, propagation samples and churn routes fit below. */
-export const MAX_ROUTE_INDEX = 6000;
+const MAX_ROUTE_INDEX = 6000;
 export const CHURN_PATH = '/bench.Churn/Call';
 export const BASE_PATH = '/bench.Base/Call';
 /** The pods of svc-churn, on addresses of their own. */

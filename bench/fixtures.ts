@@ -11,7 +11,7 @@
 import { loopbackAddress } from '../test/harness/ports';
 import { serviceYaml, type Pod } from '../test/harness/xds-stack';
 
-export const HOSTNAMES = 5;
+const HOSTNAMES = 5;
 export const SERVICES = 50;
 export const ENDPOINTS_PER_SERVICE = 20;
 /** Loopback address indexes of the bulk endpoints; far above the ones Stack hands out. */

@@ -30,14 +30,14 @@ export function quantiles(values: readonly number[]): Quantiles {
 }
 
 /** Resident set size of a process, in MiB, from /proc (Linux). */
-export function rssMiB(pid: number): number {
+function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return round(kb / 1024);
 }
 
 /** Sum of the samples of every Prometheus series whose name matches (text exposition format). */
-export function sumSeries(text: string, name: RegExp): number {
+function sumSeries(text: string, name: RegExp): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith('#') || line === '') continue;
@@ -95,9 +95,4 @@ export async function rebuildMs(cp: RunningControlPlane): Promise<number> {
 export async function envoyApplyMs(envoy: RunningEnvoy): Promise<number> {
   const text = await envoy.admin('/stats/prometheus?filter=update_duration');
   return sumSeries(text, /update_duration_sum$/);
-}
-
-/** Envoy's `update_time` gauges (ms since the epoch of the last accepted update), by stat name. */
-export async function envoyUpdateTimes(envoy: RunningEnvoy): Promise<Record<string, number>> {
-  return envoy.stats('update_time$');
 }

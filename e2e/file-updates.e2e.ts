@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { ConfigMapVolume } from '../src/sources/file/configmap-volume-test-support';
+import { ConfigMapVolume } from '../test/support/configmap-volume';
 import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, manifestsDir, printLogsOnFailure, sleep, stopAll, waitFor } from '../test/harness';
 import { Load, printReport } from './xds-under-load/load';
 import { gatewayYaml, routeYaml, serviceYaml } from '../test/harness/xds-stack';

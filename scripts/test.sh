@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test (or, given jest arguments, just those): the type check, then jest's unit (with goldens), e2e and e2e-kubernetes projects in one run,
+# Runs every test (or, given jest arguments, just those): the type check, the lint, then jest's unit (with goldens), e2e and e2e-kubernetes projects in one run,
 # then (whole runs only) the upstream Gateway API conformance suite, and prints one closing line
 # `N passed, N failed` (N skipped) for CI. ATTACHE_SKIP_UPSTREAM_CONFORMANCE=1 leaves the suite out.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 echo "==> type check"
 npx tsc -p tsconfig.json --noEmit || { echo "0 passed, 1 failed"; exit 1; }
+# Lint (eslint, prettier, dependency-cruiser, knip: scripts/lint.sh) before jest; a failure counts
+# as one failed test in the closing line, and jest still runs so its results are seen too.
+lint_failures=0
+echo "==> lint (npm run lint)"
+npm run --silent lint || lint_failures=1
 echo "==> jest (unit, golden, e2e with real Envoy, e2e against a real API server)"
 report=$(mktemp)
 # Jest runs in a private network namespace (scripts/netns.sh): the Kubernetes-mode tests need
@@ -13,7 +18,7 @@ report=$(mktemp)
 # the tests start is reachable from outside. Without one, those tests cannot run: say so, and
 # count it as a failure rather than skip quietly.
 # --forceExit: a test that leaks a handle must fail CI by its assertions, not hang it for 90 minutes.
-extra_failures=0
+extra_failures=$lint_failures
 if scripts/netns.sh true 2>/dev/null; then
   scripts/netns.sh npx jest --ci --forceExit --json --outputFile="$report" "$@" 2>&1
   code=$?
@@ -21,7 +26,7 @@ else
   echo "test.sh: no private network namespace (scripts/netns.sh needs unshare, and root or user namespaces); the e2e-kubernetes project is NOT run"
   npx jest --ci --forceExit --json --outputFile="$report" --selectProjects unit e2e "$@" 2>&1
   code=1
-  extra_failures=1
+  extra_failures=$((extra_failures + 1))
 fi
 # The upstream Gateway API conformance suite (scripts/conformance-upstream.sh, about 70 s with
 # cached binaries), in a whole run only (no jest arguments), and only with a network namespace.
@@ -47,4 +52,5 @@ node -e '
   console.log(`${r.numPassedTests + up} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests + us} skipped`);
 ' "$report" "$extra_failures" "$upstream" || echo "0 passed, 1 failed"
 rm -f "$report"
+[ "$lint_failures" = 0 ] || code=1
 exit $code

@@ -13,7 +13,7 @@ import { EchoBackends, RunningControlPlane, RunningEnvoy, startControlPlane, sta
 import { CONTROLLER_NAME, Doc, endpointSlicesFor, fileModeObjects, GATEWAY_CLASS, Pod, podsOf } from './manifests';
 
 /** Root can bind the real ports (80, 443), as the upstream suite expects; others get them shifted. */
-export const PORT_SHIFT = process.getuid?.() === 0 ? 0 : 10000;
+const PORT_SHIFT = process.getuid?.() === 0 ? 0 : 10000;
 
 export class LocalCluster {
   private readonly envoys = new Map<string, RunningEnvoy>();

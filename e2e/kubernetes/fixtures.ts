@@ -3,7 +3,7 @@
  * addresses of scripts/netns.sh's pod network (10.244.0.0/16): the API server refuses loopback
  * addresses in EndpointSlices, and inside that namespace these are just as local.
  */
-export const ECHO_SERVICE = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
+const ECHO_SERVICE = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
 
 export interface Scope {
   namespace: string;

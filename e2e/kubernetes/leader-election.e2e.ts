@@ -3,7 +3,6 @@
  * Envoy), only the Lease holder writes status, and when it stops (releasing the Lease) the other
  * takes over and writes the next change.
  */
-import * as grpc from '@grpc/grpc-js';
 import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
 import { apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';

@@ -14,7 +14,7 @@ import { flag, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './
 import { XdsClientTls, xdsClientSdsFiles, xdsClientTransportSocket } from './bootstrap-tls';
 import { XDS_CLIENT_TRANSPORT_FLAGS, xdsClientTls } from './xds-transport';
 
-export const ENVOY_DIR = path.join(PROJECT_ROOT, 'envoy');
+const ENVOY_DIR = path.join(PROJECT_ROOT, 'envoy');
 
 export interface BootstrapOptions {
   delta: boolean;

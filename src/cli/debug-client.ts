@@ -4,7 +4,7 @@ import { CommandError } from './flags';
 const TIMEOUT_MS = 10_000;
 
 /** Where a bearer token comes from when a command has no --token: the debug endpoint may ask for one (`--debug-auth kubernetes`). */
-export const TOKEN_ENV = 'ATTACHE_TOKEN';
+const TOKEN_ENV = 'ATTACHE_TOKEN';
 
 /**
  * GETs `path` (JSON) from the debug endpoint at `server`, with `token` (default $ATTACHE_TOKEN)

@@ -17,7 +17,7 @@ import { redact } from '../debug/redact';
 import pretty from 'pino-pretty';
 import { UsageError } from './flags';
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export interface LoggerOptions {
   level: string;

@@ -30,7 +30,7 @@ function clip(text: string): string {
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL)}…` : line;
 }
 
-export function detail(p: ProxyView): string {
+function detail(p: ProxyView): string {
   const nacked = p.types.find((t) => t.lastNack);
   if (nacked?.lastNack) return clip(`NACK ${nacked.type} ${nacked.lastNack.resources.join(', ')}: ${nacked.lastNack.message}`);
   const r = p.rejected[0];

@@ -23,7 +23,7 @@ const SPECS: FlagSpec[] = [
 ];
 
 /** A status entry as the Kubernetes object it belongs to. */
-export function asObject(entry: StatusEntry): object {
+function asObject(entry: StatusEntry): object {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: entry.kind,
@@ -36,7 +36,7 @@ export function asObject(entry: StatusEntry): object {
   };
 }
 
-export function renderStatus(entries: readonly StatusEntry[], output: string): string {
+function renderStatus(entries: readonly StatusEntry[], output: string): string {
   if (output === 'table') return statusTable(entries);
   const objects = entries.map(asObject);
   if (output === 'json') return `${JSON.stringify(objects, null, 2)}\n`;

@@ -37,14 +37,14 @@ export function guardStdio(): void {
 }
 
 /** Resolves once everything written to `stream` so far has reached the OS (or cannot). */
-export function flushed(stream: StdStream): Promise<void> {
+function flushed(stream: StdStream): Promise<void> {
   if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
   // Writes complete in order: the callback of an empty write runs after every earlier chunk.
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 /** The exit code the process ends with: the command's, or 1 if its output could not be written. */
-export function exitCodeAfterOutput(code: number): number {
+function exitCodeAfterOutput(code: number): number {
   return writeFailed && code === 0 ? 1 : code;
 }
 

@@ -33,7 +33,7 @@ function typesFor(type: string): TypeUrl[] {
  * `errors`: input errors (the object is left out); `warnings`: status problems (a route not
  * accepted, a backend not found), which explain why something is missing from the output.
  */
-export async function translateFiles(
+async function translateFiles(
   paths: readonly string[],
   types: readonly TypeUrl[],
   controllerName = DEFAULT_CONTROLLER_NAME,
@@ -47,7 +47,7 @@ export async function translateFiles(
 }
 
 /** What `attache translate` prints: one YAML document per Gateway, or one JSON array. */
-export function renderTranslation(gateways: readonly object[], output: 'yaml' | 'json'): string {
+function renderTranslation(gateways: readonly object[], output: 'yaml' | 'json'): string {
   if (output === 'json') return `${JSON.stringify(gateways, null, 2)}\n`;
   return gateways.map((g) => `---\n${stringify(g, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }

@@ -26,7 +26,7 @@ export interface DebugAuthorizer {
 }
 
 export const CACHE_TTL_MS = 10_000;
-export const MAX_CACHED = 1024;
+const MAX_CACHED = 1024;
 const REVIEW_TIMEOUT_MS = 5000;
 
 interface TokenReviewStatus {

@@ -1,7 +1,6 @@
 import type { ProxyView, SyncState } from './proxy-view';
 import { DEFAULT_PAGE, MAX_PAGE, proxyPage } from './proxy-page';
 import { startDebugServer, type DebugState } from './server';
-import { leftOutNote } from '../cli/proxies';
 
 function view(i: number, sync: SyncState): ProxyView {
   return { nodeId: `envoy-${i}`, cluster: 'default/gw', gateway: 'default/gw', protocol: 'SotW', peer: '127.0.0.1:1', connectedSince: 't', sync, inSync: sync === 'SYNCED', types: [], rejected: [] };
@@ -32,14 +31,5 @@ describe('proxyPage', () => {
     } finally {
       await server.close();
     }
-  });
-});
-
-describe('attache proxies, when proxies are left out', () => {
-  it('says which were shown, how many were left out, and the state of all of them', () => {
-    expect(leftOutNote(proxyPage(many, { offset: 0, limit: 500 }))).toBe(
-      `showing 1-500 of 1200 proxies (700 left out; --offset, --limit up to ${MAX_PAGE}); all of them: ${counts.SYNCED} SYNCED, ${counts.STALE} STALE, 12 NACKED`,
-    );
-    expect(leftOutNote(proxyPage(many.slice(0, 3), { offset: 0, limit: 500 }))).toBeUndefined();
   });
 });

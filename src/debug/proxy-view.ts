@@ -102,7 +102,7 @@ function rejectionsOf(proxy: number, r: GatewayRejections): RejectionView[] {
   return [...held, ...pinned];
 }
 
-export function syncState(types: readonly TypeView[], rejected: readonly RejectionView[]): SyncState {
+function syncState(types: readonly TypeView[], rejected: readonly RejectionView[]): SyncState {
   if (rejected.length > 0 || types.some((t) => t.lastNack)) return 'NACKED';
   const answered = types.every((t) => t.lastVersionSent !== '' && t.lastVersionSent === t.lastVersionAcked);
   return types.length > 0 && answered ? 'SYNCED' : 'STALE';

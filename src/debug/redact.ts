@@ -18,7 +18,7 @@
 export const REDACTED = '[redacted]';
 
 /** Annotation `kubectl apply` writes: the last applied object, Secret data included. */
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Field names whose values are key material, in our IR and in Envoy's JSON. */
 const SECRET_FIELDS = new Set(['privateKey', 'private_key', 'password', 'session_ticket_keys', 'generic_secret']);

@@ -64,7 +64,7 @@ export interface DebugServer {
 
 /** Every path the full endpoint answers (GET), for the 404 hint and for tests that try them all. */
 export const DEBUG_PATHS = ['/healthz', '/readyz', '/status', '/status_writes', '/errors', '/config_dump', '/proxies', '/ir', '/objects', '/metrics'] as const;
-export const HEALTH_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
+const HEALTH_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 /** Say nothing a probe could not know anyway: open even when an authorizer guards the rest. */
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 

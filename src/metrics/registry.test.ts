@@ -48,7 +48,8 @@ describe('AttacheMetrics', () => {
 describe('AttacheMetrics families', () => {
   it('times pushes and counts their bytes per type URL', async () => {
     const metrics = new AttacheMetrics();
-    metrics.xdsCallbacks().onPush?.({ ...stream, node, key: 'default/gw', typeUrl: TypeUrl.Listener, version: 'v', nonce: '1', names: ['l'], resources: [], removed: [], bytes: 321, durationMs: 2 });
+    const cb = metrics.xdsCallbacks();
+    cb.onPush?.({ ...stream, node, key: 'default/gw', typeUrl: TypeUrl.Listener, version: 'v', nonce: '1', names: ['l'], resources: [], removed: [], bytes: 321, durationMs: 2 });
     expect(await value(metrics, `attache_xds_push_bytes_total{type_url="${TypeUrl.Listener}"}`)).toMatch(/ 321$/);
     expect(await value(metrics, `attache_xds_push_duration_seconds_sum{type_url="${TypeUrl.Listener}"}`)).toMatch(/ 0\.002$/);
   });

@@ -34,7 +34,7 @@ export interface AttacheMetricsOptions {
 }
 
 /** The `gateway` label of proxies that name a Gateway that does not exist. */
-export const UNKNOWN_GATEWAY = 'unknown';
+const UNKNOWN_GATEWAY = 'unknown';
 
 /** Sub-millisecond to seconds: a small rebuild takes well under 1 ms, a big one hundreds. */
 const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];

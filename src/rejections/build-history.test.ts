@@ -1,4 +1,4 @@
-import { fakeGateway } from '../xds/cache/fake-resources';
+import { fakeGateway } from '../../test/support/fake-resources';
 import { buildSnapshot } from '../xds/cache/snapshot';
 import { TypeUrl } from '../xds/resources';
 import { BuildHistory, type GatewayBuild } from './build-history';

@@ -91,7 +91,7 @@ export interface ActiveRejection {
 const DROPPABLE: ReadonlySet<TypeUrl> = new Set<TypeUrl>([TypeUrl.Listener, TypeUrl.Cluster]);
 
 /** The identity of a route object's version: its spec. */
-export function fingerprint(object: object): string {
+function fingerprint(object: object): string {
   const spec = (object as { spec?: unknown }).spec;
   return JSON.stringify(spec ?? object);
 }

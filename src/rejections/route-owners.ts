@@ -26,11 +26,6 @@ export function ownerKey(kind: string, namespace: string, name: string): OwnerKe
   return `${kind}/${namespacedName(namespace, name)}`;
 }
 
-export function parseOwnerKey(key: OwnerKey): { kind: string; namespace: string; name: string } {
-  const [kind, namespace, name] = key.split('/');
-  return { kind, namespace, name };
-}
-
 type Plain = Record<string, unknown>;
 
 function asArray(value: unknown): readonly unknown[] {

@@ -1,11 +1,11 @@
 /**
  * The change loop of `attache serve` in file mode: load the paths, then reload on every change
- * below them (sources/file/watch-loop.ts) into the Store, and rebuild when the objects changed.
+ * below them (file-watch-loop.ts) into the Store, and rebuild when the objects changed.
  */
 import type { Logger } from 'pino';
 import { FileSource } from '../sources/file/file-source';
 import { DEFAULT_EMPTY_HOLD_MS } from '../sources/file/limits';
-import { FileWatchLoop } from '../sources/file/watch-loop';
+import { FileWatchLoop } from './file-watch-loop';
 import type { CrdSchemas } from '../sources/validation/crd-schemas';
 import type { Store } from '../store/store';
 import type { Reconciler } from './reconciler';

@@ -18,7 +18,6 @@ import type { Logger } from 'pino';
 import { ResourceIndex } from '../gatewayapi/resource-index';
 import { TranslateOptions } from '../gatewayapi/options';
 import { StatusEntry } from '../gatewayapi/status';
-import { translate } from '../gatewayapi/translate';
 import { GatewayIR } from '../ir/types';
 import type { AttacheMetrics, RebuildPath } from '../metrics/registry';
 import { BuildHistory } from '../rejections/build-history';

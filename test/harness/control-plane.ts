@@ -53,12 +53,12 @@ export interface XdsTlsArgs {
 }
 
 /** The xDS transport flags of `attache serve`: mTLS with `tls`, else explicit loopback plaintext. */
-export function xdsTransportArgs(tls: XdsTlsArgs | undefined): string[] {
+function xdsTransportArgs(tls: XdsTlsArgs | undefined): string[] {
   if (!tls) return ['--xds-plaintext'];
   return ['--xds-tls-cert', tls.certFile, '--xds-tls-key', tls.keyFile, '--xds-tls-client-ca', tls.clientCaFile];
 }
 
-export function copyManifests(from: string): string {
+function copyManifests(from: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-e2e-'));
   for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
   return dir;

@@ -20,7 +20,7 @@ import { ROOT, startEnvoy, type RunningEnvoy, type StartEnvoyOptions } from './e
 /** The bundled examples/ folder (a Gateway, its Services and EndpointSlices, routes). */
 export const EXAMPLES = path.join(ROOT, 'examples');
 /** Where Envoy binds a Gateway's port 80 (`attache serve` shifts ports by 10000). */
-export const GATEWAY_HTTP_PORT = 10080;
+const GATEWAY_HTTP_PORT = 10080;
 const BACKEND_PORT = 3000;
 
 /** `address:10080`: what a client dials to reach a Gateway's HTTP listener. */
@@ -45,7 +45,7 @@ export interface BackendPod {
   port?: number;
 }
 
-export function backendSpec(p: BackendPod): EchoBackendSpec {
+function backendSpec(p: BackendPod): EchoBackendSpec {
   return { pod: p.pod, service: p.service, address: p.address, namespace: p.namespace ?? 'default', port: p.port ?? BACKEND_PORT };
 }
 

@@ -12,8 +12,8 @@
  */
 import { stringify } from 'yaml';
 
-export const FIRST_PORT = 2000;
-export const PORTS_PER_CASE = 3;
+const FIRST_PORT = 2000;
+const PORTS_PER_CASE = 3;
 
 /** A kubernetes.io/tls Secret's two keys, in clear. */
 export interface KeyPair {

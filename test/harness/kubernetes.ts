@@ -12,7 +12,7 @@ import type { StatusWriteCounters } from '../../src/status/kubernetes-writer';
 import type { TrackedProcess } from './processes';
 import { startServe, type XdsTlsArgs } from './control-plane';
 
-export const KUBECTL = path.join(ROOT, '.cache/bin/kubectl');
+const KUBECTL = path.join(ROOT, '.cache/bin/kubectl');
 const KUBECTL_TIMEOUT_MS = 120_000;
 
 /** The kubeconfig global setup wrote (KUBECONFIG is set for the whole jest run). */

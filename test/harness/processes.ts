@@ -161,7 +161,7 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Buffered output of one process (by its final name), or '' if unknown. */
-export function logsOf(name: string): string {
+function logsOf(name: string): string {
   const entry = entries.get(name);
   if (!entry) return '';
   const head = entry.dropped > 0 ? [`[${name}] ... ${entry.dropped} earlier lines dropped`] : [];
@@ -171,7 +171,7 @@ export function logsOf(name: string): string {
 }
 
 /** Logs of every process started in this test file, live or exited. */
-export function allLogs(): string {
+function allLogs(): string {
   return [...entries.keys()].map(logsOf).join('\n');
 }
 

@@ -9,7 +9,7 @@
  */
 import { GatewayStack, loopbackAddress, manifestsDir, writeManifests, type StartControlPlaneOptions } from './index';
 
-export const GATEWAY_PORT = 80;
+const GATEWAY_PORT = 80;
 /** Where Envoy binds the Gateway's port 80 (`--port-shift` 10000). */
 export const ENVOY_PORT = 10080;
 const BACKEND_PORT = 3000;

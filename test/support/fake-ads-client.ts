@@ -19,10 +19,10 @@ import { createXdsServer, type XdsServer } from '../../src/xds/server/ads';
 import type { XdsLimits } from '../../src/xds/server/limits';
 import type { AckEvent, NackEvent, PushEvent, StreamClosedEvent, StreamEvent } from '../../src/xds/server/callbacks';
 
-export const TEST_INSTANCE_ID = 'test';
-export const DEFAULT_WAIT_MS = 2000;
+const TEST_INSTANCE_ID = 'test';
+const DEFAULT_WAIT_MS = 2000;
 /** How long "nothing arrives" is watched for; responses on loopback take well under 10 ms. */
-export const SILENCE_MS = 150;
+const SILENCE_MS = 150;
 
 export function fakeNode(cluster = 'gw', id = 'envoy-1'): Node {
   return { id, cluster, user_agent_name: 'attache-test' };

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../../src/project-root';
 
-export const UPSTREAM_CONFORMANCE_DIR = path.join(PROJECT_ROOT, '.cache/gateway-api-conformance');
+const UPSTREAM_CONFORMANCE_DIR = path.join(PROJECT_ROOT, '.cache/gateway-api-conformance');
 
 /** The folder, or an error that says how to get it (rather than a bare ENOENT on some file). */
 export function upstreamConformanceDir(): string {

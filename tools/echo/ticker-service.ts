@@ -19,7 +19,7 @@ export const TICKER_SERVICE = 'attache.testing.v1.Ticker';
  * is refused with INVALID_ARGUMENT rather than tying a backend up for hours.
  */
 export const TICK_MAX_COUNT = 10_000;
-export const TICK_MAX_INTERVAL_MS = 60_000;
+const TICK_MAX_INTERVAL_MS = 60_000;
 
 export function tickerService(): grpc.ServiceDefinition {
   const loaded = grpc.loadPackageDefinition(tickerPackageDefinition()) as unknown as ProtoGrpcType;

@@ -49,7 +49,7 @@ export class LocalKubelet {
 
   async stop(): Promise<void> {
     await this.loop?.stop();
-    await Promise.all([...this.pods.values()].map((p) => p.process?.stop()));
+    await Promise.all([...this.pods.values()].map(async (p) => p.process?.stop()));
     this.pods.clear();
   }
 

@@ -40,7 +40,7 @@ export async function registerNode(client: KubeClient, name: string, address: st
     await renewLease(client, name);
   };
   await beat();
-  const timer = setInterval(() => beat().catch((e: Error) => log.warn({ err: e.message }, 'node heartbeat failed')), RENEW_EVERY_MS);
+  const timer = setInterval(() => void beat().catch((e: Error) => log.warn({ err: e.message }, 'node heartbeat failed')), RENEW_EVERY_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

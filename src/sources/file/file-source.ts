@@ -2,7 +2,7 @@
  * File mode: files and directories of Kubernetes YAML, watched. Each file keeps its last good
  * objects: a file that no longer parses keeps serving what it held before (the error is reported),
  * and a document that fails validation keeps the last good version of that same object.
- * A deleted file removes its objects. Events are coalesced by the caller (see watch-loop.ts).
+ * A deleted file removes its objects. Events are coalesced by the caller (see runner/file-watch-loop.ts).
  *
  * Files are untrusted: every read is asynchronous and bounded (limits.ts, read-file.ts), only
  * regular files are read, and a file written in place is read only once it has stopped changing

@@ -31,7 +31,7 @@ export type ReadResult =
   | { kind: 'changed' }
   | { kind: 'unreadable'; message: string };
 
-export function stampOf(s: fs.Stats): FileStamp {
+function stampOf(s: fs.Stats): FileStamp {
   return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, dev: s.dev };
 }
 
@@ -102,7 +102,7 @@ export async function readManifest(file: string, expected: FileStamp, maxBytes: 
   }
 }
 
-export function tooLarge(size: number, maxBytes: number): string {
+function tooLarge(size: number, maxBytes: number): string {
   return `file is ${size} bytes, more than the limit of ${maxBytes} bytes (${maxBytes / (1024 * 1024)} MiB); split it`;
 }
 

@@ -7,7 +7,7 @@
  * no value; nothing here throws for any input.
  */
 import { Composer, CST, Document, Lexer, LineCounter, Parser } from 'yaml';
-import { runToEnd, Steps } from './cooperative';
+import { Steps } from './cooperative';
 import { FileLimits } from './limits';
 
 export type YamlDocument = { value: unknown; error?: undefined } | { value?: undefined; error: string };
@@ -21,11 +21,7 @@ export interface YamlDocuments {
 /** Lexemes between two yields: a few milliseconds of work. */
 const LEXEMES_PER_STEP = 2000;
 
-export function readYamlDocuments(text: string, limits: FileLimits): YamlDocuments {
-  return runToEnd(yamlDocumentSteps(text, limits));
-}
-
-/** readYamlDocuments as steps (see cooperative.ts): yields every few thousand tokens and between documents. */
+/** Reads a file's YAML documents in steps (see cooperative.ts): yields every few thousand tokens and between documents. */
 export function* yamlDocumentSteps(text: string, limits: FileLimits): Steps<YamlDocuments> {
   const lines = new LineCounter();
   const tokens: CST.Token[] = [];

@@ -99,7 +99,7 @@ export class Informer {
   private async list(): Promise<void> {
     const items: KubernetesObject[] = [];
     let cont: string | undefined;
-    let resourceVersion = '';
+    let resourceVersion: string;
     do {
       const page = await this.client.request<ListResponse>('GET', collectionPath(this.kind), {
         query: { limit: this.timing.pageSize, continue: cont, fieldSelector: this.kind.fieldSelector },

@@ -11,10 +11,11 @@
 import * as http from 'http';
 import * as https from 'https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type * as ClientNodeModule from '@kubernetes/client-node';
 import { KubernetesObject } from '../../apis/meta';
 import { objectPath, watchedKind } from './kinds';
 
-type ClientNode = typeof import('@kubernetes/client-node');
+type ClientNode = typeof ClientNodeModule;
 
 /**
  * client-node 1.x is published as ES modules only, and this project compiles to CommonJS, where
@@ -23,7 +24,7 @@ type ClientNode = typeof import('@kubernetes/client-node');
  */
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
-export async function loadClientNode(): Promise<ClientNode> {
+async function loadClientNode(): Promise<ClientNode> {
   return (await importEsm('@kubernetes/client-node')) as ClientNode;
 }
 

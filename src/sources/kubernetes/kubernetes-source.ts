@@ -138,7 +138,7 @@ function keyOf(o: KubernetesObject): string {
 }
 
 /** Store keys of the core Secrets that Gateway listeners name in `tls.certificateRefs`. */
-export function referencedSecrets(gateways: readonly Gateway[]): Set<string> {
+function referencedSecrets(gateways: readonly Gateway[]): Set<string> {
   const out = new Set<string>();
   for (const g of gateways) {
     for (const l of g.spec?.listeners ?? []) {

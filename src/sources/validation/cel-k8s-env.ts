@@ -25,7 +25,7 @@ function isIPv4MappedIPv6(s: string): boolean {
 }
 
 /** Functions added on top of @bufbuild/cel's standard library. */
-export const KUBERNETES_CEL_FUNCS: readonly CelFunc[] = [
+const KUBERNETES_CEL_FUNCS: readonly CelFunc[] = [
   ...strings,
   celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, isKubernetesIP),
 ];

@@ -10,7 +10,7 @@
 import { isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { kubernetesCelEnv, PLANNER_OPERATORS } from './cel-k8s-env';
 import { toCelValue, type CelRuleSpec, type CrdSchemaNode } from './cel-value';
-import type { FieldError } from './validate';
+import type { FieldError } from './field-error';
 
 type Expr = ReturnType<typeof parse>['expr'];
 type Program = (ctx: Record<string, CelInput>) => CelResult;

@@ -9,7 +9,8 @@ import { parseAllDocuments } from 'yaml';
 import { KubernetesObject } from '../../apis/meta';
 import { CelRuleSpec, CrdSchemaNode } from './cel-value';
 import { DEFAULT_CRD_DIR, loadCrdSchemas } from './crd-schemas';
-import { FieldError, validateAgainstCrd } from './validate';
+import type { FieldError } from './field-error';
+import { validateAgainstCrd } from './validate';
 
 export const schemas = loadCrdSchemas();
 
@@ -71,7 +72,7 @@ export function ruleSites(kind: string): CelRuleSpec[] {
 }
 
 /** Every distinct rule message in the v1 schema of `kind`'s CRD. */
-export function ruleMessages(kind: string): Set<string> {
+function ruleMessages(kind: string): Set<string> {
   return new Set(ruleSites(kind).flatMap((r) => (r.message ? [r.message] : [])));
 }
 

@@ -9,7 +9,7 @@
  * IPv4-mapped address (the apiserver refuses it).
  */
 import { isIPv4, isIPv6 } from 'net';
-import type { FieldError } from './validate';
+import type { FieldError } from './field-error';
 
 /** The API's limits (maxEndpoints, maxAddresses, maxPorts in the discovery validation). */
 const MAX_ENDPOINTS = 1000;

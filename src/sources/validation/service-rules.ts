@@ -4,7 +4,7 @@
  * names are unique. Attaché names clusters after the Service port, so these keep impossible
  * ports out of cluster names and status messages.
  */
-import type { FieldError } from './validate';
+import type { FieldError } from './field-error';
 
 interface ServiceShape {
   spec?: { ports?: Array<{ name?: string; port: number; targetPort?: number | string }> };

@@ -8,12 +8,8 @@ import { KubernetesObject } from '../../apis/meta';
 import { isSupportedKind } from '../../store/resources';
 import { CrdSchemas, fieldOf, messageOf } from './crd-schemas';
 import { endpointSliceErrors } from './endpointslice-rules';
+import type { FieldError } from './field-error';
 import { serviceErrors } from './service-rules';
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 export type ValidationResult = { ok: true; object: KubernetesObject } | { ok: false; errors: FieldError[] };
 

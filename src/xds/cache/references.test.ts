@@ -9,7 +9,7 @@ import {
   fakeListener,
   fakeRouteConfiguration,
   fakeSecret,
-} from './fake-resources';
+} from '../../../test/support/fake-resources';
 import { referencesOf } from './references';
 
 describe('referencesOf', () => {

@@ -5,7 +5,7 @@ import { goldenCases, readInput } from '../../../test/support/golden';
 import { decodeAny, encodeAny } from '../proto';
 import { ADS_PUSH_ORDER, TypeUrl } from '../resources';
 import { translateGateway } from '../translate/translate';
-import { fakeGateway } from './fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { ResourceEncoder } from './resource-encoder';
 import { buildSnapshot } from './snapshot';
 

@@ -1,6 +1,6 @@
 import type { Node__Output } from '../../generated/envoy/config/core/v3/Node';
 import { TypeUrl } from '../resources';
-import { fakeGateway } from './fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { buildSnapshot, type Snapshot } from './snapshot';
 import { nodeKeyFromCluster, SnapshotCache } from './snapshot-cache';
 

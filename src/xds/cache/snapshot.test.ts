@@ -1,7 +1,7 @@
 import { decodeAny } from '../proto';
 import { ADS_PUSH_ORDER, TypeUrl } from '../resources';
 import { checkConsistency } from './consistency';
-import { fakeCluster, fakeClusterLoadAssignment, fakeGateway, fakeListener, fakeRouteConfiguration } from './fake-resources';
+import { fakeCluster, fakeClusterLoadAssignment, fakeGateway, fakeListener, fakeRouteConfiguration } from '../../../test/support/fake-resources';
 import { buildSnapshot } from './snapshot';
 
 describe('buildSnapshot', () => {

@@ -105,7 +105,7 @@ export function combinedVersion(resources: Iterable<SnapshotResource>): string {
  * Encodes one resource; throws if protobufjs cannot encode the object (a wrong shape, e.g. a
  * bare number for a wrapper). With an `encoder`, parts unchanged since its last build are reused.
  */
-export function buildResource(typeUrl: TypeUrl, name: string, resource: object, encoder?: ResourceEncoder): SnapshotResource {
+function buildResource(typeUrl: TypeUrl, name: string, resource: object, encoder?: ResourceEncoder): SnapshotResource {
   const any = encoder ? encoder.encodeAny(typeUrl, resource) : encodeAny(typeUrl, resource);
   return { name, version: shortHash(any.value), any, references: referencesOf(typeUrl, resource) };
 }

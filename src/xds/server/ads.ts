@@ -22,17 +22,6 @@ import { DEFAULT_XDS_LIMITS, StreamLimiter, type XdsLimits } from './limits';
 
 export type { ConnectionInfo } from './stream-context';
 export type { SubscriptionInfo } from './subscription-info';
-export type {
-  AckEvent,
-  NackErrorDetail,
-  NackEvent,
-  NodeStreamEvent,
-  PushEvent,
-  StreamClosedEvent,
-  StreamEvent,
-  XdsCallbacks,
-  XdsProtocol,
-} from './callbacks';
 
 export interface XdsServerOptions {
   cache: ConfigWatcher;

@@ -1,5 +1,5 @@
 import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryResponse';
-import { fakeGateway } from '../cache/fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { decodeAny } from '../proto';
 import { TypeUrl } from '../resources';
 import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse } from '../../../test/support/fake-ads-client';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import type { PeerCertificate } from 'tls';
-import { fakeGateway } from '../cache/fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { structToJson } from '../envoy-json';
 import { TypeUrl } from '../resources';
 import { type AdsHarness, adsHarnessPerTest, eventually, fakeNode, nextResponse, resourceNames } from '../../../test/support/fake-ads-client';

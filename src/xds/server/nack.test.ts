@@ -3,7 +3,7 @@
  * the client and which version of each it still runs — over SotW and Delta, on a fresh stream,
  * and after reconnects that do or do not reveal the client's state.
  */
-import { fakeGateway } from '../cache/fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import type { Snapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
 import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from '../../../test/support/fake-ads-client';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { fakeCluster, fakeGateway } from '../cache/fake-resources';
+import { fakeCluster, fakeGateway } from '../../../test/support/fake-resources';
 import { TypeUrl } from '../resources';
 import { type AdsHarness, adsHarnessPerTest, eventually, expectNoResponse, fakeNode, nextResponse, resourceNames } from '../../../test/support/fake-ads-client';
 

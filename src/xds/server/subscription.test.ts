@@ -1,4 +1,4 @@
-import { fakeGateway } from '../cache/fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
 import { type ResponsePlan, TypeSubscription } from './subscription';

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
-import { fakeGateway } from '../cache/fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
 import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../../test/support/certificates';

@@ -5,7 +5,7 @@
  */
 import type { DeltaDiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DeltaDiscoveryResponse';
 import type { DiscoveryResponse__Output } from '../../generated/envoy/service/discovery/v3/DiscoveryResponse';
-import { fakeGateway } from '../cache/fake-resources';
+import { fakeGateway } from '../../../test/support/fake-resources';
 import { TypeUrl } from '../resources';
 import { type AdsHarness, expectNoResponse, fakeNode, nextResponse, resourceNames, startAdsHarness } from '../../../test/support/fake-ads-client';
 

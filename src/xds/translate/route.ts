@@ -23,7 +23,7 @@ import { buildQueryParamMatcher, buildRedirect, clusterNotFoundCode, methodMatch
 import { seconds } from './typed-config';
 
 /** The name weighted_clusters uses for the share of invalid backendRefs. It is never a real cluster. */
-export const INVALID_BACKEND_CLUSTER = 'attache/invalid-backend';
+const INVALID_BACKEND_CLUSTER = 'attache/invalid-backend';
 
 export function buildRouteConfiguration(l: FilterChainIR): RouteConfiguration {
   return {

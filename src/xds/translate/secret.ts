@@ -16,7 +16,7 @@ import { typedConfig, TypedConfigUrl } from './typed-config';
  * ALPN offered to clients: h2 first, so gRPC clients (which require h2 over TLS) get it, and
  * HTTP/1.1 for everything else. The HCM's `codec_type: AUTO` follows what ALPN settled.
  */
-export const DOWNSTREAM_ALPN: readonly string[] = ['h2', 'http/1.1'];
+const DOWNSTREAM_ALPN: readonly string[] = ['h2', 'http/1.1'];
 
 export function buildSecret(s: SecretIR): Secret {
   return {

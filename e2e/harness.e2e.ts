@@ -9,7 +9,7 @@ import {
   startEnvoy, validateEnvoyConfig, startEchoBackends, callEcho, awaitConvergence, countBackends,
   closeEchoClients, freePort, loopbackAddress, spawnTracked, waitForLine, stopAll, waitFor,
   type RunningEnvoy, type EchoBackends,
-} from './index';
+} from '../test/harness';
 
 interface Upstream {
   address: string;

@@ -8,9 +8,9 @@
  *   suspect (a volume mid-swap, a checkout in progress, a path briefly gone): it is logged and
  *   held for `emptyHoldMs`, then the paths are scanned again and whatever is there is applied.
  */
-import { Coalescer } from '../../runner/coalescer';
-import { FileSource, FileSourceSnapshot } from './file-source';
-import { formatSkipped, formatSourceError, SourceError } from './parse';
+import { Coalescer } from './coalescer';
+import { FileSource, FileSourceSnapshot } from '../sources/file/file-source';
+import { formatSkipped, formatSourceError, SourceError } from '../sources/file/parse';
 
 /** The few log calls the loop makes (a pino Logger fits). */
 export interface WatchLoopLog {
@@ -24,7 +24,7 @@ export interface WatchLoopOptions {
   apply(snapshot: FileSourceSnapshot, seenAt?: number): void;
   log: WatchLoopLog;
   emptyHoldMs: number;
-  /** Coalescing: quiet period and longest delay (ms); see runner/coalescer.ts. */
+  /** Coalescing: quiet period and longest delay (ms); see coalescer.ts. */
   quietMs?: number;
   maxDelayMs?: number;
 }

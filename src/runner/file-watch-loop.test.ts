@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadCrdSchemas } from '../validation/crd-schemas';
-import { ConfigMapVolume } from './configmap-volume-test-support';
-import { FileSource } from './file-source';
-import { FileWatchLoop, WatchLoopLog } from './watch-loop';
+import { loadCrdSchemas } from '../sources/validation/crd-schemas';
+import { ConfigMapVolume } from '../../test/support/configmap-volume';
+import { FileSource } from '../sources/file/file-source';
+import { FileWatchLoop, WatchLoopLog } from './file-watch-loop';
 
 const schemas = loadCrdSchemas();
 const route = (name: string, backend: string): string =>

@@ -3,8 +3,8 @@
  * to `buildSnapshot`), wired by name the way Attaché wires them (Listener → RDS over ADS,
  * Cluster → EDS over ADS, TLS via SDS over ADS). Used by the cache and server tests only.
  */
-import { TypeUrl } from '../resources';
-import type { SnapshotInput } from './snapshot';
+import { TypeUrl } from '../../src/xds/resources';
+import type { SnapshotInput } from '../../src/xds/cache/snapshot';
 
 export const HCM_TYPE =
   'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
