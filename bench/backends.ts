@@ -29,7 +29,13 @@ export async function startBenchBackends(): Promise<BenchBackends> {
   };
   try {
     for (let s = 0; s < SERVICES; s++) {
-      started.push(await startRawBackend(serviceName(s), servicePods(s).map((p) => p.address), paths));
+      started.push(
+        await startRawBackend(
+          serviceName(s),
+          servicePods(s).map((p) => p.address),
+          paths,
+        ),
+      );
     }
     for (const pod of CHURN_PODS) started.push(await startRawBackend(pod.name, [pod.address], [CHURN_PATH]));
   } catch (err) {

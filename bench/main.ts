@@ -40,7 +40,11 @@ const SPECS: FlagSpec[] = [
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
-const numbers = (text: string): number[] => text.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+const numbers = (text: string): number[] =>
+  text
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
 
 async function scenario<T>(name: string, errors: string[], run: () => Promise<T>): Promise<T | undefined> {
   const started = performance.now();
@@ -92,7 +96,9 @@ async function run(argv: readonly string[]): Promise<number> {
       let base = 500;
       for (const n of numbers(flag(parsed, 'routes') ?? '')) {
         const endpointSamples = n === 1000 ? Number(flag(parsed, 'endpoint-samples')) : 0;
-        const r = await scenario(`${n} routes`, report.errors, () => runRoutesScenario({ n, addressBase: (base += 20), samples: Number(flag(parsed, 'samples')), endpointSamples }));
+        const r = await scenario(`${n} routes`, report.errors, () =>
+          runRoutesScenario({ n, addressBase: (base += 20), samples: Number(flag(parsed, 'samples')), endpointSamples }),
+        );
         if (!r) continue;
         report.routes.push(r.reading);
         if (r.endpointChurn) {
@@ -102,10 +108,14 @@ async function run(argv: readonly string[]): Promise<number> {
       }
     }
     if (only.has('throughput')) {
-      report.throughput = await scenario('throughput', report.errors, () => runThroughput({ addressBase: 700, seconds: Number(flag(parsed, 'ghz-seconds')), concurrency: 16 }));
+      report.throughput = await scenario('throughput', report.errors, () =>
+        runThroughput({ addressBase: 700, seconds: Number(flag(parsed, 'ghz-seconds')), concurrency: 16 }),
+      );
     }
     if (only.has('churn')) {
-      const churn = await scenario('churn under load', report.errors, () => runChurnScenario({ routes: Number(flag(parsed, 'churn-routes')), addressBase: 720, budgetMs: Number(flag(parsed, 'churn-minutes')) * 60_000 }));
+      const churn = await scenario('churn under load', report.errors, () =>
+        runChurnScenario({ routes: Number(flag(parsed, 'churn-routes')), addressBase: 720, budgetMs: Number(flag(parsed, 'churn-minutes')) * 60_000 }),
+      );
       if (churn) {
         report.churn = churn;
         report.churn_failed_rpcs = churn.load.failures;
@@ -114,7 +124,12 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     if (only.has('cycles')) {
       const cycles = await scenario('memory cycles', report.errors, () =>
-        runCyclesScenario({ routes: Number(flag(parsed, 'cycle-routes')), cycles: Number(flag(parsed, 'cycles')), addressBase: 740, budgetMs: Number(flag(parsed, 'cycles-minutes')) * 60_000 }),
+        runCyclesScenario({
+          routes: Number(flag(parsed, 'cycle-routes')),
+          cycles: Number(flag(parsed, 'cycles')),
+          addressBase: 740,
+          budgetMs: Number(flag(parsed, 'cycles-minutes')) * 60_000,
+        }),
       );
       if (cycles) {
         report.cycles = cycles;

@@ -80,10 +80,18 @@ export class RawClient {
 
   call(path: string, authority: string, timeoutMs = 5000): Promise<RawResult> {
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest(path, identity, identity, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + timeoutMs, host: authority }, (err, reply) => {
-        if (err) resolve({ code: err.code, details: err.details });
-        else resolve({ code: grpc.status.OK, pod: reply?.toString() });
-      });
+      this.client.makeUnaryRequest(
+        path,
+        identity,
+        identity,
+        Buffer.alloc(0),
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs, host: authority },
+        (err, reply) => {
+          if (err) resolve({ code: err.code, details: err.details });
+          else resolve({ code: grpc.status.OK, pod: reply?.toString() });
+        },
+      );
     });
   }
 

@@ -99,7 +99,17 @@ export function summary(r: BenchReport): string {
     `Machine: ${m.cores} cores (${m.cpu_model}), ${m.memory_gib} GiB, ${m.os}; Node ${m.node_version}, Envoy ${r.envoy_version}; load average at start ${m.load_average_start.join(' / ')}${m.note ? `; ${m.note}` : ''}`,
     '',
     table(
-      ['routes', 'translate+encode ms', 'snapshot bytes', 'RSS MiB', 'heap MiB', 'propagation p50 / p99 ms', 'Envoy apply p50 / p99 ms', 'our rebuild p50 / p99 ms', 'first changes after start ms'],
+      [
+        'routes',
+        'translate+encode ms',
+        'snapshot bytes',
+        'RSS MiB',
+        'heap MiB',
+        'propagation p50 / p99 ms',
+        'Envoy apply p50 / p99 ms',
+        'our rebuild p50 / p99 ms',
+        'first changes after start ms',
+      ],
       r.routes.map((x) => [
         x.n,
         x.translate_encode_ms,
@@ -114,7 +124,10 @@ export function summary(r: BenchReport): string {
     ),
     '',
   ];
-  if (r.endpoint_churn_ms) parts.push(`- Endpoint churn (EndpointSlice written → first RPC on the new endpoint, ${r.endpoints_total} endpoints): p50 ${r.endpoint_churn_ms.p50} ms, p99 ${r.endpoint_churn_ms.p99} ms`);
+  if (r.endpoint_churn_ms)
+    parts.push(
+      `- Endpoint churn (EndpointSlice written → first RPC on the new endpoint, ${r.endpoints_total} endpoints): p50 ${r.endpoint_churn_ms.p50} ms, p99 ${r.endpoint_churn_ms.p99} ms`,
+    );
   if (r.churn) {
     parts.push(
       `- Churn under load (routes one file at a time: ${r.churn.added_ms.samples} added, ${r.churn.changed_ms.samples} changed, ${r.churn.removed_ms.samples} removed, in ${r.churn.seconds} s${r.churn.completed ? '' : '; a phase was cut short by its time budget'}): ${r.churn.load.failures} failed of ${r.churn.load.calls} RPCs; ` +
@@ -123,7 +136,9 @@ export function summary(r: BenchReport): string {
   }
   if (r.cycles) {
     const c = r.cycles;
-    parts.push(`- Memory after ${c.cycles.length} cycles of 0 → ${c.routes} → 0 routes: RSS ${c.cycles.map((x) => x.rss_mib).join(' → ')} MiB (${c.rss_growth_pct} %), heap ${c.cycles.map((x) => x.heap_mib).join(' → ')} MiB (${c.heap_growth_pct} %)`);
+    parts.push(
+      `- Memory after ${c.cycles.length} cycles of 0 → ${c.routes} → 0 routes: RSS ${c.cycles.map((x) => x.rss_mib).join(' → ')} MiB (${c.rss_growth_pct} %), heap ${c.cycles.map((x) => x.heap_mib).join(' → ')} MiB (${c.heap_growth_pct} %)`,
+    );
   }
   if (r.throughput) {
     const t = r.throughput;
@@ -132,6 +147,12 @@ export function summary(r: BenchReport): string {
         `calls not OK: ${t.via_envoy_errors} / ${t.direct_errors}`,
     );
   }
-  parts.push('', table(['target', 'limit', 'measured', 'met'], r.targets.map((t) => [t.what, t.limit, t.actual, t.met ? 'yes' : 'NO'])));
+  parts.push(
+    '',
+    table(
+      ['target', 'limit', 'measured', 'met'],
+      r.targets.map((t) => [t.what, t.limit, t.actual, t.met ? 'yes' : 'NO']),
+    ),
+  );
   return parts.join('\n');
 }

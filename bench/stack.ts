@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { sleep, waitFor } from '../test/harness/wait';
 import { Stack } from '../test/harness/xds-stack';
 import { serviceFiles } from './fixtures';
-import { RawClient, type RawResult } from './raw-grpc';
+import { type RawClient, type RawResult } from './raw-grpc';
 
 /** BENCH_CP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': profile the control plane under the benchmark. */
 function profilingArgs(): string[] {
@@ -37,7 +37,8 @@ export async function pollUntil(client: RawClient, path: string, host: string, a
   for (;;) {
     const r = await client.call(path, host, Math.max(100, Math.min(2000, deadline - Date.now())));
     if (accept(r)) return r;
-    if (Date.now() > deadline) throw new Error(`${host}${path}: not as expected within ${timeoutMs} ms (last: ${grpc.status[r.code]} ${r.pod ?? r.details ?? ''})`);
+    if (Date.now() > deadline)
+      throw new Error(`${host}${path}: not as expected within ${timeoutMs} ms (last: ${grpc.status[r.code]} ${r.pod ?? r.details ?? ''})`);
     await sleep(1);
   }
 }

@@ -37,14 +37,21 @@ interface GhzReport {
 function ghz(target: string, seconds: number, concurrency: number, authority?: string): Promise<GhzReport> {
   const args = [
     '--insecure',
-    '--proto', path.join(ROOT, 'protos/grpcecho.proto'),
-    '--call', 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho/Echo',
-    '-z', `${seconds}s`,
+    '--proto',
+    path.join(ROOT, 'protos/grpcecho.proto'),
+    '--call',
+    'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho/Echo',
+    '-z',
+    `${seconds}s`,
     // Let the calls in flight finish when time is up, rather than count them as cancelled.
-    '--duration-stop', 'wait',
-    '-c', String(concurrency),
-    '--connections', '2',
-    '-O', 'json',
+    '--duration-stop',
+    'wait',
+    '-c',
+    String(concurrency),
+    '--connections',
+    '2',
+    '-O',
+    'json',
     ...(authority ? ['--authority', authority] : []),
     target,
   ];
@@ -69,7 +76,10 @@ function p99(r: GhzReport): number {
 export async function runThroughput(opts: { addressBase: number; seconds: number; concurrency: number }): Promise<ThroughputReading> {
   const stack = await startBenchStack(opts.addressBase, { '40-tput.yaml': routeYaml('tput', HOST, [{ service: 'svc-echo' }]) }, ['svc-echo']);
   try {
-    await waitFor(async () => (await callEcho({ target: stack.target, authority: HOST })).code === grpc.status.OK, { timeoutMs: 30_000, description: 'throughput route' });
+    await waitFor(async () => (await callEcho({ target: stack.target, authority: HOST })).code === grpc.status.OK, {
+      timeoutMs: 30_000,
+      description: 'throughput route',
+    });
     const pod = stack.podsOf('svc-echo')[0];
     const direct = await ghz(`${pod.address}:3000`, opts.seconds, opts.concurrency);
     const via = await ghz(stack.target, opts.seconds, opts.concurrency, HOST);

@@ -5,7 +5,7 @@
  * (`| head`, `| true`) ends the command quietly with its own exit code, no EPIPE stack trace.
  * Before the fix, the pipe got the first 64 or 128 KiB and the exit code was 0.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { manifestsDir, ROOT, writeManifests } from '../test/harness';
@@ -133,7 +133,8 @@ describe('attache writes all its output before exiting', () => {
     try {
       // One schema problem: a listener port above 65535.
       writeManifests(bad, {
-        'gateway.yaml': 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g, namespace: default}\nspec: {gatewayClassName: x, listeners: [{name: h, port: 70000, protocol: HTTP}]}\n',
+        'gateway.yaml':
+          'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g, namespace: default}\nspec: {gatewayClassName: x, listeners: [{name: h, port: 70000, protocol: HTTP}]}\n',
       });
       const run = await attache(['validate', '-f', bad], (pipe) => (pipe as NodeJS.ReadableStream & { destroy(): void }).destroy());
       expect(run).toMatchObject({ code: 1, signal: null, stderr: '' });

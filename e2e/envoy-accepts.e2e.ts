@@ -18,16 +18,16 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { renderBootstrap } from '../src/cli/bootstrap';
 import { loadFiles } from '../src/cli/load-files';
 import { translate } from '../src/gatewayapi/translate';
-import { GatewayIR } from '../src/ir/types';
+import { type GatewayIR } from '../src/ir/types';
 import { parseManifests } from '../src/sources/file/parse';
-import { CrdSchemas, loadCrdSchemas } from '../src/sources/validation/crd-schemas';
+import { type CrdSchemas, loadCrdSchemas } from '../src/sources/validation/crd-schemas';
 import { groupByKind } from '../src/store/resources';
 import { issueCertificate } from '../test/support/certificates';
 import { anyToEnvoyJson } from '../src/xds/envoy-json';
 import { encodeAny } from '../src/xds/proto';
 import { TypeUrl } from '../src/xds/resources';
 import { translateGateway } from '../src/xds/translate/translate';
-import { DEFAULT_ODD_RATE, GeneratedCase, generateCases, KeyPair } from '../test/harness/generated-inputs';
+import { DEFAULT_ODD_RATE, type GeneratedCase, generateCases, type KeyPair } from '../test/harness/generated-inputs';
 import { ROOT, validateEnvoyConfig } from '../test/harness';
 
 type Obj = Record<string, unknown>;
@@ -101,7 +101,13 @@ describe('Envoy accepts what we generate', () => {
   });
 
   it.each([false, true])('the rendered bootstrap (delta=%s) passes envoy --mode validate', async (delta) => {
-    const yaml = renderBootstrap({ delta, gateway: 'default/grpc-gateway', nodeId: 'n', xds: { host: '127.0.0.1', port: 18000 }, admin: { host: '127.0.0.1', port: 0 } });
+    const yaml = renderBootstrap({
+      delta,
+      gateway: 'default/grpc-gateway',
+      nodeId: 'n',
+      xds: { host: '127.0.0.1', port: 18000 },
+      admin: { host: '127.0.0.1', port: 0 },
+    });
     const result = await validateEnvoyConfig(yaml);
     if (!result.ok) throw new Error(result.output);
   });
@@ -135,7 +141,9 @@ function merge(goldens: readonly Golden[]): Golden {
 
 /** The runtime layers of the bootstrap `attache bootstrap` renders (Envoy's RE2 program size limit among them). */
 function attacheRuntime(): unknown {
-  const rendered = parse(renderBootstrap({ delta: false, gateway: 'g/g', nodeId: 'n', xds: { host: '127.0.0.1', port: 18000 }, admin: { host: '127.0.0.1', port: 0 } })) as Obj;
+  const rendered = parse(
+    renderBootstrap({ delta: false, gateway: 'g/g', nodeId: 'n', xds: { host: '127.0.0.1', port: 18000 }, admin: { host: '127.0.0.1', port: 0 } }),
+  ) as Obj;
   return rendered.layered_runtime;
 }
 
@@ -152,7 +160,9 @@ describe('Envoy accepts what validate accepts: the reproducers of issue 13', () 
       const text = fs.readFileSync(path.join(reproducers, file), 'utf8').replace('kubernetes.io/service-name: echo}', 'kubernetes.io/service-name: echo-v1}');
       fs.writeFileSync(path.join(dir, file), text);
       const loaded = await loadFiles([path.join(ROOT, 'examples'), dir]);
-      expect(loaded.errors.map((e) => `${path.basename(e.file)}: ${e.object}: ${e.field}`)).toEqual([`${file}: EndpointSlice default/echo-x: ${/port/.test(file) ? 'ports[0].port' : 'endpoints[1].addresses[0]'}`]);
+      expect(loaded.errors.map((e) => `${path.basename(e.file)}: ${e.object}: ${e.field}`)).toEqual([
+        `${file}: EndpointSlice default/echo-x: ${/port/.test(file) ? 'ports[0].port' : 'endpoints[1].addresses[0]'}`,
+      ]);
       const { gateways } = translate(loaded.resources, OPTIONS);
       const result = await validateEnvoyConfig(staticBootstrap(envoyResources(gateways), runtime));
       if (!result.ok) throw new Error(`envoy rejected examples/ + ${file}:\n${result.output}`);
@@ -198,7 +208,10 @@ async function keyPairs(): Promise<KeyPair[]> {
     return { label: name, cert: text('tls.crt'), key: text('tls.key') };
   };
   return [
-    p256, p256, p384, rsa2048,
+    p256,
+    p256,
+    p384,
+    rsa2048,
     rsa1024,
     fromSecret('ec-explicit'),
     fromSecret('rsa-big-exponent'),
@@ -207,7 +220,8 @@ async function keyPairs(): Promise<KeyPair[]> {
   ];
 }
 
-const GATEWAY_CLASS = 'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: attache}\nspec: {controllerName: attache.dev/gateway-controller}\n';
+const GATEWAY_CLASS =
+  'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: attache}\nspec: {controllerName: attache.dev/gateway-controller}\n';
 
 function translateCase(c: GeneratedCase, schemas: CrdSchemas): { golden: Golden; accepted: number; rejected: number } {
   const parsed = parseManifests(`case-${c.index}.yaml`, `${GATEWAY_CLASS}---\n${c.yaml}`, schemas);

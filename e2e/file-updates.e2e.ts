@@ -90,7 +90,11 @@ describe('file mode under load: volume swaps and files written in steps', () => 
     for (let i = 1; i <= 6; i++) {
       const backend = SERVICES[i % 2];
       volume.write(volumeFiles(backend));
-      await waitFor(async () => (await podOf('swapped.example.com')) === `${backend}-0`, { timeoutMs: 20_000, intervalMs: 10, description: `swap ${i} to reach Envoy` });
+      await waitFor(async () => (await podOf('swapped.example.com')) === `${backend}-0`, {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+        description: `swap ${i} to reach Envoy`,
+      });
     }
     const report = await load.stop();
     printReport('..data swaps under load', report);
@@ -112,7 +116,11 @@ describe('file mode under load: volume swaps and files written in steps', () => 
       } finally {
         fs.closeSync(fd);
       }
-      await waitFor(async () => (await podOf('h2.example.com')) === `${backend}-0`, { timeoutMs: 20_000, intervalMs: 10, description: `rewrite ${i} to reach Envoy` });
+      await waitFor(async () => (await podOf('h2.example.com')) === `${backend}-0`, {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+        description: `rewrite ${i} to reach Envoy`,
+      });
     }
     const report = await load.stop();
     printReport('files rewritten in two steps under load', report);

@@ -15,7 +15,17 @@ import { ECHO_SERVICE } from '../tools/echo/echo-server';
 import { TICKER_SERVICE } from '../tools/echo/ticker-service';
 import { echoPackageDefinition } from '../src/xds/proto';
 import type { ProtoGrpcType } from '../tools/generated/grpcecho';
-import { awaitConvergence, callEcho, callTick, GatewayStack, loopbackAddress, RunningEnvoy, serviceDocs, startGatewayStack, waitFor } from '../test/harness';
+import {
+  awaitConvergence,
+  callEcho,
+  callTick,
+  type GatewayStack,
+  loopbackAddress,
+  type RunningEnvoy,
+  serviceDocs,
+  startGatewayStack,
+  waitFor,
+} from '../test/harness';
 
 const BACKEND = { pod: 'echo-v1-dfl-a1', service: 'echo-v1', address: loopbackAddress(92) };
 const CLUSTER = 'service/default/echo-v1/8080/h2c';
@@ -34,7 +44,12 @@ function manifestDocs(): object[] {
     spec: { gatewayClassName: 'attache', addresses: [{ type: 'IPAddress', value: address }], listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
   });
   return [
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'attache' },
+      spec: { controllerName: 'attache.dev/gateway-controller' },
+    },
     gateway(ON.name, ON.address),
     gateway(OFF.name, OFF.address, { 'attache.dev/grpc-web': 'false', 'attache.dev/grpc-stats': 'false' }),
     ...serviceDocs([BACKEND], { sliceSuffix: 'dfl' }),
@@ -69,7 +84,7 @@ interface Frame {
 /** Splits a gRPC(-Web) body into its length-prefixed frames (1 flag byte, 4 length bytes). */
 function frames(body: Buffer): Frame[] {
   const out: Frame[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     if (at + 5 > body.length) throw new Error(`truncated frame header at byte ${at} of ${body.length}`);
     const length = body.readUInt32BE(at + 1);
     if (at + 5 + length > body.length) throw new Error(`truncated frame at byte ${at}: ${length} bytes announced`);
@@ -82,7 +97,10 @@ function frames(body: Buffer): Frame[] {
 /** The trailer frame's `name:value` lines (HTTP/1.1 header syntax), lower-case names. */
 function trailerFields(payload: Buffer): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const line of payload.toString('utf8').split('\r\n').filter((l) => l !== '')) {
+  for (const line of payload
+    .toString('utf8')
+    .split('\r\n')
+    .filter((l) => l !== '')) {
     const colon = line.indexOf(':');
     fields[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
@@ -117,7 +135,8 @@ function postGrpcWeb(address: string, method: string, message: Buffer): Promise<
   });
 }
 
-const echoMethods = (grpc.loadPackageDefinition(echoPackageDefinition()) as unknown as ProtoGrpcType).gateway_api_conformance.echo_basic.grpcecho.GrpcEcho.service;
+const echoMethods = (grpc.loadPackageDefinition(echoPackageDefinition()) as unknown as ProtoGrpcType).gateway_api_conformance.echo_basic.grpcecho.GrpcEcho
+  .service;
 /** Envoy's stat names keep the cluster name's `/`; the regex needs its dots escaped. */
 const grpcStatsOf = (envoy: RunningEnvoy): Promise<Record<string, number>> => envoy.stats(`^cluster\\.${CLUSTER.replace(/\./g, '\\.')}\\.grpc`);
 const statPrefix = `cluster.${CLUSTER}.grpc.${ECHO_SERVICE}.Echo`;
@@ -131,7 +150,10 @@ async function httpFilterNames(envoy: RunningEnvoy): Promise<string[]> {
   const dump = await envoy.configDump({ resource: 'dynamic_listeners' });
   const listeners = dump.configs as ListenerDump[];
   const chains = listeners.flatMap((l) => l.active_state?.listener?.filter_chains ?? []);
-  return chains.flatMap((c) => c.filters ?? []).flatMap((f) => f.typed_config?.http_filters ?? []).map((h) => h.name);
+  return chains
+    .flatMap((c) => c.filters ?? [])
+    .flatMap((f) => f.typed_config?.http_filters ?? [])
+    .map((h) => h.name);
 }
 
 let stack: GatewayStack;
@@ -161,7 +183,7 @@ afterAll(async () => {
 describe('gRPC defaults on a Gateway without annotations', () => {
   const target = `${ON.address}:${PORT}`;
 
-  it('lets a server-streaming RPC run past 15 s (Envoy\'s default route timeout) and delivers every message', async () => {
+  it("lets a server-streaming RPC run past 15 s (Envoy's default route timeout) and delivers every message", async () => {
     const started = Date.now();
     const r = await callTick({ target, authority: HOST, count: 21, intervalMs: 1000, timeoutMs: 60_000 });
     const elapsed = Date.now() - started;
@@ -190,10 +212,13 @@ describe('gRPC defaults on a Gateway without annotations', () => {
   it('counts each method in grpc_stats', async () => {
     const before = await grpcStatsOf(envoyOn);
     for (let i = 0; i < 3; i++) expect((await callEcho({ target, authority: HOST })).code).toBe(grpc.status.OK);
-    const after = await waitFor(async () => {
-      const now = await grpcStatsOf(envoyOn);
-      return (now[`${statPrefix}.total`] ?? 0) - (before[`${statPrefix}.total`] ?? 0) === 3 ? now : undefined;
-    }, { timeoutMs: 5_000, description: `${statPrefix}.total up by 3` });
+    const after = await waitFor(
+      async () => {
+        const now = await grpcStatsOf(envoyOn);
+        return (now[`${statPrefix}.total`] ?? 0) - (before[`${statPrefix}.total`] ?? 0) === 3 ? now : undefined;
+      },
+      { timeoutMs: 5_000, description: `${statPrefix}.total up by 3` },
+    );
     const delta = (name: string): number => after[`${statPrefix}.${name}`] - (before[`${statPrefix}.${name}`] ?? 0);
     // `0` counts answers by grpc-status (OK here).
     const names = ['total', 'success', '0', 'request_message_count', 'response_message_count'];

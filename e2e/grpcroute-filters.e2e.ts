@@ -7,7 +7,19 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { RouteStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { awaitConvergence, callEcho, EchoResult, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, targetOf, waitFor } from '../test/harness';
+import {
+  awaitConvergence,
+  callEcho,
+  type EchoResult,
+  type GatewayStack,
+  loopbackAddress,
+  type RunningControlPlane,
+  type RunningEnvoy,
+  serviceDocs,
+  startGatewayStack,
+  targetOf,
+  waitFor,
+} from '../test/harness';
 
 const GATEWAY = 'default/filters-gateway';
 const BACKENDS = [
@@ -37,7 +49,10 @@ function routeDocs(): object[] {
       matches: [method('Echo')],
       filters: [
         headerFilter('RequestHeaderModifier', {
-          set: [{ name: 'X-Header-Set', value: 'set-value' }, { name: 'x-literal', value: LITERAL }],
+          set: [
+            { name: 'X-Header-Set', value: 'set-value' },
+            { name: 'x-literal', value: LITERAL },
+          ],
           add: [{ name: 'X-Header-Add', value: 'added' }],
           remove: ['X-Header-Remove'],
         }),
@@ -51,23 +66,48 @@ function routeDocs(): object[] {
         {
           name: 'echo-v2',
           port: 8080,
-          filters: [headerFilter('RequestHeaderModifier', { set: [{ name: 'x-backend', value: 'v2' }] }), headerFilter('ResponseHeaderModifier', { set: [{ name: 'x-backend-served', value: 'v2' }] })],
+          filters: [
+            headerFilter('RequestHeaderModifier', { set: [{ name: 'x-backend', value: 'v2' }] }),
+            headerFilter('ResponseHeaderModifier', { set: [{ name: 'x-backend-served', value: 'v2' }] }),
+          ],
         },
       ],
     },
   ]);
   const mirror = route('mirror', 'mirror.example.com', [
-    { matches: [method('Echo')], filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'echo-mirror', port: 8080 } } }], backendRefs: [{ name: 'echo-v1', port: 8080 }] },
-    { matches: [method('EchoTwo')], filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'echo-mirror', port: 8080 }, percent: 0 } }], backendRefs: [{ name: 'echo-v1', port: 8080 }] },
+    {
+      matches: [method('Echo')],
+      filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'echo-mirror', port: 8080 } } }],
+      backendRefs: [{ name: 'echo-v1', port: 8080 }],
+    },
+    {
+      matches: [method('EchoTwo')],
+      filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'echo-mirror', port: 8080 }, percent: 0 } }],
+      backendRefs: [{ name: 'echo-v1', port: 8080 }],
+    },
   ]);
   const partly = route('partly', 'partly.example.com', [
     { name: 'good', matches: [method('Echo')], backendRefs: [{ name: 'echo-v1', port: 8080 }] },
-    { name: 'bad-regex', matches: [{ method: { type: 'RegularExpression', service: 'gateway_api_conformance\\.(echo', method: 'Echo' } }], backendRefs: [{ name: 'echo-v2', port: 8080 }] },
+    {
+      name: 'bad-regex',
+      matches: [{ method: { type: 'RegularExpression', service: 'gateway_api_conformance\\.(echo', method: 'Echo' } }],
+      backendRefs: [{ name: 'echo-v2', port: 8080 }],
+    },
     { matches: [method('EchoTwo')], backendRefs: [{ name: 'echo-v2', port: 8080 }] },
   ]);
   return [
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } },
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'filters-gateway', namespace: 'default' }, spec: { gatewayClassName: 'attache', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'attache' },
+      spec: { controllerName: 'attache.dev/gateway-controller' },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'filters-gateway', namespace: 'default' },
+      spec: { gatewayClassName: 'attache', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    },
     headers,
     mirror,
     partly,
@@ -166,7 +206,9 @@ describe('GRPCRoute filters against a real Envoy', () => {
     const conditions = await routeConditions(cp, 'partly');
     expect(conditions.Accepted).toMatchObject({ status: 'True', reason: 'Accepted' });
     expect(conditions.PartiallyInvalid).toMatchObject({ status: 'True', reason: 'UnsupportedValue' });
-    expect(conditions.PartiallyInvalid.message.startsWith('Dropped Rule "bad-regex": spec.rules[1].matches[0].method.service: invalid regular expression')).toBe(true);
+    expect(
+      conditions.PartiallyInvalid.message.startsWith('Dropped Rule "bad-regex": spec.rules[1].matches[0].method.service: invalid regular expression'),
+    ).toBe(true);
     expect((await routeConditions(cp, 'headers')).PartiallyInvalid).toBeUndefined();
   });
 

@@ -6,9 +6,21 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import {
-  startEnvoy, validateEnvoyConfig, startEchoBackends, callEcho, awaitConvergence, countBackends,
-  closeEchoClients, freePort, loopbackAddress, spawnTracked, waitForLine, stopAll, waitFor,
-  type RunningEnvoy, type EchoBackends,
+  startEnvoy,
+  validateEnvoyConfig,
+  startEchoBackends,
+  callEcho,
+  awaitConvergence,
+  countBackends,
+  closeEchoClients,
+  freePort,
+  loopbackAddress,
+  spawnTracked,
+  waitForLine,
+  stopAll,
+  waitFor,
+  type RunningEnvoy,
+  type EchoBackends,
 } from '../test/harness';
 
 interface Upstream {
@@ -19,7 +31,8 @@ interface Upstream {
 
 /** Admin on port 0, one gRPC listener splitting traffic over static h2c clusters by weight. */
 function staticBootstrap(listen: { address: string; port: number }, upstreams: Upstream[]): string {
-  const clusters = upstreams.map((u, i) => `
+  const clusters = upstreams.map(
+    (u, i) => `
   - name: backend-${i}
     type: STATIC
     connect_timeout: 1s
@@ -29,7 +42,8 @@ function staticBootstrap(listen: { address: string; port: number }, upstreams: U
         explicit_http_config: { http2_protocol_options: {} }
     load_assignment:
       cluster_name: backend-${i}
-      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: ${u.address}, port_value: ${u.port} } } } }] }]`);
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: ${u.address}, port_value: ${u.port} } } } }] }]`,
+  );
   const weighted = upstreams.map((u, i) => `{ name: backend-${i}, weight: ${u.weight} }`).join(', ');
   return `
 admin:
@@ -70,7 +84,7 @@ describe('validateEnvoyConfig', () => {
 });
 
 describe('startEnvoy edge cases', () => {
-  it('adds an admin when the bootstrap has none, and fails fast with Envoy\'s reason on a bad one', async () => {
+  it("adds an admin when the bootstrap has none, and fails fast with Envoy's reason on a bad one", async () => {
     const noAdmin = await startEnvoy({ id: 'no-admin', bootstrapYaml: 'static_resources: {}\n', logLevel: 'warning' });
     try {
       expect(noAdmin.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -117,7 +131,14 @@ describe('startEnvoy with echo backends', () => {
     // Two Envoys at once: the point of --disable-hot-restart and --admin-address-path.
     envoys.push(
       ...(await Promise.all([
-        startEnvoy({ id: 'harness-1', bootstrapYaml: staticBootstrap(listen, [{ ...a, weight: 3 }, { ...b, weight: 1 }]), logLevel: 'warning' }),
+        startEnvoy({
+          id: 'harness-1',
+          bootstrapYaml: staticBootstrap(listen, [
+            { ...a, weight: 3 },
+            { ...b, weight: 1 },
+          ]),
+          logLevel: 'warning',
+        }),
         startEnvoy({ id: 'harness-2', bootstrapYaml: staticBootstrap(second, [{ ...b, weight: 1 }]), logLevel: 'warning' }),
       ])),
     );
@@ -177,9 +198,12 @@ describe('startEnvoy with echo backends', () => {
     expect(r.code).toBe(grpc.status.UNAVAILABLE);
     const started = Date.now();
     await expect(
-      awaitConvergence(async () => {
-        throw new Error('never converges');
-      }, { timeoutMs: 700 }),
+      awaitConvergence(
+        async () => {
+          throw new Error('never converges');
+        },
+        { timeoutMs: 700 },
+      ),
     ).rejects.toThrow(/never converges/);
     expect(Date.now() - started).toBeLessThan(2000);
   });

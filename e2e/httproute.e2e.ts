@@ -12,7 +12,16 @@ import * as grpc from '@grpc/grpc-js';
 import { ECHO_SERVICE } from '../tools/echo/echo-server';
 import type { HttpEchoResponse } from '../tools/echo/http-echo-server';
 import type { GatewayStatusEntry, RouteStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, serviceDocs, startGatewayStack, waitFor } from '../test/harness';
+import {
+  awaitConvergence,
+  callEcho,
+  type GatewayStack,
+  loopbackAddress,
+  type RunningControlPlane,
+  serviceDocs,
+  startGatewayStack,
+  waitFor,
+} from '../test/harness';
 
 const GATEWAY = 'default/http-gateway';
 const HTTP_BACKENDS = [
@@ -45,7 +54,15 @@ function routeDocs(): object[] {
     { backendRefs: to('web-v1') },
   ]);
   const filters = route('HTTPRoute', 'filters', 'filters.example.com', [
-    { matches: [prefix('/old')], filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'example.org', statusCode: 301, path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } }] },
+    {
+      matches: [prefix('/old')],
+      filters: [
+        {
+          type: 'RequestRedirect',
+          requestRedirect: { hostname: 'example.org', statusCode: 301, path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } },
+        },
+      ],
+    },
     { matches: [prefix('/secure')], filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] },
     {
       matches: [prefix('/prefix/one')],
@@ -56,13 +73,31 @@ function routeDocs(): object[] {
       ],
       backendRefs: to('web-v1'),
     },
-    { matches: [prefix('/strip-prefix')], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }], backendRefs: to('web-v1') },
-    { matches: [prefix('/full')], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/replaced' } } }], backendRefs: to('web-v1') },
+    {
+      matches: [prefix('/strip-prefix')],
+      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+      backendRefs: to('web-v1'),
+    },
+    {
+      matches: [prefix('/full')],
+      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/replaced' } } }],
+      backendRefs: to('web-v1'),
+    },
     { matches: [prefix('/invalid')], backendRefs: to('does-not-exist') },
   ]);
   return [
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } },
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'http-gateway', namespace: 'default' }, spec: { gatewayClassName: 'attache', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'attache' },
+      spec: { controllerName: 'attache.dev/gateway-controller' },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'http-gateway', namespace: 'default' },
+      spec: { gatewayClassName: 'attache', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    },
     matching,
     filters,
     route('GRPCRoute', 'mixed-grpc', 'mixed.example.com', [{ matches: [{ method: { service: ECHO_SERVICE, method: 'Echo' } }], backendRefs: to('grpc-v1') }]),
@@ -202,7 +237,12 @@ describe('a GRPCRoute and an HTTPRoute on one hostname', () => {
     const before = web.server.served().length;
     // The HTTP/1.1 echo answers JSON, not gRPC, so the call fails; that it arrived is the point.
     await callEcho({ target, authority: 'mixed.example.com', method: 'EchoTwo' });
-    const arrived = await waitFor(() => web.server.served().slice(before).find((c) => c.method === `POST /${ECHO_SERVICE}/EchoTwo`));
+    const arrived = await waitFor(() =>
+      web.server
+        .served()
+        .slice(before)
+        .find((c) => c.method === `POST /${ECHO_SERVICE}/EchoTwo`),
+    );
     expect(arrived.authority).toBe('mixed.example.com');
   });
 });

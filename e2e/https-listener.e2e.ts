@@ -9,8 +9,19 @@ import { X509Certificate } from 'crypto';
 import * as tls from 'tls';
 import * as grpc from '@grpc/grpc-js';
 import type { GatewayStatusEntry, StatusEntry } from '../src/gatewayapi/status';
-import { issueCertificate, makeCertificateAuthority, TestCertificate, TestCertificateAuthority, tlsSecret } from '../test/support/certificates';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, serviceDocs, startGatewayStack, toYaml, waitFor } from '../test/harness';
+import { issueCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority, tlsSecret } from '../test/support/certificates';
+import {
+  awaitConvergence,
+  callEcho,
+  type GatewayStack,
+  loopbackAddress,
+  type RunningControlPlane,
+  type RunningEnvoy,
+  serviceDocs,
+  startGatewayStack,
+  toYaml,
+  waitFor,
+} from '../test/harness';
 
 const GATEWAY = 'default/tls-gateway';
 const SECURE = 'secure.example.com';
@@ -33,14 +44,23 @@ function gatewayDocs(): object[] {
     spec: { parentRefs: sections.map((sectionName) => ({ name: 'tls-gateway', sectionName })), rules: [{ backendRefs: [{ name: backend, port: 8080 }] }] },
   });
   return [
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'attache' },
+      spec: { controllerName: 'attache.dev/gateway-controller' },
+    },
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'tls-gateway', namespace: 'default' },
       spec: {
         gatewayClassName: 'attache',
-        listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, httpsListener('https', SECURE, 'secure-cert'), httpsListener('https-other', OTHER, 'other-cert')],
+        listeners: [
+          { name: 'http', port: 80, protocol: 'HTTP' },
+          httpsListener('https', SECURE, 'secure-cert'),
+          httpsListener('https-other', OTHER, 'other-cert'),
+        ],
       },
     },
     route('secure', ['http', 'https'], 'echo-v1'),
@@ -126,7 +146,10 @@ describe.each([
   });
 
   it('answers gRPC over TLS with ALPN h2, with the certificate and routes of the listener SNI chose', async () => {
-    for (const [name, cert, service] of [[SECURE, served.secure, 'echo-v1'], [OTHER, served.other, 'echo-v2']] as const) {
+    for (const [name, cert, service] of [
+      [SECURE, served.secure, 'echo-v1'],
+      [OTHER, served.other, 'echo-v2'],
+    ] as const) {
       await awaitConvergence(async () => {
         const r = await callEcho({ target: secureTarget, tls: tlsTo(name), authority: name });
         expect(r.code).toBe(grpc.status.OK);
@@ -174,7 +197,14 @@ describe.each([
     await waitFor(async () => (await listenerConditions(cp, 'https')).ResolvedRefs === 'False/InvalidCertificateRef', { timeoutMs: 10_000 });
     expect(await listenerConditions(cp, 'https')).toMatchObject({ Accepted: 'True/Accepted', Programmed: 'False/Invalid' });
     expect(await listenerConditions(cp, 'https-other')).toMatchObject({ ResolvedRefs: 'True/ResolvedRefs', Programmed: 'True/Programmed' });
-    await waitFor(async () => handshake(address, 10443, SECURE).then(() => false, () => true), { timeoutMs: 10_000 });
+    await waitFor(
+      async () =>
+        handshake(address, 10443, SECURE).then(
+          () => false,
+          () => true,
+        ),
+      { timeoutMs: 10_000 },
+    );
     // Its filter chain is gone: a Listener update, unlike the certificate renewal above.
     expect((await envoy.stats('listener_manager.listener_modified'))['listener_manager.listener_modified']).toBeGreaterThan(modifiedBefore);
     await awaitConvergence(async () => {

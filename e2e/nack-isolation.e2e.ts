@@ -10,7 +10,7 @@ import {
   callEcho,
   closeEchoClients,
   EXAMPLES,
-  GatewayStack,
+  type GatewayStack,
   loopbackAddress,
   printLogsOnFailure,
   readManifestDocs,

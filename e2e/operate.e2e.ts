@@ -13,12 +13,12 @@ import {
   backendsFromEndpointSlices,
   callEcho,
   EXAMPLES,
-  GatewayStack,
+  type GatewayStack,
   loopbackAddress,
   printLogsOnFailure,
   readManifestDocs,
   ROOT,
-  RunningControlPlane,
+  type RunningControlPlane,
   startGatewayStack,
   stopAll,
   waitFor,
@@ -48,10 +48,15 @@ interface Result {
 
 function attache(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/attache.js'), ...args], { cwd: ROOT, timeout: 30_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin/attache.js'), ...args],
+      { cwd: ROOT, timeout: 30_000, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -98,7 +103,19 @@ describe('operating Attaché', () => {
     // No Envoy yet: it runs the bootstrap `attache bootstrap` prints for this control plane.
     stack = await startGatewayStack({ manifests: EXAMPLES, backends: backendsFromEndpointSlices(readManifestDocs(EXAMPLES)), defaultAddress: address });
     ({ cp } = stack);
-    const bootstrap = await attache(['bootstrap', '--gateway', GATEWAY, '--delta', '--node-id', NODE, '--xds', `127.0.0.1:${cp.xds.port}`, '--xds-plaintext', '--admin', '127.0.0.1:0']);
+    const bootstrap = await attache([
+      'bootstrap',
+      '--gateway',
+      GATEWAY,
+      '--delta',
+      '--node-id',
+      NODE,
+      '--xds',
+      `127.0.0.1:${cp.xds.port}`,
+      '--xds-plaintext',
+      '--admin',
+      '127.0.0.1:0',
+    ]);
     expect(bootstrap).toMatchObject({ code: 0, stderr: '' });
     bootstrapYaml = bootstrap.stdout;
     await stack.startEnvoy({ bootstrapYaml, id: NODE, gateway: GATEWAY });
@@ -114,7 +131,12 @@ describe('operating Attaché', () => {
     const doc = parse(bootstrapYaml) as {
       node: { id: string; cluster: string };
       dynamic_resources: { ads_config: { api_type: string } };
-      static_resources: { clusters: Array<{ name: string; load_assignment: { endpoints: Array<{ lb_endpoints: Array<{ endpoint: { address: { socket_address: { port_value: number } } } }> }> } }> };
+      static_resources: {
+        clusters: Array<{
+          name: string;
+          load_assignment: { endpoints: Array<{ lb_endpoints: Array<{ endpoint: { address: { socket_address: { port_value: number } } } }> }> };
+        }>;
+      };
     };
     expect(doc.node).toEqual({ id: NODE, cluster: GATEWAY });
     expect(doc.dynamic_resources.ads_config.api_type).toBe('DELTA_GRPC');
@@ -125,7 +147,9 @@ describe('operating Attaché', () => {
   it('serves health, readiness, status, status writes, errors, IR and objects on the debug endpoint', async () => {
     expect(await cp.debug('/healthz')).toBe('ok\n');
     expect(await cp.debug('/readyz')).toBe('ready\n');
-    expect(JSON.parse(await cp.debug('/status?format=json')).map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['GatewayClass', 'Gateway', 'GRPCRoute']));
+    expect(JSON.parse(await cp.debug('/status?format=json')).map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['GatewayClass', 'Gateway', 'GRPCRoute']),
+    );
     expect(parse(await cp.debug('/status_writes'))).toMatchObject({ source: 'file' });
     expect(JSON.parse(await cp.debug('/errors?format=json'))).toEqual([]);
     expect(JSON.parse(await cp.debug('/ir?format=json'))[0].key).toBe(GATEWAY);
@@ -138,7 +162,10 @@ describe('operating Attaché', () => {
     const yaml = parse(await cp.debug(`/config_dump?proxy=${NODE}`));
     expect(yaml).toEqual(json);
     expect(json[0].gateway).toBe(GATEWAY);
-    expect(json[0].resources.listener[0]).toMatchObject({ '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', name: `listener/${address}/10080` });
+    expect(json[0].resources.listener[0]).toMatchObject({
+      '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener',
+      name: `listener/${address}/10080`,
+    });
     expect(json[0].resources.cluster.map((c: { name: string }) => c.name)).toContain('service/default/echo-v1/8080/h2c');
     expect(await cp.debug('/config_dump?proxy=nobody')).toBe('no connected proxy with node id "nobody"; see /proxies\n');
     expect(JSON.parse(await cp.debug(`/config_dump?gateway=${GATEWAY}&format=json`))).toEqual(json);
@@ -146,10 +173,13 @@ describe('operating Attaché', () => {
 
   it('attache proxies shows the real Envoy SYNCED, then NACKED with Envoy’s message after a rejected route, then SYNCED again', async () => {
     expect((await callEcho({ target: `${address}:10080`, authority: 'methods.example.com' })).pod).toMatch(/^echo-v1/);
-    const synced = await waitFor(async () => {
-      const r = await attache(['proxies', '--server', cp.debugUrl]);
-      return r.code === 0 ? r : undefined;
-    }, { timeoutMs: 10_000, description: 'attache proxies to exit 0' });
+    const synced = await waitFor(
+      async () => {
+        const r = await attache(['proxies', '--server', cp.debugUrl]);
+        return r.code === 0 ? r : undefined;
+      },
+      { timeoutMs: 10_000, description: 'attache proxies to exit 0' },
+    );
     expect(synced.stdout).toMatch(new RegExp(`${NODE}\\s+${GATEWAY}\\s+Delta\\s+SYNCED`));
 
     const view = JSON.parse((await attache(['proxies', '--server', cp.debugUrl, '-o', 'json'])).stdout);
@@ -159,10 +189,13 @@ describe('operating Attaché', () => {
     for (const t of view[0].types) expect(t.lastVersionAcked).toBe(t.lastVersionSent);
 
     fs.writeFileSync(path.join(cp.dir, '60-rejected.yaml'), REJECTED_ROUTE);
-    const nacked = await waitFor(async () => {
-      const r = await attache(['proxies', '--server', cp.debugUrl]);
-      return r.code === 1 && r.stdout.includes('NACKED') ? r : undefined;
-    }, { timeoutMs: 15_000, description: 'attache proxies to show the NACK' });
+    const nacked = await waitFor(
+      async () => {
+        const r = await attache(['proxies', '--server', cp.debugUrl]);
+        return r.code === 1 && r.stdout.includes('NACKED') ? r : undefined;
+      },
+      { timeoutMs: 15_000, description: 'attache proxies to show the NACK' },
+    );
     expect(nacked.stdout).toMatch(new RegExp(`${NODE}\\s+${GATEWAY}\\s+Delta\\s+NACKED\\s+.*RE2 program size`));
     const detail = parse((await attache(['proxies', '--server', cp.debugUrl, '-o', 'yaml'])).stdout);
     expect(detail[0].inSync).toBe(false);
@@ -172,10 +205,13 @@ describe('operating Attaché', () => {
     expect((await callEcho({ target: `${address}:10080`, authority: 'methods.example.com' })).pod).toMatch(/^echo-v1/);
 
     fs.rmSync(path.join(cp.dir, '60-rejected.yaml'));
-    const again = await waitFor(async () => {
-      const r = await attache(['proxies', '--server', cp.debugUrl]);
-      return r.code === 0 ? r : undefined;
-    }, { timeoutMs: 15_000, description: 'attache proxies to show SYNCED again' });
+    const again = await waitFor(
+      async () => {
+        const r = await attache(['proxies', '--server', cp.debugUrl]);
+        return r.code === 0 ? r : undefined;
+      },
+      { timeoutMs: 15_000, description: 'attache proxies to show SYNCED again' },
+    );
     expect(again.stdout).toMatch(/SYNCED/);
   });
 
@@ -234,7 +270,9 @@ describe('operating Attaché', () => {
     const convergedSeconds = sample(text, 'attache_convergence_duration_seconds_sum', { path: 'full' }) ?? 0;
     expect(convergedSeconds).toBeGreaterThan(0);
     // Printed, not asserted: timings are for benchmarks.
-    process.stdout.write(`convergence (file change seen → ACKed by the Envoy): ${converged} changes, mean ${((convergedSeconds / converged) * 1000).toFixed(1)} ms\n`);
+    process.stdout.write(
+      `convergence (file change seen → ACKed by the Envoy): ${converged} changes, mean ${((convergedSeconds / converged) * 1000).toFixed(1)} ms\n`,
+    );
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
@@ -262,8 +300,12 @@ describe('operating Attaché', () => {
       );
       const v = await attache(['validate', '-f', dir]);
       expect(v.code).toBe(1);
-      expect(v.stdout).toMatch(/bad\.yaml: document 1: GRPCRoute default\/bad: spec\.rules\[0\]\.matches\[0\]\.method: One or both of 'service' or 'method' must be specified/);
-      expect(v.stdout).toContain('GRPCRoute default/nobackend parent default/grpc-gateway: ResolvedRefs=False (BackendNotFound): spec.rules[0].backendRefs[0]: Service default/missing not found');
+      expect(v.stdout).toMatch(
+        /bad\.yaml: document 1: GRPCRoute default\/bad: spec\.rules\[0\]\.matches\[0\]\.method: One or both of 'service' or 'method' must be specified/,
+      );
+      expect(v.stdout).toContain(
+        'GRPCRoute default/nobackend parent default/grpc-gateway: ResolvedRefs=False (BackendNotFound): spec.rules[0].backendRefs[0]: Service default/missing not found',
+      );
       expect((await attache(['validate', '-f', EXAMPLES])).code).toBe(0);
 
       const bad = await attache(['translate', '-f', dir]);
@@ -274,7 +316,9 @@ describe('operating Attaché', () => {
       expect(t.code).toBe(0);
       expect(JSON.parse(t.stdout)[0].cluster.map((c: { name: string }) => c.name)).toContain('service/default/echo-v1/8080/h2c');
       // The same command over the examples is the golden file the unit tests compare with.
-      expect((await attache(['translate', '-f', EXAMPLES])).stdout).toBe(fs.readFileSync(path.join(ROOT, 'src/cli/testdata/translate/examples.out.yaml'), 'utf8'));
+      expect((await attache(['translate', '-f', EXAMPLES])).stdout).toBe(
+        fs.readFileSync(path.join(ROOT, 'src/cli/testdata/translate/examples.out.yaml'), 'utf8'),
+      );
       const missing = await attache(['validate', '-f', path.join(dir, 'nope')]);
       expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('-f: no such file or directory') });
     } finally {
@@ -293,7 +337,10 @@ describe('operating Attaché', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown flag --nope');
     const level = await attache(['serve', '--log-level', 'loud']);
-    expect(level).toMatchObject({ code: 2, stderr: expect.stringContaining('--log-level: expected trace, debug, info, warn, error, fatal, silent, got "loud"') });
+    expect(level).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--log-level: expected trace, debug, info, warn, error, fatal, silent, got "loud"'),
+    });
     const fromEnv = await attache(['serve'], { ATTACHE_LOG_LEVEL: 'loud' });
     expect(fromEnv.code).toBe(2);
     expect((await attache(['bootstrap', '--gateway', 'nope'])).stderr).toContain('--gateway: expected NAMESPACE/NAME, got "nope"');

@@ -14,7 +14,16 @@ import * as grpc from '@grpc/grpc-js';
 import type { ProtoGrpcType } from '../src/generated/ads';
 import { adsPackageDefinition } from '../src/xds/proto';
 import { AdsTestStream, nextResponse } from '../test/support/fake-ads-client';
-import { backendsFromEndpointSlices, callEcho, EXAMPLES, GatewayStack, loopbackAddress, readManifestDocs, startGatewayStack, waitFor } from '../test/harness';
+import {
+  backendsFromEndpointSlices,
+  callEcho,
+  EXAMPLES,
+  type GatewayStack,
+  loopbackAddress,
+  readManifestDocs,
+  startGatewayStack,
+  waitFor,
+} from '../test/harness';
 
 const GATEWAY = 'default/grpc-gateway';
 const LDS = 'type.googleapis.com/envoy.config.listener.v3.Listener';

@@ -13,12 +13,12 @@ import {
   closeEchoClients,
   countBackends,
   EXAMPLES,
-  GatewayStack,
+  type GatewayStack,
   loopbackAddress,
   printLogsOnFailure,
   readManifestDocs,
-  RunningControlPlane,
-  RunningEnvoy,
+  type RunningControlPlane,
+  type RunningEnvoy,
   startGatewayStack,
   stopAll,
   targetOf,
@@ -78,7 +78,10 @@ describe.each([
   });
 
   it('sends each method to the backend its rule names', async () => {
-    for (const [method, service] of [['Echo', 'echo-v1'], ['EchoTwo', 'echo-v2']] as const) {
+    for (const [method, service] of [
+      ['Echo', 'echo-v1'],
+      ['EchoTwo', 'echo-v2'],
+    ] as const) {
       await awaitConvergence(async () => {
         const r = await callEcho({ target, authority: 'methods.example.com', method });
         expect(r.code).toBe(grpc.status.OK);
@@ -128,10 +131,10 @@ describe.each([
     expect(edited).not.toEqual(original);
     const start = performance.now();
     fs.writeFileSync(file, edited);
-    await waitFor(
-      async () => (await callEcho({ target, authority: 'methods.example.com', method: 'Echo' })).pod?.startsWith('echo-canary'),
-      { timeoutMs: 10_000, intervalMs: 2 },
-    );
+    await waitFor(async () => (await callEcho({ target, authority: 'methods.example.com', method: 'Echo' })).pod?.startsWith('echo-canary'), {
+      timeoutMs: 10_000,
+      intervalMs: 2,
+    });
     const ms = performance.now() - start;
     process.stdout.write(`route edit → traffic moved (${_mode}): ${ms.toFixed(1)} ms\n`);
     fs.writeFileSync(file, original);

@@ -155,13 +155,31 @@ describe('xDS over mTLS', () => {
 
   /** `attache bootstrap` for an Envoy with `id` of `gateway`, over mTLS with `tlsArgs` (or --xds-plaintext). */
   async function bootstrap(id: string, tlsArgs: readonly string[], gateway = GATEWAY): Promise<string> {
-    const r = await attache(['bootstrap', '--gateway', gateway, '--node-id', id, '--xds', `${cp.xds.host}:${cp.xds.port}`, '--admin', '127.0.0.1:0', ...tlsArgs]);
+    const r = await attache([
+      'bootstrap',
+      '--gateway',
+      gateway,
+      '--node-id',
+      id,
+      '--xds',
+      `${cp.xds.host}:${cp.xds.port}`,
+      '--admin',
+      '127.0.0.1:0',
+      ...tlsArgs,
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     return r.stdout;
   }
 
   const mtlsArgs = (c: { cert: string; key: string }, serverName = SERVER_NAME): string[] => [
-    '--xds-tls-cert', c.cert, '--xds-tls-key', c.key, '--xds-tls-ca', caFile, '--xds-tls-server-name', serverName,
+    '--xds-tls-cert',
+    c.cert,
+    '--xds-tls-key',
+    c.key,
+    '--xds-tls-ca',
+    caFile,
+    '--xds-tls-server-name',
+    serverName,
   ];
 
   it('the control plane says it serves mTLS', () => {
@@ -256,9 +274,28 @@ describe('xDS over mTLS', () => {
     const serverFiles = { certFile: path.join(dir, 'server.crt'), keyFile: path.join(dir, 'server.key') };
     const first = await startControlPlane({ manifests: EXAMPLES, defaultAddress: address, tls: { ...serverFiles, clientCaFile: caFile } });
     const output = path.join(fs.mkdtempSync(path.join(dir, 'bootstrap-')), 'envoy.yaml');
-    const r = await attache(['bootstrap', '--gateway', GATEWAY, '--node-id', id, '--xds', `127.0.0.1:${first.xds.port}`, '--admin', '127.0.0.1:0',
-      '--xds-tls-cert', path.join(volume, 'tls.crt'), '--xds-tls-key', path.join(volume, 'tls.key'), '--xds-tls-ca', path.join(volume, 'ca.crt'),
-      '--xds-tls-server-name', SERVER_NAME, '--xds-tls-reload', '--output', output]);
+    const r = await attache([
+      'bootstrap',
+      '--gateway',
+      GATEWAY,
+      '--node-id',
+      id,
+      '--xds',
+      `127.0.0.1:${first.xds.port}`,
+      '--admin',
+      '127.0.0.1:0',
+      '--xds-tls-cert',
+      path.join(volume, 'tls.crt'),
+      '--xds-tls-key',
+      path.join(volume, 'tls.key'),
+      '--xds-tls-ca',
+      path.join(volume, 'ca.crt'),
+      '--xds-tls-server-name',
+      SERVER_NAME,
+      '--xds-tls-reload',
+      '--output',
+      output,
+    ]);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const envoy = await startEnvoy({ bootstrapPath: output, id, cluster: GATEWAY });
     await envoy.waitForListener(10080, 20_000);
@@ -275,7 +312,13 @@ describe('xDS over mTLS', () => {
     // A control plane that trusts only the new CA, on the same address: Envoy gets back in only
     // if it now presents the new certificate.
     await first.kill();
-    const second = await startControlPlane({ dir: first.dir, xdsPort: first.xds.port, debugPort: first.debugPort, defaultAddress: address, tls: { ...serverFiles, clientCaFile: caBFile } });
+    const second = await startControlPlane({
+      dir: first.dir,
+      xdsPort: first.xds.port,
+      debugPort: first.debugPort,
+      defaultAddress: address,
+      tls: { ...serverFiles, clientCaFile: caBFile },
+    });
     await waitFor(async () => (await second.debug('/proxies')).includes(id), { timeoutMs: 20_000, description: 'Envoy reconnected with the new certificate' });
     await awaitConvergence(async () => {
       const call = await callEcho({ target: `${address}:10080`, authority: 'methods.example.com', method: 'Echo' });
@@ -286,7 +329,7 @@ describe('xDS over mTLS', () => {
     fs.rmSync(first.dir, { recursive: true, force: true });
   });
 
-  describe("authorization: a certificate gets only the Gateways it names", () => {
+  describe('authorization: a certificate gets only the Gateways it names', () => {
     /** The control plane's log lines (pino JSON) that refused a stream, parsed. */
     const refusals = (): Array<Record<string, unknown>> =>
       cp.proc
@@ -322,7 +365,11 @@ describe('xDS over mTLS', () => {
           node: id,
           key: GATEWAY_B,
           peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
-          identity: expect.objectContaining({ gateways: [GATEWAY], subject: 'CN=envoy-of-a', subjectAltName: 'URI:spiffe://cluster.local/ns/default/gateway/grpc-gateway' }),
+          identity: expect.objectContaining({
+            gateways: [GATEWAY],
+            subject: 'CN=envoy-of-a',
+            subjectAltName: 'URI:spiffe://cluster.local/ns/default/gateway/grpc-gateway',
+          }),
           reason: expect.stringContaining('node.cluster "default/tenant-b": this client certificate names only Gateway default/grpc-gateway'),
         }),
       );
@@ -333,7 +380,10 @@ describe('xDS over mTLS', () => {
       const loaded = grpc.loadPackageDefinition(adsPackageDefinition()) as unknown as ProtoGrpcType;
       const Client = loaded.envoy.service.discovery.v3.AggregatedDiscoveryService;
       const credentials = grpc.credentials.createSsl(fs.readFileSync(caFile), fs.readFileSync(client.key), fs.readFileSync(client.cert));
-      const rogue = new Client(`${cp.xds.host}:${cp.xds.port}`, credentials, { 'grpc.ssl_target_name_override': SERVER_NAME, 'grpc.default_authority': SERVER_NAME });
+      const rogue = new Client(`${cp.xds.host}:${cp.xds.port}`, credentials, {
+        'grpc.ssl_target_name_override': SERVER_NAME,
+        'grpc.default_authority': SERVER_NAME,
+      });
       const stream = new AdsTestStream<DiscoveryRequest, DiscoveryResponse__Output>(rogue.StreamAggregatedResources());
       try {
         stream.send({ node: { id: 'rogue', cluster: GATEWAY_B }, type_url: TypeUrl.Secret, resource_names: [SECRET_B] });
@@ -368,8 +418,21 @@ describe('xDS over mTLS', () => {
     });
 
     it('names a certificate file it cannot use', async () => {
-      const r = await attache(['serve', '--path', EXAMPLES, '--xds-address', '127.0.0.1:0', '--debug-address', '127.0.0.1:0',
-        '--xds-tls-cert', client.cert, '--xds-tls-key', strangerClient.key, '--xds-tls-client-ca', caFile]);
+      const r = await attache([
+        'serve',
+        '--path',
+        EXAMPLES,
+        '--xds-address',
+        '127.0.0.1:0',
+        '--debug-address',
+        '127.0.0.1:0',
+        '--xds-tls-cert',
+        client.cert,
+        '--xds-tls-key',
+        strangerClient.key,
+        '--xds-tls-client-ca',
+        caFile,
+      ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`xDS server certificate ${client.cert} / key ${strangerClient.key}`);
       expect(r.stderr).toMatch(/key values mismatch/);

@@ -16,7 +16,11 @@ const REF = '#/components/schemas/';
 function strip(node) {
   if (Array.isArray(node)) return node.map(strip);
   if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'description').map(([k, v]) => [k, strip(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== 'description')
+      .map(([k, v]) => [k, strip(v)]),
+  );
 }
 
 function refsOf(node, out) {
@@ -39,7 +43,11 @@ for (const [file, roots] of Object.entries(ROOTS)) {
     kept[name] = strip(all[name]);
     refsOf(kept[name], queue);
   }
-  const sorted = Object.fromEntries(Object.keys(kept).sort().map((k) => [k, kept[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(kept)
+      .sort()
+      .map((k) => [k, kept[k]]),
+  );
   const doc = { 'x-attache-source': `${source} api/openapi-spec/v3/${file} (descriptions removed)`, 'x-attache-roots': roots, components: { schemas: sorted } };
   fs.writeFileSync(path.join(outDir, file), `${JSON.stringify(doc, null, 1)}\n`);
   console.log(`${path.join(outDir, file)}: ${Object.keys(kept).length} schemas`);

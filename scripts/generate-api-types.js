@@ -141,17 +141,22 @@ function inline(node, schemas) {
 
 async function coreTypes() {
   const schemas = {};
-  for (const file of fs.readdirSync(CORE_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(CORE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     Object.assign(schemas, JSON.parse(fs.readFileSync(path.join(CORE_DIR, file), 'utf8')).components.schemas);
   }
-  const parts = [header('the apiserver\'s OpenAPI v3 schemas in crds/kubernetes')];
+  const parts = [header("the apiserver's OpenAPI v3 schemas in crds/kubernetes")];
   for (const { kind, schema } of CORE_KINDS) {
     const root = schemas[schema];
     if (!root) throw new Error(`no schema ${schema} in ${CORE_DIR}`);
     const properties = Object.fromEntries(Object.entries(root.properties).filter(([k]) => !ENVELOPE.has(k)));
     const body = { ...inline({ ...root, properties }, schemas), title: kind };
     // IntOrString is a oneOf of its two types: the one union the junctors below must keep.
-    const typed = JSON.parse(JSON.stringify(body), (k, v) => (v && v.format === 'int-or-string' ? { ...v, oneOf: undefined, 'x-kubernetes-int-or-string': true } : v));
+    const typed = JSON.parse(JSON.stringify(body), (k, v) =>
+      v && v.format === 'int-or-string' ? { ...v, oneOf: undefined, 'x-kubernetes-int-or-string': true } : v,
+    );
     parts.push(`// ${kind} (${schema}), without apiVersion, kind, metadata and status`);
     parts.push((await compile(toJsonSchema(typed), kind, OPTIONS)).trim());
   }

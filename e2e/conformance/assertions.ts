@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Condition } from '../../src/apis/meta';
 import type { GatewayStatusEntry, ListenerStatus, StatusEntry } from '../../src/gatewayapi/status';
-import { awaitConvergence, callEcho, countBackends, EchoMethod, waitFor } from '../../test/harness';
+import { awaitConvergence, callEcho, countBackends, type EchoMethod, waitFor } from '../../test/harness';
 import { CONTROLLER_NAME } from './manifests';
 import type { LocalCluster } from './local-cluster';
 
@@ -107,11 +107,15 @@ export async function expectGrpc(target: string, c: GrpcCase): Promise<void> {
   const want = c.code ?? grpc.status.OK;
   await awaitConvergence(async () => {
     const r = await callEcho({ target, method: c.method, authority: c.authority, metadata: c.metadata });
-    if (r.code !== want) throw new Error(`${c.method} ${JSON.stringify(c.metadata ?? {})} @${c.authority ?? target}: got ${grpc.status[r.code]} (${r.details ?? ''}), want ${grpc.status[want]}`);
+    if (r.code !== want)
+      throw new Error(
+        `${c.method} ${JSON.stringify(c.metadata ?? {})} @${c.authority ?? target}: got ${grpc.status[r.code]} (${r.details ?? ''}), want ${grpc.status[want]}`,
+      );
     if (want !== grpc.status.OK) return;
     if (r.method !== `/gateway_api_conformance.echo_basic.grpcecho.GrpcEcho/${c.method}`) throw new Error(`method echoed ${r.method}`);
     if (c.namespace && r.namespace !== c.namespace) throw new Error(`namespace ${r.namespace}, want ${c.namespace}`);
-    if (c.backend && !r.pod?.startsWith(c.backend)) throw new Error(`${c.method} ${JSON.stringify(c.metadata ?? {})} @${c.authority ?? target}: pod ${r.pod}, want ${c.backend}`);
+    if (c.backend && !r.pod?.startsWith(c.backend))
+      throw new Error(`${c.method} ${JSON.stringify(c.metadata ?? {})} @${c.authority ?? target}: pod ${r.pod}, want ${c.backend}`);
   });
 }
 
@@ -120,7 +124,11 @@ export async function expectWeights(target: string, want: Record<string, number>
   let lastError = '';
   for (let attempt = 0; attempt < 10; attempt++) {
     let i = 0;
-    const counts = await countBackends(500, () => callEcho({ target, freshConnection: true, metadata: i++ % 2 === 0 ? { 'x-jitter': String(Math.floor(Math.random() * 10000)) } : undefined }), { concurrency: 10 });
+    const counts = await countBackends(
+      500,
+      () => callEcho({ target, freshConnection: true, metadata: i++ % 2 === 0 ? { 'x-jitter': String(Math.floor(Math.random() * 10000)) } : undefined }),
+      { concurrency: 10 },
+    );
     const byBackend: Record<string, number> = {};
     for (const [pod, n] of Object.entries(counts)) {
       const backend = pod.startsWith('!') ? pod : pod.split('-').slice(0, -2).join('-');

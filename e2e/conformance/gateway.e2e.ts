@@ -3,11 +3,11 @@
  * Gateway-Secret ReferenceGrant tests, one `it` per upstream test name, on the upstream
  * manifests, with the upstream status assertions (GatewayStatusMustHaveListeners and friends).
  */
-import { Condition } from '../../src/apis/meta';
+import { type Condition } from '../../src/apis/meta';
 import { printLogsOnFailure, waitFor } from '../../test/harness';
-import { ExpectedListener, findCondition, gatewayStatusMustHaveListeners } from './assertions';
+import { type ExpectedListener, findCondition, gatewayStatusMustHaveListeners } from './assertions';
 import { LocalCluster } from './local-cluster';
-import { Doc, INFRA_NS, readManifest } from './manifests';
+import { type Doc, INFRA_NS, readManifest } from './manifests';
 import { suiteSecrets } from './suite-secrets';
 
 let cluster: LocalCluster;
@@ -55,12 +55,20 @@ function has(c: readonly Condition[], type: string, status: string, reason?: str
 describe('Gateway API conformance: Gateway', () => {
   it('GatewayInvalidParametersRef', () =>
     withManifest('gateway-invalid-parameters-ref.yaml', () =>
-      gatewayConditionsMustBe('gateway-invalid-parameters-ref', (c, gen) => has(c, 'Accepted', 'False', 'InvalidParameters') && c.every((x) => x.observedGeneration === gen)),
+      gatewayConditionsMustBe(
+        'gateway-invalid-parameters-ref',
+        (c, gen) => has(c, 'Accepted', 'False', 'InvalidParameters') && c.every((x) => x.observedGeneration === gen),
+      ),
     ));
 
   it('GatewayListenerUnsupportedProtocol', () =>
     withManifest('gateway-invalid-listeners-unsupported-protocol.yaml', async () => {
-      const invalid: ExpectedListener = { name: 'invalid', supportedKinds: [], attachedRoutes: 0, conditions: [{ type: 'Accepted', status: 'False', reason: 'UnsupportedProtocol' }] };
+      const invalid: ExpectedListener = {
+        name: 'invalid',
+        supportedKinds: [],
+        attachedRoutes: 0,
+        conditions: [{ type: 'Accepted', status: 'False', reason: 'UnsupportedProtocol' }],
+      };
       await gatewayConditionsMustBe('gateway-only-unsupported-protocols', (c) => has(c, 'Accepted', 'False', 'ListenersNotValid'));
       await gatewayStatusMustHaveListeners(cluster, INFRA_NS, 'gateway-only-unsupported-protocols', [invalid]);
       await gatewayConditionsMustBe('gateway-supported-and-unsupported-protocols', (c) => has(c, 'Accepted', 'True', 'ListenersNotValid'));
@@ -82,7 +90,12 @@ describe('Gateway API conformance: Gateway', () => {
 
   it('GatewayInvalidTLSConfiguration', () =>
     withManifest('gateway-invalid-tls-configuration.yaml', async () => {
-      for (const name of ['gateway-certificate-nonexistent-secret', 'gateway-certificate-unsupported-group', 'gateway-certificate-unsupported-kind', 'gateway-certificate-malformed-secret']) {
+      for (const name of [
+        'gateway-certificate-nonexistent-secret',
+        'gateway-certificate-unsupported-group',
+        'gateway-certificate-unsupported-kind',
+        'gateway-certificate-malformed-secret',
+      ]) {
         await gatewayStatusMustHaveListeners(cluster, INFRA_NS, name, [
           { name: 'https', supportedKinds: HTTP_KINDS, attachedRoutes: 0, conditions: notResolved('InvalidCertificateRef') },
         ]);
@@ -134,7 +147,12 @@ describe('Gateway API conformance: Gateway', () => {
         await waitFor(
           async () => {
             const gc = await cluster.statusOf('GatewayClass', undefined, name);
-            return gc?.kind === 'GatewayClass' && gc.generation === gen && !!findCondition(gc.status.conditions, 'Accepted') && gc.status.conditions.every((c) => c.observedGeneration === gen);
+            return (
+              gc?.kind === 'GatewayClass' &&
+              gc.generation === gen &&
+              !!findCondition(gc.status.conditions, 'Accepted') &&
+              gc.status.conditions.every((c) => c.observedGeneration === gen)
+            );
           },
           { timeoutMs: 60_000, description: `GatewayClass ${name} at generation ${gen}` },
         );

@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { printLogsOnFailure } from '../../test/harness';
-import { expectGrpc, expectWeights, gatewayAndRoutesMustBeAccepted, GrpcCase } from './assertions';
+import { expectGrpc, expectWeights, gatewayAndRoutesMustBeAccepted, type GrpcCase } from './assertions';
 import { LocalCluster } from './local-cluster';
 import { INFRA_NS, readManifest } from './manifests';
 
@@ -39,7 +39,11 @@ async function withManifest(file: string, body: () => Promise<void>): Promise<vo
 }
 
 async function runCases(gateway: string, routes: string[], cases: GrpcCase[]): Promise<void> {
-  await gatewayAndRoutesMustBeAccepted(cluster, { namespace: INFRA_NS, name: gateway }, routes.map((name) => ({ kind: 'GRPCRoute', namespace: INFRA_NS, name })));
+  await gatewayAndRoutesMustBeAccepted(
+    cluster,
+    { namespace: INFRA_NS, name: gateway },
+    routes.map((name) => ({ kind: 'GRPCRoute', namespace: INFRA_NS, name })),
+  );
   const target = await cluster.gatewayTarget(INFRA_NS, gateway);
   for (const c of cases) await expectGrpc(target, { namespace: INFRA_NS, ...c });
 }
@@ -47,42 +51,54 @@ async function runCases(gateway: string, routes: string[], cases: GrpcCase[]): P
 describe('Gateway API conformance: GRPCRoute', () => {
   it('GRPCExactMethodMatching', () =>
     withManifest('grpcroute-exact-method-matching.yaml', () =>
-      runCases('same-namespace', ['exact-matching'], [
-        { method: 'Echo', backend: V1 },
-        { method: 'EchoTwo', backend: V2 },
-        { method: 'EchoThree', code: UNIMPLEMENTED },
-      ]),
+      runCases(
+        'same-namespace',
+        ['exact-matching'],
+        [
+          { method: 'Echo', backend: V1 },
+          { method: 'EchoTwo', backend: V2 },
+          { method: 'EchoThree', code: UNIMPLEMENTED },
+        ],
+      ),
     ));
 
   it('GRPCRouteHeaderMatching', () =>
     withManifest('grpcroute-header-matching.yaml', () =>
-      runCases('same-namespace', ['grpc-header-matching'], [
-        { method: 'Echo', metadata: { version: 'one' }, backend: V1 },
-        { method: 'Echo', metadata: { version: 'two' }, backend: V2 },
-        { method: 'Echo', metadata: { version: 'two', color: 'orange' }, backend: V1 },
-        { method: 'Echo', metadata: { version: 'two', color: 'blue' }, backend: V2 },
-        { method: 'Echo', metadata: { color: 'orange' }, code: UNIMPLEMENTED },
-        { method: 'Echo', metadata: { 'some-other-header': 'one' }, code: UNIMPLEMENTED },
-        { method: 'Echo', metadata: { color: 'blue' }, backend: V1 },
-        { method: 'Echo', metadata: { color: 'green' }, backend: V1 },
-        { method: 'Echo', metadata: { color: 'red' }, backend: V2 },
-        { method: 'Echo', metadata: { color: 'yellow' }, backend: V2 },
-        { method: 'Echo', metadata: { color: 'purple' }, code: UNIMPLEMENTED },
-      ]),
+      runCases(
+        'same-namespace',
+        ['grpc-header-matching'],
+        [
+          { method: 'Echo', metadata: { version: 'one' }, backend: V1 },
+          { method: 'Echo', metadata: { version: 'two' }, backend: V2 },
+          { method: 'Echo', metadata: { version: 'two', color: 'orange' }, backend: V1 },
+          { method: 'Echo', metadata: { version: 'two', color: 'blue' }, backend: V2 },
+          { method: 'Echo', metadata: { color: 'orange' }, code: UNIMPLEMENTED },
+          { method: 'Echo', metadata: { 'some-other-header': 'one' }, code: UNIMPLEMENTED },
+          { method: 'Echo', metadata: { color: 'blue' }, backend: V1 },
+          { method: 'Echo', metadata: { color: 'green' }, backend: V1 },
+          { method: 'Echo', metadata: { color: 'red' }, backend: V2 },
+          { method: 'Echo', metadata: { color: 'yellow' }, backend: V2 },
+          { method: 'Echo', metadata: { color: 'purple' }, code: UNIMPLEMENTED },
+        ],
+      ),
     ));
 
   it('GRPCRouteListenerHostnameMatching', () =>
     withManifest('grpcroute-listener-hostname-matching.yaml', () =>
-      runCases('grpcroute-listener-hostname-matching', ['backend-v1', 'backend-v2', 'backend-v3'], [
-        { method: 'Echo', authority: 'bar.com', backend: V1 },
-        { method: 'Echo', authority: 'foo.bar.com', backend: V2 },
-        { method: 'Echo', authority: 'baz.bar.com', backend: V3 },
-        { method: 'Echo', authority: 'boo.bar.com', backend: V3 },
-        { method: 'Echo', authority: 'multiple.prefixes.bar.com', backend: V3 },
-        { method: 'Echo', authority: 'multiple.prefixes.foo.com', backend: V3 },
-        { method: 'Echo', authority: 'foo.com', code: UNIMPLEMENTED },
-        { method: 'Echo', authority: 'no.matching.host', code: UNIMPLEMENTED },
-      ]),
+      runCases(
+        'grpcroute-listener-hostname-matching',
+        ['backend-v1', 'backend-v2', 'backend-v3'],
+        [
+          { method: 'Echo', authority: 'bar.com', backend: V1 },
+          { method: 'Echo', authority: 'foo.bar.com', backend: V2 },
+          { method: 'Echo', authority: 'baz.bar.com', backend: V3 },
+          { method: 'Echo', authority: 'boo.bar.com', backend: V3 },
+          { method: 'Echo', authority: 'multiple.prefixes.bar.com', backend: V3 },
+          { method: 'Echo', authority: 'multiple.prefixes.foo.com', backend: V3 },
+          { method: 'Echo', authority: 'foo.com', code: UNIMPLEMENTED },
+          { method: 'Echo', authority: 'no.matching.host', code: UNIMPLEMENTED },
+        ],
+      ),
     ));
 
   it('GRPCRouteWeight', () =>
@@ -93,9 +109,13 @@ describe('Gateway API conformance: GRPCRoute', () => {
 
   it('GRPCRouteNamedRule', () =>
     withManifest('grpcroute-named-rule.yaml', () =>
-      runCases('same-namespace', ['grpc-named-rules'], [
-        { method: 'Echo', backend: V1 },
-        { method: 'EchoTwo', backend: V2 },
-      ]),
+      runCases(
+        'same-namespace',
+        ['grpc-named-rules'],
+        [
+          { method: 'Echo', backend: V1 },
+          { method: 'EchoTwo', backend: V2 },
+        ],
+      ),
     ));
 });

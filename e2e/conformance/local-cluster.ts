@@ -9,8 +9,8 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { renderBootstrap } from '../../src/cli/bootstrap';
 import type { StatusEntry } from '../../src/gatewayapi/status';
-import { EchoBackends, RunningControlPlane, RunningEnvoy, startControlPlane, startEchoBackends, startEnvoy, waitFor } from '../../test/harness';
-import { CONTROLLER_NAME, Doc, endpointSlicesFor, fileModeObjects, GATEWAY_CLASS, Pod, podsOf } from './manifests';
+import { type EchoBackends, type RunningControlPlane, type RunningEnvoy, startControlPlane, startEchoBackends, startEnvoy, waitFor } from '../../test/harness';
+import { CONTROLLER_NAME, type Doc, endpointSlicesFor, fileModeObjects, GATEWAY_CLASS, type Pod, podsOf } from './manifests';
 
 /** Root can bind the real ports (80, 443), as the upstream suite expects; others get them shifted. */
 const PORT_SHIFT = process.getuid?.() === 0 ? 0 : 10000;
@@ -46,7 +46,13 @@ export class LocalCluster {
     if (grpcPods.length > 0) {
       this.backends.push(
         await startEchoBackends(
-          grpcPods.map((p) => ({ pod: p.name, namespace: p.namespace, service: p.name.replace(/-local-\d+$/, ''), address: p.address, port: [...p.ports.values()][0] })),
+          grpcPods.map((p) => ({
+            pod: p.name,
+            namespace: p.namespace,
+            service: p.name.replace(/-local-\d+$/, ''),
+            address: p.address,
+            port: [...p.ports.values()][0],
+          })),
         ),
       );
     }

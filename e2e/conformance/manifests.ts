@@ -82,7 +82,10 @@ export function podsOf(docs: readonly Doc[], nextAddress: () => string): Pod[] {
 
 interface ServiceShape {
   metadata: { name: string; namespace?: string };
-  spec: { selector?: Record<string, string>; ports?: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string; appProtocol?: string }> };
+  spec: {
+    selector?: Record<string, string>;
+    ports?: Array<{ name?: string; port: number; targetPort?: number | string; protocol?: string; appProtocol?: string }>;
+  };
 }
 
 /** The EndpointSlice the endpoint-slice controller would write for each Service with a selector. */

@@ -4,13 +4,10 @@
  * Secret-ReferenceGrant tests.
  */
 import { issueCertificate, tlsSecret } from '../../test/support/certificates';
-import { Doc, INFRA_NS } from './manifests';
+import { type Doc, INFRA_NS } from './manifests';
 
 export async function suiteSecrets(): Promise<Doc[]> {
   const validity = await issueCertificate(['*', '*.org', '*.wildcard.org']);
   const webBackend = await issueCertificate(['*']);
-  return [
-    tlsSecret(INFRA_NS, 'tls-validity-checks-certificate', validity),
-    tlsSecret('gateway-conformance-web-backend', 'certificate', webBackend),
-  ] as Doc[];
+  return [tlsSecret(INFRA_NS, 'tls-validity-checks-certificate', validity), tlsSecret('gateway-conformance-web-backend', 'certificate', webBackend)] as Doc[];
 }

@@ -4,9 +4,18 @@
  * status written, without restarting the control plane.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
-import { apiServer, apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
+import {
+  awaitConvergence,
+  backendsFromEndpointSlices,
+  callEcho,
+  type EchoBackends,
+  loopbackAddress,
+  startEchoBackends,
+  startGatewayEnvoy,
+  waitFor,
+} from '../../test/harness';
+import { apiServer, apply, condition, get, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import { gateway, gatewayClass, grpcRoute, namespace, type Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-restart', gatewayClass: 'e2e-restart', controllerName: 'attache.dev/e2e-restart' };
 const address = loopbackAddress(72);
@@ -43,9 +52,12 @@ describe('Kubernetes mode when the API server restarts', () => {
     await apply([grpcRoute(S, 'app', 'gw', 'app.example.com', { Echo: 'green' })]);
     // Backoff is capped at 30 s; the informers are back well within a minute.
     await awaitConvergence(async () => expect((await callEcho({ target, authority: 'app.example.com' })).pod).toBe('green-pod-1'), { timeoutMs: 60_000 });
-    await waitFor(async () => {
-      const route = await get('grpcroute', 'app', S.namespace);
-      return condition(parentsOf(route, S.controllerName)[0]?.conditions, 'Accepted')?.observedGeneration === route.metadata.generation;
-    }, { timeoutMs: 30_000, description: 'status of the edit written after the restart' });
+    await waitFor(
+      async () => {
+        const route = await get('grpcroute', 'app', S.namespace);
+        return condition(parentsOf(route, S.controllerName)[0]?.conditions, 'Accepted')?.observedGeneration === route.metadata.generation;
+      },
+      { timeoutMs: 30_000, description: 'status of the edit written after the restart' },
+    );
   }, 180_000);
 });

@@ -10,8 +10,8 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import { issueCertificate, tlsSecret } from '../../test/support/certificates';
 import { loopbackAddress, ROOT, waitFor } from '../../test/harness';
-import { apply, kubectl, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gatewayClass, namespace, Scope } from './fixtures';
+import { apply, kubectl, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import { gatewayClass, namespace, type Scope } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-debug-auth', gatewayClass: 'e2e-debug-auth', controllerName: 'attache.dev/e2e-debug-auth' };
 const GRANTED = ['/objects', '/proxies', '/config_dump'];
@@ -43,7 +43,12 @@ describe('the debug endpoint with --debug-auth kubernetes', () => {
       gatewayClass(S.gatewayClass, S.controllerName),
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: S.namespace } },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'stranger', namespace: S.namespace } },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'e2e-attache-debug-reader' }, rules: [{ nonResourceURLs: GRANTED, verbs: ['get'] }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'e2e-attache-debug-reader' },
+        rules: [{ nonResourceURLs: GRANTED, verbs: ['get'] }],
+      },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
@@ -65,7 +70,11 @@ describe('the debug endpoint with --debug-auth kubernetes', () => {
     ]);
     reader = (await kubectl(['create', 'token', 'reader', '-n', S.namespace, '--duration', '1h'])).trim();
     stranger = (await kubectl(['create', 'token', 'stranger', '-n', S.namespace, '--duration', '1h'])).trim();
-    cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: loopbackAddress(138), extraArgs: ['--debug-auth', 'kubernetes'] });
+    cp = await startKubernetesControlPlane({
+      controllerName: S.controllerName,
+      defaultAddress: loopbackAddress(138),
+      extraArgs: ['--debug-auth', 'kubernetes'],
+    });
     // The API server's RBAC authorizer learns new bindings a moment later.
     await waitFor(async () => (await get('/proxies', reader)).code === 200, { timeoutMs: 15_000, description: 'the reader binding in effect' });
   });

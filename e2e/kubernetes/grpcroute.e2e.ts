@@ -9,14 +9,14 @@ import {
   awaitConvergence,
   backendsFromEndpointSlices,
   callEcho,
-  EchoBackends,
+  type EchoBackends,
   loopbackAddress,
   startEchoBackends,
   startGatewayEnvoy,
   waitFor,
 } from '../../test/harness';
-import { apply, condition, get, parentsOf, remove, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
+import { apply, condition, get, parentsOf, remove, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import { gateway, gatewayClass, grpcRoute, namespace, type Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-grpcroute', gatewayClass: 'e2e-grpcroute', controllerName: 'attache.dev/e2e-grpcroute' };
 const GATEWAY = 'gw';
@@ -41,7 +41,10 @@ describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () 
   });
 
   it('routes each method to the backend its rule names', async () => {
-    for (const [method, svc] of [['Echo', 'echo-v1'], ['EchoTwo', 'echo-v2']] as const) {
+    for (const [method, svc] of [
+      ['Echo', 'echo-v1'],
+      ['EchoTwo', 'echo-v2'],
+    ] as const) {
       await awaitConvergence(async () => {
         const r = await callEcho({ target, authority: 'methods.example.com', method });
         expect(r.code).toBe(grpc.status.OK);
@@ -55,10 +58,13 @@ describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () 
       timeoutMs: 15_000,
       description: 'GatewayClass Accepted=True',
     });
-    const gw = await waitFor(async () => {
-      const o = await get('gateway', GATEWAY, S.namespace);
-      return condition(o.status?.conditions, 'Programmed')?.status === 'True' ? o : undefined;
-    }, { timeoutMs: 15_000, description: 'Gateway Programmed=True' });
+    const gw = await waitFor(
+      async () => {
+        const o = await get('gateway', GATEWAY, S.namespace);
+        return condition(o.status?.conditions, 'Programmed')?.status === 'True' ? o : undefined;
+      },
+      { timeoutMs: 15_000, description: 'Gateway Programmed=True' },
+    );
     expect(condition(gw.status?.conditions, 'Accepted')).toMatchObject({ status: 'True', observedGeneration: gw.metadata.generation });
     expect(gw.status?.listeners?.[0]).toMatchObject({ name: 'grpc', attachedRoutes: 1 });
     const route = await get('grpcroute', 'methods', S.namespace);
@@ -78,10 +84,13 @@ describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () 
     await awaitConvergence(async () => {
       expect((await callEcho({ target, authority: 'methods.example.com', method: 'Echo' })).pod?.startsWith('echo-v2-pod-')).toBe(true);
     });
-    await waitFor(async () => {
-      const route = await get('grpcroute', 'methods', S.namespace);
-      return condition(parentsOf(route, S.controllerName)[0]?.conditions, 'Accepted')?.observedGeneration === route.metadata.generation;
-    }, { timeoutMs: 15_000, description: 'observedGeneration follows the edit' });
+    await waitFor(
+      async () => {
+        const route = await get('grpcroute', 'methods', S.namespace);
+        return condition(parentsOf(route, S.controllerName)[0]?.conditions, 'Accepted')?.observedGeneration === route.metadata.generation;
+      },
+      { timeoutMs: 15_000, description: 'observedGeneration follows the edit' },
+    );
   });
 
   it('follows an EndpointSlice edit: a removed endpoint gets no more calls', async () => {

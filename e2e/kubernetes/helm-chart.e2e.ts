@@ -15,9 +15,29 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, type EchoBackends, loopbackAddress, ROOT, startEchoBackends, startEnvoy, validateEnvoyConfig, waitFor } from '../../test/harness';
-import { apply, condition, get, kubeconfig, kubectl, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gateway, grpcRoute, namespace, Scope, service } from './fixtures';
+import {
+  awaitConvergence,
+  backendsFromEndpointSlices,
+  callEcho,
+  type EchoBackends,
+  loopbackAddress,
+  ROOT,
+  startEchoBackends,
+  startEnvoy,
+  validateEnvoyConfig,
+  waitFor,
+} from '../../test/harness';
+import {
+  apply,
+  condition,
+  get,
+  kubeconfig,
+  kubectl,
+  parentsOf,
+  type RunningKubernetesControlPlane,
+  startKubernetesControlPlane,
+} from '../../test/harness/kubernetes';
+import { gateway, grpcRoute, namespace, type Scope, service } from './fixtures';
 import { chartContainer, runBootstrapCommand, type Rendered } from './helm-pods';
 
 const HELM = path.join(ROOT, '.cache/bin/helm');
@@ -25,13 +45,22 @@ const CHART = path.join(ROOT, 'charts/attache');
 const S: Scope = { namespace: 'e2e-helm', gatewayClass: 'e2e-helm', controllerName: 'attache.dev/e2e-helm' };
 const GATEWAY = 'gw';
 const SETTINGS = [
-  '--set', `controllerName=${S.controllerName}`, '--set', `gatewayClass.name=${S.gatewayClass}`,
-  '--set', 'envoy.enabled=true', '--set', `envoy.gateway=${S.namespace}/${GATEWAY}`,
+  '--set',
+  `controllerName=${S.controllerName}`,
+  '--set',
+  `gatewayClass.name=${S.gatewayClass}`,
+  '--set',
+  'envoy.enabled=true',
+  '--set',
+  `envoy.gateway=${S.namespace}/${GATEWAY}`,
 ];
 
 function helm(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(HELM, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_CACHE_HOME: os.tmpdir(), HELM_CONFIG_HOME: os.tmpdir() } });
+    const child = spawn(HELM, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HELM_CACHE_HOME: os.tmpdir(), HELM_CONFIG_HOME: os.tmpdir() },
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -57,7 +86,9 @@ describe('Helm chart charts/attache', () => {
   beforeAll(async () => {
     await apply([namespace(S.namespace)]);
     const yaml = await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS]);
-    rendered = parseAllDocuments(yaml).map((d) => d.toJS() as Rendered).filter((o) => o);
+    rendered = parseAllDocuments(yaml)
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
     pods = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-helm-pods-'));
   });
 
@@ -71,12 +102,37 @@ describe('Helm chart charts/attache', () => {
     await helm(['lint', CHART, '--strict', ...SETTINGS]);
     await helm(['lint', CHART, '--strict']); // the defaults too (no Envoys)
     expect(rendered.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Deployment', 'GatewayClass', 'Role', 'RoleBinding', 'Secret', 'Secret', 'Service', 'ServiceAccount'].sort(),
+      [
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Deployment',
+        'Deployment',
+        'GatewayClass',
+        'Role',
+        'RoleBinding',
+        'Secret',
+        'Secret',
+        'Service',
+        'ServiceAccount',
+      ].sort(),
     );
   });
 
   it('keeps the debug endpoint on loopback, probes and metrics on the health port; debug.expose puts it behind token checks', async () => {
-    type Pod = { spec: { template: { spec: { containers: Array<{ name: string; ports: Array<{ name: string }>; readinessProbe: { httpGet: { port: string } }; livenessProbe: { httpGet: { port: string } } }> } } } };
+    type Pod = {
+      spec: {
+        template: {
+          spec: {
+            containers: Array<{
+              name: string;
+              ports: Array<{ name: string }>;
+              readinessProbe: { httpGet: { port: string } };
+              livenessProbe: { httpGet: { port: string } };
+            }>;
+          };
+        };
+      };
+    };
     const cpContainer = (objects: Rendered[]): Pod['spec']['template']['spec']['containers'][number] =>
       (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release') as unknown as Pod).spec.template.spec.containers[0];
     const attache = chartContainer(rendered, 'Deployment', 'attache-release', 'attache', pods);
@@ -87,13 +143,18 @@ describe('Helm chart charts/attache', () => {
     expect([cpContainer(rendered).readinessProbe.httpGet.port, cpContainer(rendered).livenessProbe.httpGet.port]).toEqual(['health', 'health']);
 
     const exposedYaml = await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, '--set', 'debug.expose=true']);
-    const exposed = parseAllDocuments(exposedYaml).map((d) => d.toJS() as Rendered).filter((o) => o);
+    const exposed = parseAllDocuments(exposedYaml)
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
     const open = chartContainer(exposed, 'Deployment', 'attache-release', 'attache', pods);
     expect(open.flag('debug-address')).toBe('0.0.0.0:18001');
     expect(open.flag('debug-auth')).toBe('kubernetes');
     expect(cpContainer(exposed).ports.map((p) => p.name)).toEqual(['xds', 'health', 'debug']);
     const delegator = exposed.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'attache-release-auth-delegator');
-    expect(delegator).toMatchObject({ roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [{ kind: 'ServiceAccount', name: serviceAccount }] });
+    expect(delegator).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount }],
+    });
     expect(exposed.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'attache-release-debug-reader')).toMatchObject({ rules: [{ verbs: ['get'] }] });
     await helm(['lint', CHART, '--strict', '--set', 'debug.expose=true']);
     const out = await kubectl(['apply', '--dry-run=server', '--server-side', '-n', S.namespace, '-f', '-'], exposed.map((o) => stringify(o)).join('---\n'));
@@ -118,7 +179,12 @@ describe('Helm chart charts/attache', () => {
       description: 'the chart RBAC in effect',
     });
     expect((await kubectl(['auth', 'can-i', 'update', 'leases', '-n', S.namespace, ...as])).trim()).toBe('yes');
-    for (const denied of [['update', 'grpcroutes'], ['list', 'configmaps'], ['create', 'secrets'], ['update', 'leases', '-n', 'default']]) {
+    for (const denied of [
+      ['update', 'grpcroutes'],
+      ['list', 'configmaps'],
+      ['create', 'secrets'],
+      ['update', 'leases', '-n', 'default'],
+    ]) {
       await expect(kubectl(['auth', 'can-i', ...denied, ...as])).rejects.toThrow(/exit 1: no\n/);
     }
     const token = (await kubectl(['create', 'token', serviceAccount, '-n', S.namespace, '--duration', '1h'])).trim();
@@ -140,10 +206,13 @@ describe('Helm chart charts/attache', () => {
     const services = service(S, 'echo', 40, 1);
     backends = await startEchoBackends(backendsFromEndpointSlices(services));
     await apply([gateway(S, GATEWAY), ...services, grpcRoute(S, 'app', GATEWAY, 'app.example.com', { Echo: 'echo' })]);
-    await waitFor(async () => condition(parentsOf(await get('grpcroute', 'app', S.namespace), S.controllerName)[0]?.conditions, 'Accepted')?.status === 'True', {
-      timeoutMs: 30_000,
-      description: 'route status written with the chart RBAC',
-    });
+    await waitFor(
+      async () => condition(parentsOf(await get('grpcroute', 'app', S.namespace), S.controllerName)[0]?.conditions, 'Accepted')?.status === 'True',
+      {
+        timeoutMs: 30_000,
+        description: 'route status written with the chart RBAC',
+      },
+    );
     expect(condition((await get('gateway', 'gw', S.namespace)).status?.conditions, 'Programmed')?.status).toBe('True');
     expect(await cp.statusWrites()).toMatchObject({ leader: true, failures: 0 });
     expect(cp.proc.logs()).not.toMatch(/forbidden/i);
@@ -151,14 +220,17 @@ describe('Helm chart charts/attache', () => {
   });
 
   it('keeps the generated certificates on upgrade: the Secrets in the cluster are looked up, not regenerated', async () => {
-    const secretData = (objects: Rendered[]): Array<Record<string, string> | undefined> =>
-      objects.filter((o) => o.kind === 'Secret').map((o) => o.data);
+    const secretData = (objects: Rendered[]): Array<Record<string, string> | undefined> => objects.filter((o) => o.kind === 'Secret').map((o) => o.data);
     // The previous test applied the rendered Secrets; a render that may read the cluster reuses them.
     const again = await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, '--dry-run=server', '--kubeconfig', kubeconfig()]);
-    const reRendered = parseAllDocuments(again).map((d) => d.toJS() as Rendered).filter((o) => o);
+    const reRendered = parseAllDocuments(again)
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
     expect(secretData(reRendered)).toEqual(secretData(rendered));
     // Without the cluster (plain `helm template`), new ones each time: what the README warns about.
-    const offline = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS])).map((d) => d.toJS() as Rendered);
+    const offline = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS])).map(
+      (d) => d.toJS() as Rendered,
+    );
     expect(secretData(offline.filter((o) => o))).not.toEqual(secretData(rendered));
   });
 
@@ -167,9 +239,14 @@ describe('Helm chart charts/attache', () => {
     const sans = (o: Rendered): string => new X509Certificate(Buffer.from(o.data?.['tls.crt'] ?? '', 'base64')).subjectAltName ?? '';
     // The chart's Envoys: the Secret of envoy.gateway, which they mount.
     const [own] = clientSecrets(rendered);
-    expect(own.metadata).toMatchObject({ name: `attache-release-xds-${S.namespace}-${GATEWAY}`, annotations: { 'attache.dev/gateway': `${S.namespace}/${GATEWAY}` } });
+    expect(own.metadata).toMatchObject({
+      name: `attache-release-xds-${S.namespace}-${GATEWAY}`,
+      annotations: { 'attache.dev/gateway': `${S.namespace}/${GATEWAY}` },
+    });
     expect(sans(own)).toBe(`DNS:${GATEWAY}.${S.namespace}.gateway.cluster.local`);
-    expect(stringify(rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release-envoy'))).toContain(`secretName: attache-release-xds-${S.namespace}-${GATEWAY}`);
+    expect(stringify(rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release-envoy'))).toContain(
+      `secretName: attache-release-xds-${S.namespace}-${GATEWAY}`,
+    );
     // More Gateways for Envoys run elsewhere, and another trust domain (also passed to the control plane).
     const more = ['--set', 'xds.tls.clientGateways={team-a/edge,team-b/edge.v2}', '--set', 'xds.tls.trustDomain=prod.example.org'];
     const objects = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...more]))
@@ -182,13 +259,24 @@ describe('Helm chart charts/attache', () => {
     });
     expect(stringify(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release'))).toContain('--xds-trust-domain=prod.example.org');
     // Without Envoys and without clientGateways, no client certificate at all.
-    const bare = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace])).map((d) => d.toJS() as Rendered).filter((o) => o);
+    const bare = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace]))
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
     expect(clientSecrets(bare)).toEqual([]);
-    await expect(helm(['template', 'attache-release', CHART, '--set', 'xds.tls.clientGateways={not-a-gateway}'])).rejects.toThrow(/xds.tls.clientGateways: "not-a-gateway" is not NAMESPACE\/NAME/);
+    await expect(helm(['template', 'attache-release', CHART, '--set', 'xds.tls.clientGateways={not-a-gateway}'])).rejects.toThrow(
+      /xds.tls.clientGateways: "not-a-gateway" is not NAMESPACE\/NAME/,
+    );
   });
 
   it('uses supplied Secrets as given, and refuses only one of the two', async () => {
-    const supplied = ['--set', 'xds.tls.serverSecretName=my-xds-server', '--set', 'xds.tls.clientSecretName=my-xds-client', '--set', 'xds.tls.serverName=xds.example.internal'];
+    const supplied = [
+      '--set',
+      'xds.tls.serverSecretName=my-xds-server',
+      '--set',
+      'xds.tls.clientSecretName=my-xds-client',
+      '--set',
+      'xds.tls.serverName=xds.example.internal',
+    ];
     const objects = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...supplied]))
       .map((d) => d.toJS() as Rendered)
       .filter((o) => o);
@@ -201,7 +289,9 @@ describe('Helm chart charts/attache', () => {
       /xds.tls.serverSecretName and xds.tls.clientSecretName: set both \(your own certificates\) or neither/,
     );
     await expect(helm(['template', 'attache-release', CHART, '--set', 'envoy.enabled=true'])).rejects.toThrow(/envoy.gateway: set it to NAMESPACE\/NAME/);
-    await expect(helm(['template', 'attache-release', CHART, ...supplied, '--set', 'xds.tls.clientGateways={a/b}'])).rejects.toThrow(/xds.tls.clientGateways: the chart issues client certificates only with a CA it generated/);
+    await expect(helm(['template', 'attache-release', CHART, ...supplied, '--set', 'xds.tls.clientGateways={a/b}'])).rejects.toThrow(
+      /xds.tls.clientGateways: the chart issues client certificates only with a CA it generated/,
+    );
   });
 
   it("routes a gRPC call through an Envoy bootstrapped as the chart's Envoy Deployment, over mTLS with the chart's certificates", async () => {

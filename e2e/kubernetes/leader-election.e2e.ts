@@ -3,9 +3,18 @@
  * Envoy), only the Lease holder writes status, and when it stops (releasing the Lease) the other
  * takes over and writes the next change.
  */
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
-import { apply, condition, get, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
+import {
+  awaitConvergence,
+  backendsFromEndpointSlices,
+  callEcho,
+  type EchoBackends,
+  loopbackAddress,
+  startEchoBackends,
+  startGatewayEnvoy,
+  waitFor,
+} from '../../test/harness';
+import { apply, condition, get, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import { gateway, gatewayClass, grpcRoute, namespace, type Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-ha', gatewayClass: 'e2e-ha', controllerName: 'attache.dev/e2e-ha' };
 const address = loopbackAddress(73);
@@ -33,7 +42,13 @@ describe('Kubernetes mode with leader election', () => {
         extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace, '--port-shift', String(shift)],
       });
       replicas.push(cp);
-      await startGatewayEnvoy(cp.xds, { id: `k8s-ha-${i}`, gateway: `${S.namespace}/gw`, delta: false, listenerPorts: [80 + shift], listenerTimeoutMs: 30_000 });
+      await startGatewayEnvoy(cp.xds, {
+        id: `k8s-ha-${i}`,
+        gateway: `${S.namespace}/gw`,
+        delta: false,
+        listenerPorts: [80 + shift],
+        listenerTimeoutMs: 30_000,
+      });
     }
   });
 

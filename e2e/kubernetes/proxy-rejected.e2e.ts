@@ -6,9 +6,18 @@
  * and fixing the route clears the conditions.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
+import {
+  awaitConvergence,
+  backendsFromEndpointSlices,
+  callEcho,
+  type EchoBackends,
+  loopbackAddress,
+  startEchoBackends,
+  startGatewayEnvoy,
+  waitFor,
+} from '../../test/harness';
 import { apply, condition, get, parentsOf, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gateway, gatewayClass, namespace, Scope, service } from './fixtures';
+import { gateway, gatewayClass, namespace, type Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-rejected', gatewayClass: 'e2e-rejected', controllerName: 'attache.dev/e2e-rejected' };
 const address = loopbackAddress(76);
@@ -35,7 +44,13 @@ describe('Kubernetes mode: a route Envoy rejects', () => {
   beforeAll(async () => {
     const services = service(S, 'echo', 50, 1);
     backends = await startEchoBackends(backendsFromEndpointSlices(services));
-    await apply([namespace(S.namespace), gatewayClass(S.gatewayClass, S.controllerName), gateway(S, 'gw'), ...services, route('good', 'good.example.com', '.*')]);
+    await apply([
+      namespace(S.namespace),
+      gatewayClass(S.gatewayClass, S.controllerName),
+      gateway(S, 'gw'),
+      ...services,
+      route('good', 'good.example.com', '.*'),
+    ]);
     const cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: address });
     await startGatewayEnvoy(cp.xds, { id: 'k8s-rejected', gateway: `${S.namespace}/gw`, delta: true, listenerPorts: [10080], listenerTimeoutMs: 30_000 });
     await awaitConvergence(async () => expect((await callEcho({ target, authority: 'good.example.com' })).code).toBe(grpc.status.OK));
@@ -47,10 +62,13 @@ describe('Kubernetes mode: a route Envoy rejects', () => {
 
   it('writes attache.dev/ProxyRejected to the route and the Gateway, keeps the others working, and clears it once fixed', async () => {
     await apply([route('bad', 'bad.example.com', HUGE_SERVICE)]);
-    const rejected = await waitFor(async () => condition(parentsOf(await get('grpcroute', 'bad', S.namespace), S.controllerName)[0]?.conditions, PROXY_REJECTED), {
-      timeoutMs: 20_000,
-      description: 'the rejection in the route status',
-    });
+    const rejected = await waitFor(
+      async () => condition(parentsOf(await get('grpcroute', 'bad', S.namespace), S.controllerName)[0]?.conditions, PROXY_REJECTED),
+      {
+        timeoutMs: 20_000,
+        description: 'the rejection in the route status',
+      },
+    );
     expect(rejected).toMatchObject({ status: 'True', reason: 'Rejected' });
     expect(rejected.message).toContain('RE2 program size');
     expect(condition((await get('gateway', 'gw', S.namespace)).status?.conditions, PROXY_REJECTED)?.status).toBe('True');

@@ -4,9 +4,18 @@
  * written exactly once. Prints the time to settle and the number of status writes.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, backendsFromEndpointSlices, callEcho, EchoBackends, loopbackAddress, startEchoBackends, startGatewayEnvoy, waitFor } from '../../test/harness';
-import { apply, condition, kubectl, list, parentsOf, RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
-import { gateway, gatewayClass, grpcRoute, namespace, Scope, service } from './fixtures';
+import {
+  awaitConvergence,
+  backendsFromEndpointSlices,
+  callEcho,
+  type EchoBackends,
+  loopbackAddress,
+  startEchoBackends,
+  startGatewayEnvoy,
+  waitFor,
+} from '../../test/harness';
+import { apply, condition, kubectl, list, parentsOf, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import { gateway, gatewayClass, grpcRoute, namespace, type Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-scale', gatewayClass: 'e2e-scale', controllerName: 'attache.dev/e2e-scale' };
 const ROUTES = 1000;
@@ -46,10 +55,13 @@ describe('Kubernetes mode at scale', () => {
       { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 500, description: `${ROUTES} routes Accepted` },
     );
     const settled = performance.now() - started;
-    await waitFor(async () => {
-      const w = await cp.statusWrites();
-      return w.queued === 0 && w.inFlight === 0;
-    }, { timeoutMs: 30_000, description: 'status writer idle' });
+    await waitFor(
+      async () => {
+        const w = await cp.statusWrites();
+        return w.queued === 0 && w.inFlight === 0;
+      },
+      { timeoutMs: 30_000, description: 'status writer idle' },
+    );
     const after = await cp.statusWrites();
     const routeWrites = (after.writesByKind.GRPCRoute ?? 0) - (before.writesByKind.GRPCRoute ?? 0);
     const gatewayWrites = (after.writesByKind.Gateway ?? 0) - (before.writesByKind.Gateway ?? 0);
@@ -59,7 +71,9 @@ describe('Kubernetes mode at scale', () => {
     );
     expect(routeWrites).toBe(ROUTES);
     expect(after.failures - before.failures).toBe(0);
-    const gw = JSON.parse(await kubectl(['get', 'gateway', 'gw', '-n', S.namespace, '-o', 'json'])) as { status: { listeners: Array<{ attachedRoutes: number }> } };
+    const gw = JSON.parse(await kubectl(['get', 'gateway', 'gw', '-n', S.namespace, '-o', 'json'])) as {
+      status: { listeners: Array<{ attachedRoutes: number }> };
+    };
     expect(gw.status.listeners[0].attachedRoutes).toBe(ROUTES);
   });
 

@@ -68,7 +68,10 @@ describe.each([
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await Stack.start({ delta, addressBase, services: ['svc-a'] }, { '20-working.yaml': routeYaml('working', 'working.example.com', [{ service: 'svc-a' }]) });
+    stack = await Stack.start(
+      { delta, addressBase, services: ['svc-a'] },
+      { '20-working.yaml': routeYaml('working', 'working.example.com', [{ service: 'svc-a' }]) },
+    );
     await awaitConvergence(async () => expect(await answers(stack, 'working.example.com')).toBe(true));
   });
 
@@ -90,7 +93,10 @@ describe.each([
     expect(routeCondition?.message).toContain('RE2 program size');
     expect((await conditions(stack, 'Gateway', 'gw')).map((c) => c.type)).toContain(PROXY_REJECTED);
     expect(await stack.metric('attache_xds_nacks_total', { type_url: RDS })).toBeGreaterThan(nacksBefore);
-    const nackLines = stack.cp.proc.logs().split('\n').filter((l) => l.includes('xDS NACK: the proxy rejected configuration'));
+    const nackLines = stack.cp.proc
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('xDS NACK: the proxy rejected configuration'));
     expect(nackLines.some((l) => l.includes('routes/') && l.includes('RE2 program size'))).toBe(true);
     expect(await stack.cp.debug('/errors')).toContain('GRPCRoute default/invalid');
 
@@ -129,7 +135,11 @@ describe.each([
     const duringOutage = load.report();
     stack.cp = await startControlPlane({ dir, defaultAddress: stack.address, xdsPort: xds.port, debugPort });
     const restartedAt = performance.now();
-    await waitFor(() => answers(stack, 'while-down.example.com'), { timeoutMs: 20_000, intervalMs: 10, description: 'Envoy to resync with the restarted control plane' });
+    await waitFor(() => answers(stack, 'while-down.example.com'), {
+      timeoutMs: 20_000,
+      intervalMs: 10,
+      description: 'Envoy to resync with the restarted control plane',
+    });
     process.stdout.write(`(d) ${mode}: restarted control plane → change served: ${(performance.now() - restartedAt).toFixed(0)} ms\n`);
     // The new process found the rejected route again from Envoy's NACK, and holds it out.
     await waitFor(async () => (await conditions(stack, 'GRPCRoute', 'rejected-2')).some((c) => c.type === PROXY_REJECTED), { timeoutMs: 10_000 });

@@ -25,7 +25,7 @@ import { echoPackageDefinition } from '../../src/xds/proto';
 import { TypeUrl } from '../../src/xds/resources';
 import { createXdsServer, type XdsServer } from '../../src/xds/server/ads';
 import { TypedConfigUrl, typedConfig } from '../../src/xds/translate/typed-config';
-import { backendsFromEndpointSlices, EchoBackends, ROOT, startEchoBackends, waitFor } from '../../test/harness';
+import { backendsFromEndpointSlices, type EchoBackends, ROOT, startEchoBackends, waitFor } from '../../test/harness';
 
 const GATEWAY = 'default/grpc-gateway';
 const TARGET_HOST = 'methods.example.com';

@@ -61,7 +61,9 @@ export class Load extends CallLoad<LoadTarget> {
 
 /** One line for the test log: `label: N RPCs, F failed (OK: n, ...) in S s`. */
 export function printReport(label: string, r: LoadReport): void {
-  const codes = Object.entries(r.byCode).map(([c, n]) => `${c}: ${n}`).join(', ');
+  const codes = Object.entries(r.byCode)
+    .map(([c, n]) => `${c}: ${n}`)
+    .join(', ');
   const samples = r.samples.length > 0 ? `\n  ${r.samples.join('\n  ')}` : '';
   process.stdout.write(`${label}: ${r.calls} RPCs, ${r.failures} failed (${codes}) in ${r.seconds} s${samples}\n`);
 }

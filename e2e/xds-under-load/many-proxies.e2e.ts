@@ -8,7 +8,16 @@
  * the kernel spreads fresh connections over them, as a Service would spread them over pods.
  */
 import * as grpc from '@grpc/grpc-js';
-import { awaitConvergence, callEcho, GatewayStack, loopbackAddress, RunningControlPlane, RunningEnvoy, startGatewayStack, waitFor } from '../../test/harness';
+import {
+  awaitConvergence,
+  callEcho,
+  type GatewayStack,
+  loopbackAddress,
+  type RunningControlPlane,
+  type RunningEnvoy,
+  startGatewayStack,
+  waitFor,
+} from '../../test/harness';
 import { Load, printReport } from './load';
 import { ENVOY_PORT, gatewayYaml, routeYaml, serviceYaml } from '../../test/harness/xds-stack';
 
@@ -52,7 +61,14 @@ describe.each([
       defaultAddress: '127.0.0.1',
     });
     cp = stack.cp;
-    await Promise.all([['a-0', 'default/gw-a'], ['a-1', 'default/gw-a'], ['b-0', 'default/gw-b'], ['b-1', 'default/gw-b']].map(([id, gateway]) => start(id, gateway)));
+    await Promise.all(
+      [
+        ['a-0', 'default/gw-a'],
+        ['a-1', 'default/gw-a'],
+        ['b-0', 'default/gw-b'],
+        ['b-1', 'default/gw-b'],
+      ].map(([id, gateway]) => start(id, gateway)),
+    );
   });
 
   afterAll(async () => {
@@ -78,7 +94,10 @@ describe.each([
     const loadB = new Load(targetB, { shared: 1, fresh: 1 }).add({ authority: 'b.example.com' }).start();
     stack.write('20-ra2.yaml', routeYaml('ra2', 'a2.example.com', [{ service: 'svc-a' }], 'gw-a'));
     for (const id of ['a-0', 'a-1']) {
-      await waitFor(async () => (await dumpText(envoys.get(id) as RunningEnvoy)).includes('a2.example.com'), { timeoutMs: 10_000, description: `${id} to get the new route` });
+      await waitFor(async () => (await dumpText(envoys.get(id) as RunningEnvoy)).includes('a2.example.com'), {
+        timeoutMs: 10_000,
+        description: `${id} to get the new route`,
+      });
     }
     for (const id of ['b-0', 'b-1']) expect(await dumpText(envoys.get(id) as RunningEnvoy)).not.toContain('a2.example.com');
     expect((await callEcho({ target: targetA, authority: 'a2.example.com', freshConnection: true })).pod).toBe('svc-a-0');
@@ -92,8 +111,15 @@ describe.each([
     // A replica goes away, another comes: both are seen.
     await stack.stopEnvoy(envoys.get('a-1') as RunningEnvoy);
     envoys.delete('a-1');
-    await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 1, { timeoutMs: 10_000, description: 'the disconnect to be seen' });
-    expect((JSON.parse(await cp.debug('/proxies?format=json')) as { proxies: Connection[] }).proxies.map((c) => c.nodeId).sort()).toEqual(['a-0', 'b-0', 'b-1']);
+    await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 1, {
+      timeoutMs: 10_000,
+      description: 'the disconnect to be seen',
+    });
+    expect((JSON.parse(await cp.debug('/proxies?format=json')) as { proxies: Connection[] }).proxies.map((c) => c.nodeId).sort()).toEqual([
+      'a-0',
+      'b-0',
+      'b-1',
+    ]);
     const newcomer = await start('a-2', 'default/gw-a');
     expect(await dumpText(newcomer)).toContain('a2.example.com');
     await waitFor(async () => (await stack.metric('attache_xds_connected_proxies', { gateway: 'default/gw-a' })) === 2, { timeoutMs: 10_000 });

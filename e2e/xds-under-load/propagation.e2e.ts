@@ -56,33 +56,37 @@ describe.each([
   ['SotW', false, 240],
   ['Delta', true, 270],
 ])('propagation over %s', (mode, delta, addressBase) => {
-  it.each([10, 1000])('with %i routes', async (routes) => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < routes; i++) files[`50-route-${i}.yaml`] = routeYaml(`r${i}`, `r${i}.example.com`, [{ service: SERVICES[i % SERVICES.length] }]);
-    const stack = await Stack.start({ delta, addressBase: addressBase + (routes > 10 ? 15 : 0), services: SERVICES }, files);
-    try {
-      await waitFor(async () => (await callEcho({ target: stack.target, authority: `r${routes - 1}.example.com` })).code === grpc.status.OK, {
-        timeoutMs: 60_000,
-        description: 'every route to be served',
-      });
-      const routeTimes: number[] = [];
-      for (let i = 0; i < SAMPLES; i++) routeTimes.push(await timeRouteAdded(stack, i));
-      const added: number[] = [];
-      const removed: number[] = [];
-      for (let i = 0; i < SAMPLES; i++) {
-        const [a, r] = await timeEndpoint(stack, i);
-        added.push(a);
-        removed.push(r);
+  it.each([10, 1000])(
+    'with %i routes',
+    async (routes) => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < routes; i++) files[`50-route-${i}.yaml`] = routeYaml(`r${i}`, `r${i}.example.com`, [{ service: SERVICES[i % SERVICES.length] }]);
+      const stack = await Stack.start({ delta, addressBase: addressBase + (routes > 10 ? 15 : 0), services: SERVICES }, files);
+      try {
+        await waitFor(async () => (await callEcho({ target: stack.target, authority: `r${routes - 1}.example.com` })).code === grpc.status.OK, {
+          timeoutMs: 60_000,
+          description: 'every route to be served',
+        });
+        const routeTimes: number[] = [];
+        for (let i = 0; i < SAMPLES; i++) routeTimes.push(await timeRouteAdded(stack, i));
+        const added: number[] = [];
+        const removed: number[] = [];
+        for (let i = 0; i < SAMPLES; i++) {
+          const [a, r] = await timeEndpoint(stack, i);
+          added.push(a);
+          removed.push(r);
+        }
+        process.stdout.write(
+          `propagation ${mode}, ${routes} routes:\n` +
+            `  route file written → first OK RPC:               ${summary(routeTimes)}\n` +
+            `  EndpointSlice (added) → first RPC on the new pod:  ${summary(added)}\n` +
+            `  EndpointSlice (removed) → host gone from Envoy:    ${summary(removed)}\n`,
+        );
+        expect(routeTimes).toHaveLength(SAMPLES);
+      } finally {
+        await stack.stop();
       }
-      process.stdout.write(
-        `propagation ${mode}, ${routes} routes:\n` +
-          `  route file written → first OK RPC:               ${summary(routeTimes)}\n` +
-          `  EndpointSlice (added) → first RPC on the new pod:  ${summary(added)}\n` +
-          `  EndpointSlice (removed) → host gone from Envoy:    ${summary(removed)}\n`,
-      );
-      expect(routeTimes).toHaveLength(SAMPLES);
-    } finally {
-      await stack.stop();
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -28,7 +28,10 @@ describe.each([
       { delta, addressBase, services: [...SERVICES, 'canary-a', 'canary-b', 'swap-old', 'swap-new', 'scale'] },
       {
         '20-base.yaml': routeYaml('base', 'base.example.com', [{ service: 'svc-0' }]),
-        '20-canary.yaml': routeYaml('canary', 'canary.example.com', [{ service: 'canary-a', weight: 100 }, { service: 'canary-b', weight: 0 }]),
+        '20-canary.yaml': routeYaml('canary', 'canary.example.com', [
+          { service: 'canary-a', weight: 100 },
+          { service: 'canary-b', weight: 0 },
+        ]),
         '20-swap.yaml': routeYaml('swap', 'swap.example.com', [{ service: 'swap-old' }]),
         '20-scale.yaml': routeYaml('scale', 'scale.example.com', [{ service: 'scale' }]),
       },
@@ -69,13 +72,22 @@ describe.each([
     const a = 'service/default/canary-a/8080/h2c';
     const b = 'service/default/canary-b/8080/h2c';
     for (const w of [20, 40, 60, 80, 100]) {
-      stack.write('20-canary.yaml', routeYaml('canary', 'canary.example.com', [{ service: 'canary-a', weight: 100 - w }, { service: 'canary-b', weight: w }]));
-      await waitFor(async () => {
-        // A backend at weight 0 may be left out; a single one becomes a plain `cluster`.
-        const weights = await routeWeights(stack.envoy, 'grpcroute/default/canary/');
-        const total = (weights[a] ?? 0) + (weights[b] ?? 0);
-        return total > 0 && (weights[b] ?? 0) * 100 === w * total;
-      }, { timeoutMs: 10_000, intervalMs: 5, description: `canary at ${w} %` });
+      stack.write(
+        '20-canary.yaml',
+        routeYaml('canary', 'canary.example.com', [
+          { service: 'canary-a', weight: 100 - w },
+          { service: 'canary-b', weight: w },
+        ]),
+      );
+      await waitFor(
+        async () => {
+          // A backend at weight 0 may be left out; a single one becomes a plain `cluster`.
+          const weights = await routeWeights(stack.envoy, 'grpcroute/default/canary/');
+          const total = (weights[a] ?? 0) + (weights[b] ?? 0);
+          return total > 0 && (weights[b] ?? 0) * 100 === w * total;
+        },
+        { timeoutMs: 10_000, intervalMs: 5, description: `canary at ${w} %` },
+      );
       await load.settle(50);
     }
     const pods = new Set<string>();
@@ -94,7 +106,10 @@ describe.each([
       intervalMs: 5,
     });
     // Make-before-break: the old cluster goes only after no route refers to it.
-    await waitFor(async () => !('service/default/swap-old/8080/h2c' in (await clusterHosts(stack.envoy))), { timeoutMs: 10_000, description: 'old cluster removed' });
+    await waitFor(async () => !('service/default/swap-old/8080/h2c' in (await clusterHosts(stack.envoy))), {
+      timeoutMs: 10_000,
+      description: 'old cluster removed',
+    });
     await load.settle(200);
     const report = await load.stop();
     printReport(`(c) ${mode}: backend replaced by another Service`, report);

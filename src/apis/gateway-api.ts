@@ -64,7 +64,6 @@ export type GRPCRouteMatch = Item<GRPCRouteRule['matches']>;
 export type GRPCMethodMatch = NonNullable<GRPCRouteMatch['method']>;
 export type GRPCHeaderMatch = Item<GRPCRouteMatch['headers']>;
 export type GRPCRouteFilter = Item<GRPCRouteRule['filters']>;
-export type GRPCBackendRef = Item<GRPCRouteRule['backendRefs']>;
 
 // HTTPRoute
 export type HTTPRouteRule = Item<Generated.HTTPRouteSpec['rules']>;
@@ -74,8 +73,6 @@ export type HTTPHeaderMatch = Item<HTTPRouteMatch['headers']>;
 export type HTTPQueryParamMatch = Item<HTTPRouteMatch['queryParams']>;
 export type HTTPRouteFilter = Item<HTTPRouteRule['filters']>;
 export type HTTPBackendRef = Item<HTTPRouteRule['backendRefs']>;
-/** Durations as the Gateway API writes them (`500ms`, `1m30s`); `0s` turns a timeout off. */
-export type HTTPRouteTimeouts = NonNullable<HTTPRouteRule['timeouts']>;
 export type HTTPRequestRedirectFilter = NonNullable<HTTPRouteFilter['requestRedirect']>;
 export type HTTPURLRewriteFilter = NonNullable<HTTPRouteFilter['urlRewrite']>;
 /** HTTPPathModifier, shared by RequestRedirect and URLRewrite. */

@@ -42,7 +42,7 @@ export function namespacedName(namespace: string, name: string): string {
 }
 
 /** `namespace/name` of an object (`/name` for a cluster-scoped one), for logs, keys and error messages. */
-export function objectKey(obj: { metadata: ObjectMeta }): string {
+function objectKey(obj: { metadata: ObjectMeta }): string {
   return namespacedName(obj.metadata.namespace ?? '', obj.metadata.name);
 }
 

@@ -82,16 +82,30 @@ describe('renderBootstrap with reloaded certificates (sdsDir)', () => {
       {
         file: '/etc/envoy/bootstrap/xds-client-certificate.yaml',
         doc: {
-          resources: [{
-            '@type': type,
-            name: 'xds_client_certificate',
-            tls_certificate: { certificate_chain: { filename: TLS.certFile }, private_key: { filename: TLS.keyFile }, watched_directory: { path: '/etc/envoy/xds-tls' } },
-          }],
+          resources: [
+            {
+              '@type': type,
+              name: 'xds_client_certificate',
+              tls_certificate: {
+                certificate_chain: { filename: TLS.certFile },
+                private_key: { filename: TLS.keyFile },
+                watched_directory: { path: '/etc/envoy/xds-tls' },
+              },
+            },
+          ],
         },
       },
       {
         file: '/etc/envoy/bootstrap/xds-server-ca.yaml',
-        doc: { resources: [{ '@type': type, name: 'xds_server_ca', validation_context: { trusted_ca: { filename: TLS.caFile }, watched_directory: { path: '/etc/envoy/xds-tls' } } }] },
+        doc: {
+          resources: [
+            {
+              '@type': type,
+              name: 'xds_server_ca',
+              validation_context: { trusted_ca: { filename: TLS.caFile }, watched_directory: { path: '/etc/envoy/xds-tls' } },
+            },
+          ],
+        },
       },
     ]);
     expect(xdsClientSdsFiles({ ...tls, sdsDir: undefined })).toEqual([]);

@@ -10,8 +10,8 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../project-root';
 import type { TransportSocket } from '../generated/envoy/config/core/v3/TransportSocket';
-import { flag, FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
-import { XdsClientTls, xdsClientSdsFiles, xdsClientTransportSocket } from './bootstrap-tls';
+import { flag, type FlagSpec, parseFlags, parseHostPort, usage, UsageError } from './flags';
+import { type XdsClientTls, xdsClientSdsFiles, xdsClientTransportSocket } from './bootstrap-tls';
 import { XDS_CLIENT_TRANSPORT_FLAGS, xdsClientTls } from './xds-transport';
 
 const ENVOY_DIR = path.join(PROJECT_ROOT, 'envoy');

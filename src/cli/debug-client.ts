@@ -17,11 +17,15 @@ export async function fetchDebug(server: string, path: string, token: string | u
     res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new CommandError(`--server: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}; is attache serve running with that --debug-address?`);
+    throw new CommandError(
+      `--server: cannot reach ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}; is attache serve running with that --debug-address?`,
+    );
   }
   if (res.status === 401 || res.status === 403) {
     // The endpoint's reason names what is missing (a token, or the RBAC grant).
-    throw new CommandError(`--server: ${url} answered HTTP ${res.status}: ${(await res.text()).trim()}${token ? '' : ` (no token given: --token or $${TOKEN_ENV})`}`);
+    throw new CommandError(
+      `--server: ${url} answered HTTP ${res.status}: ${(await res.text()).trim()}${token ? '' : ` (no token given: --token or $${TOKEN_ENV})`}`,
+    );
   }
   if (!res.ok) throw new CommandError(`--server: ${url} answered HTTP ${res.status}`);
   try {

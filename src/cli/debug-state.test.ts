@@ -56,7 +56,12 @@ function objects(): KubernetesObject[] {
     data: { 'tls.crt': b64(cert.certPem), 'tls.key': b64(cert.keyPem) },
   };
   return [
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'attache' },
+      spec: { controllerName: 'attache.dev/gateway-controller' },
+    },
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
@@ -65,7 +70,13 @@ function objects(): KubernetesObject[] {
     },
     tls,
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'default' }, type: 'Opaque', data: { password: b64(OPAQUE_VALUE) } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'string-data', namespace: 'default' }, type: 'Opaque', stringData: { token: STRING_DATA_VALUE, key: cert.keyPem } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'string-data', namespace: 'default' },
+      type: 'Opaque',
+      stringData: { token: STRING_DATA_VALUE, key: cert.keyPem },
+    },
   ] as KubernetesObject[];
 }
 
@@ -90,7 +101,12 @@ beforeAll(async () => {
   cert = await issueCertificate(['site.example.com']);
   const store = new Store();
   const cache = new SnapshotCache({ nodeKey: nodeKeyFromCluster });
-  const options = () => ({ controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' });
+  const options = () => ({
+    controllerName: 'attache.dev/gateway-controller',
+    defaultAddress: '127.0.0.1',
+    privilegedPortShift: 10000,
+    now: '2026-01-01T00:00:00Z',
+  });
   const metrics = new AttacheMetrics();
   const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }), undefined, { metrics });
   store.replaceAll(objects());
@@ -98,7 +114,13 @@ beforeAll(async () => {
   expect(cache.getSnapshot('default/gw')?.resources(TypeUrl.Secret).size).toBe(1);
   xds = createXdsServer({ cache, logger: pino({ level: 'silent' }) });
   const port = await xds.listen('127.0.0.1:0');
-  const quotedKey: SourceError = { file: 'bad.yaml', document: 1, object: 'Secret default/bad', field: 'data.tls.key', message: `cannot parse tls.key: ${cert.keyPem}` };
+  const quotedKey: SourceError = {
+    file: 'bad.yaml',
+    document: 1,
+    object: 'Secret default/bad',
+    field: 'data.tls.key',
+    message: `cannot parse tls.key: ${cert.keyPem}`,
+  };
   const state = { ...debugState(reconciler, store, () => [quotedKey], xds), metrics };
   debug = await startDebugServer('127.0.0.1', 0, state);
   const loaded = grpc.loadPackageDefinition(adsPackageDefinition()) as unknown as ProtoGrpcType;

@@ -1,12 +1,12 @@
 /** Adapts the running control plane to what the debug endpoint shows. */
-import { DebugState } from '../debug/server';
-import { formatSourceError, SourceError } from '../sources/file/parse';
-import { Reconciler } from '../runner/reconciler';
+import { type DebugState } from '../debug/server';
+import { formatSourceError, type SourceError } from '../sources/file/parse';
+import { type Reconciler } from '../runner/reconciler';
 import { configDump } from '../debug/config-dump';
 import { proxyViews } from '../debug/proxy-view';
 import { proxyPage } from '../debug/proxy-page';
 import type { XdsServer } from '../xds/server/ads';
-import { Store } from '../store/store';
+import { type Store } from '../store/store';
 import type { StatusWriteCounters } from '../status/kubernetes-writer';
 
 export function debugState(
@@ -21,7 +21,11 @@ export function debugState(
     ready: () => reconciler.ready(),
     status: () => reconciler.status(),
     errors: () => errors().map(formatSourceError),
-    proxies: (page) => proxyPage(proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)), page),
+    proxies: (page) =>
+      proxyPage(
+        proxyViews(xds.connections(), (gateway) => reconciler.proxyRejections(gateway)),
+        page,
+      ),
     configDump: ({ gateway, proxy }) => {
       // A proxy's own view: what it rejected may be held back for it alone.
       const connection = proxy !== undefined ? xds.connections().find((c) => c.nodeId === proxy) : undefined;

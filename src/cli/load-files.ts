@@ -1,12 +1,12 @@
 /** Offline commands (status, translate, validate) read files the way `attache serve` does. */
 import * as fs from 'fs';
-import { KubernetesObject } from '../apis/meta';
+import { type KubernetesObject } from '../apis/meta';
 import { CommandError } from './flags';
-import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
+import { DEFAULT_CONTROLLER_NAME, type TranslateOptions } from '../gatewayapi/options';
 import { FileSource } from '../sources/file/file-source';
-import { SkippedObject, SourceError } from '../sources/file/parse';
-import { CrdSchemas, loadCrdSchemas } from '../sources/validation/crd-schemas';
-import { groupByKind, Resources } from '../store/resources';
+import { type SkippedObject, type SourceError } from '../sources/file/parse';
+import { type CrdSchemas, loadCrdSchemas } from '../sources/validation/crd-schemas';
+import { groupByKind, type Resources } from '../store/resources';
 
 export interface LoadedFiles {
   objects: KubernetesObject[];

@@ -27,7 +27,7 @@ describe('createLogger', () => {
     const text = out.text();
     expect(text).toMatch(/INFO.*: xDS push/);
     expect(text).toMatch(/\{"node":"envoy-0","bytes":1234\}/);
-    expect(text.trim().split("\n")).toHaveLength(1);
+    expect(text.trim().split('\n')).toHaveLength(1);
     expect(() => JSON.parse(text)).toThrow();
   });
 
@@ -35,14 +35,25 @@ describe('createLogger', () => {
     const key = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIKEYKEYKEY\n-----END EC PRIVATE KEY-----\n';
     const out = capture();
     const log = createLogger({ level: 'info', pretty: false, destination: out.stream }).child({ component: 'test' });
-    log.error({ err: new Error(`cannot parse ${key}`), object: { kind: 'Secret', data: { 'tls.key': Buffer.from(key).toString('base64') } } }, `bad key ${key}`);
+    log.error(
+      { err: new Error(`cannot parse ${key}`), object: { kind: 'Secret', data: { 'tls.key': Buffer.from(key).toString('base64') } } },
+      `bad key ${key}`,
+    );
     log.warn(new Error(`thrown with ${key}`));
     log.info({ secret: { name: 'site', privateKey: key } }, 'secret');
     const text = out.text();
     expect(text).not.toContain('KEYKEYKEY');
     expect(text).not.toContain(Buffer.from(key).toString('base64').slice(0, 40));
-    const [first, second, third] = text.trim().split('\n').map((l) => JSON.parse(l));
-    expect(first).toMatchObject({ component: 'test', msg: 'bad key [redacted]\n', err: { type: 'Error', message: 'cannot parse [redacted]\n' }, object: { data: { 'tls.key': '[redacted]' } } });
+    const [first, second, third] = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(first).toMatchObject({
+      component: 'test',
+      msg: 'bad key [redacted]\n',
+      err: { type: 'Error', message: 'cannot parse [redacted]\n' },
+      object: { data: { 'tls.key': '[redacted]' } },
+    });
     expect(second).toMatchObject({ msg: 'thrown with [redacted]\n', err: { message: 'thrown with [redacted]\n' } });
     expect(third.secret).toEqual({ name: 'site', privateKey: '[redacted]' });
   });

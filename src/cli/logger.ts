@@ -12,7 +12,7 @@
  * the debug endpoint's answers do: no private key or Secret value reaches a log line, whichever
  * object or error message carries it. Only calls at an enabled level pay for it.
  */
-import pino, { Logger, LoggerOptions as PinoOptions } from 'pino';
+import pino, { type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { redact } from '../debug/redact';
 import pretty from 'pino-pretty';
 import { UsageError } from './flags';
@@ -34,7 +34,13 @@ export function createLogger(o: LoggerOptions): Logger {
   const isPretty = o.pretty ?? process.stderr.isTTY === true;
   const options: PinoOptions = { level: o.level, hooks: { logMethod: redactedCall } };
   if (isPretty) {
-    const stream = pretty({ destination: o.destination ?? 2, sync: true, colorize: o.destination === undefined && pretty.isColorSupported, ignore: 'pid,hostname', singleLine: true });
+    const stream = pretty({
+      destination: o.destination ?? 2,
+      sync: true,
+      colorize: o.destination === undefined && pretty.isColorSupported,
+      ignore: 'pid,hostname',
+      singleLine: true,
+    });
     return pino(options, stream);
   }
   return pino(options, o.destination ?? pino.destination({ dest: 2, sync: true }));

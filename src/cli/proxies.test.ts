@@ -4,14 +4,28 @@ import { leftOutNote, proxiesTable } from './proxies';
 
 const base = { cluster: 'default/gw', gateway: 'default/gw', peer: 'ipv4:127.0.0.1:1', connectedSince: '2026-01-01T00:00:00.000Z', rejected: [] };
 const type = { type: 'route', typeUrl: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration', wildcard: false, resources: 1, accepted: 1 };
-const synced: ProxyView = { ...base, nodeId: 'envoy-a', protocol: 'Delta', sync: 'SYNCED', inSync: true, types: [{ ...type, lastVersionSent: 'v1', lastVersionAcked: 'v1' }] };
+const synced: ProxyView = {
+  ...base,
+  nodeId: 'envoy-a',
+  protocol: 'Delta',
+  sync: 'SYNCED',
+  inSync: true,
+  types: [{ ...type, lastVersionSent: 'v1', lastVersionAcked: 'v1' }],
+};
 const nacked: ProxyView = {
   ...base,
   nodeId: 'envoy-b',
   protocol: 'SotW',
   sync: 'NACKED',
   inSync: false,
-  types: [{ ...type, lastVersionSent: 'v2', lastVersionAcked: 'v1', lastNack: { at: 't', nonce: '2', code: 3, message: `bad regex ${'a'.repeat(500)}`, resources: ['routes/x'] } }],
+  types: [
+    {
+      ...type,
+      lastVersionSent: 'v2',
+      lastVersionAcked: 'v1',
+      lastNack: { at: 't', nonce: '2', code: 3, message: `bad regex ${'a'.repeat(500)}`, resources: ['routes/x'] },
+    },
+  ],
 };
 const held: ProxyView = {
   ...base,
@@ -49,7 +63,18 @@ describe('attache proxies table', () => {
 });
 
 function view(i: number, sync: SyncState): ProxyView {
-  return { nodeId: `envoy-${i}`, cluster: 'default/gw', gateway: 'default/gw', protocol: 'SotW', peer: '127.0.0.1:1', connectedSince: 't', sync, inSync: sync === 'SYNCED', types: [], rejected: [] };
+  return {
+    nodeId: `envoy-${i}`,
+    cluster: 'default/gw',
+    gateway: 'default/gw',
+    protocol: 'SotW',
+    peer: '127.0.0.1:1',
+    connectedSince: 't',
+    sync,
+    inSync: sync === 'SYNCED',
+    types: [],
+    rejected: [],
+  };
 }
 /** 1,200 proxies: every 100th NACKED, every 7th STALE, the rest SYNCED (as in debug/proxy-page.test.ts). */
 const many = Array.from({ length: 1200 }, (_, i) => view(i, i % 100 === 0 ? 'NACKED' : i % 7 === 0 ? 'STALE' : 'SYNCED'));

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import type { ProxyView } from '../debug/proxy-view';
 import { DEFAULT_PAGE, MAX_PAGE, type ProxyPage } from '../debug/proxy-page';
 import { fetchDebug } from './debug-client';
-import { flag, FlagSpec, parseFlags, usage, UsageError } from './flags';
+import { flag, type FlagSpec, parseFlags, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'server', description: 'the control plane debug endpoint', default: 'http://127.0.0.1:18001' },
@@ -49,7 +49,16 @@ export function proxiesTable(proxies: readonly ProxyView[]): string {
   const rows = [['NODE', 'GATEWAY', 'PROTOCOL', 'SYNC', 'DETAIL']];
   for (const p of proxies) rows.push([p.nodeId, p.gateway, p.protocol, p.sync, detail(p)]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export async function proxiesCommand(argv: readonly string[]): Promise<number> {

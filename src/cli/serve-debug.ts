@@ -10,17 +10,25 @@ import type { Logger } from 'pino';
 import { KubernetesDebugAuthorizer, type DebugAuthorizer } from '../debug/auth';
 import { startDebugServer, type DebugState } from '../debug/server';
 import { HttpKubeClient } from '../sources/kubernetes/kube-client';
-import { flag, FlagSpec, ParsedFlags, parseHostPort, UsageError } from './flags';
+import { flag, type FlagSpec, type ParsedFlags, parseHostPort, UsageError } from './flags';
 import { isLoopbackHost } from './xds-transport';
 
 export const DEBUG_FLAGS: FlagSpec[] = [
-  { name: 'debug-address', description: 'where the debug HTTP endpoint listens (every path); a non-loopback address needs --debug-auth kubernetes', default: '127.0.0.1:18001' },
+  {
+    name: 'debug-address',
+    description: 'where the debug HTTP endpoint listens (every path); a non-loopback address needs --debug-auth kubernetes',
+    default: '127.0.0.1:18001',
+  },
   {
     name: 'debug-auth',
-    description: 'none, or kubernetes: every debug path but /healthz and /readyz needs a bearer token that the API server (TokenReview) maps to a user RBAC allows to GET that path (nonResourceURLs)',
+    description:
+      'none, or kubernetes: every debug path but /healthz and /readyz needs a bearer token that the API server (TokenReview) maps to a user RBAC allows to GET that path (nonResourceURLs)',
     default: 'none',
   },
-  { name: 'health-address', description: 'also serve /healthz, /readyz and /metrics, and nothing else, here (e.g. 0.0.0.0:18002 for kubelet probes and Prometheus)' },
+  {
+    name: 'health-address',
+    description: 'also serve /healthz, /readyz and /metrics, and nothing else, here (e.g. 0.0.0.0:18002 for kubelet probes and Prometheus)',
+  },
 ];
 
 export interface DebugListeners {
@@ -30,7 +38,11 @@ export interface DebugListeners {
 }
 
 /** The flags, checked before anything listens. */
-export function debugListenerConfig(parsed: ParsedFlags): { debug: { host: string; port: number }; auth: 'none' | 'kubernetes'; health?: { host: string; port: number } } {
+export function debugListenerConfig(parsed: ParsedFlags): {
+  debug: { host: string; port: number };
+  auth: 'none' | 'kubernetes';
+  health?: { host: string; port: number };
+} {
   const debug = parseHostPort(flag(parsed, 'debug-address')!, 'debug-address');
   const auth = flag(parsed, 'debug-auth');
   if (auth !== 'none' && auth !== 'kubernetes') throw new UsageError(`--debug-auth: expected none or kubernetes, got "${auth}"`);
@@ -56,7 +68,8 @@ export async function startDebugListeners(parsed: ParsedFlags, state: DebugState
   const debug = await startDebugServer(config.debug.host, config.debug.port, state, {
     authorizer,
     // 401s are whoever knocks (debug level); a known user refused is worth a warning.
-    onRefused: (path, code, reason) => (code === 401 ? debugLog.debug({ path, code, reason }, 'debug request refused') : debugLog.warn({ path, code, reason }, 'debug request refused')),
+    onRefused: (path, code, reason) =>
+      code === 401 ? debugLog.debug({ path, code, reason }, 'debug request refused') : debugLog.warn({ path, code, reason }, 'debug request refused'),
   });
   const health = config.health && (await startDebugServer(config.health.host, config.health.port, state, { endpoints: 'health' }));
   return {

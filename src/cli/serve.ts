@@ -5,7 +5,7 @@
  * variable (see --help).
  */
 import type { Logger } from 'pino';
-import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from '../gatewayapi/options';
+import { DEFAULT_CONTROLLER_NAME, type TranslateOptions } from '../gatewayapi/options';
 import { parseAddressPool } from '../gatewayapi/addresses';
 import { DEFAULT_SETTLE_MS } from '../sources/file/limits';
 import { loadCrdSchemas } from '../sources/validation/crd-schemas';
@@ -22,15 +22,19 @@ import { AttacheMetrics } from '../metrics/registry';
 import { debugState } from './debug-state';
 import { DEBUG_FLAGS, debugListenerConfig, startDebugListeners } from './serve-debug';
 import { createLogger } from './logger';
-import { KubernetesRunnerOptions, startKubernetesRunner } from '../runner/kubernetes-runner';
-import { flag, flagList, FlagSpec, ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
+import { type KubernetesRunnerOptions, startKubernetesRunner } from '../runner/kubernetes-runner';
+import { flag, flagList, type FlagSpec, type ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
   { name: 'path', description: 'file or directory of Kubernetes YAML to serve (repeatable; file source)', repeatable: true },
-  { name: 'file-settle-ms', description: 'file source: a file written in place is read once unchanged (size, mtime, inode) for this many ms; a rename into place is read at once', default: String(DEFAULT_SETTLE_MS) },
+  {
+    name: 'file-settle-ms',
+    description: 'file source: a file written in place is read once unchanged (size, mtime, inode) for this many ms; a rename into place is read at once',
+    default: String(DEFAULT_SETTLE_MS),
+  },
   { name: 'kubeconfig', description: 'kubeconfig for --source kubernetes (default: $KUBECONFIG, ~/.kube/config, in-cluster)' },
   { name: 'xds-address', description: 'where the xDS (ADS) gRPC server listens', default: '127.0.0.1:18000' },
   ...XDS_TRANSPORT_FLAGS,
@@ -43,7 +47,11 @@ const SPECS: FlagSpec[] = [
   { name: 'default-address', description: 'bind address for Gateways without spec.addresses', default: '127.0.0.1' },
   { name: 'address-pool', description: 'give each Gateway without spec.addresses its own address from this CIDR (e.g. 127.0.100.0/24)' },
   { name: 'port-shift', description: 'added to Gateway listener ports below 1024 (80 binds 10080); 0 to disable', default: '10000' },
-  { name: 'log-level', description: 'trace, debug, info, warn, error, fatal or silent (JSON lines on stderr; pretty when stderr is a terminal)', default: 'info' },
+  {
+    name: 'log-level',
+    description: 'trace, debug, info, warn, error, fatal or silent (JSON lines on stderr; pretty when stderr is a terminal)',
+    default: 'info',
+  },
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
@@ -85,7 +93,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const metrics = new AttacheMetrics({ processMetrics: true, gateways: (): string[] => reconciler.gatewayKeys() });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
   const source: RunningSource =
-    sourceKind === 'kubernetes' ? await startKubernetesRunner({ ...kubernetesOptions(parsed, store, reconciler, log), metrics }) : await startFileRunner({ paths, settleMs: fileSettleMs(parsed), schemas, store, reconciler, log });
+    sourceKind === 'kubernetes'
+      ? await startKubernetesRunner({ ...kubernetesOptions(parsed, store, reconciler, log), metrics })
+      : await startFileRunner({ paths, settleMs: fileSettleMs(parsed), schemas, store, reconciler, log });
 
   const xds = createXdsServer({
     cache,
@@ -95,7 +105,16 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     authorization: { trustDomain: tlsProvider?.trustDomain },
   });
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider.provider));
-  const state = { ...debugState(reconciler, store, () => source.errors?.() ?? [], xds, () => source.statusWrites?.()), metrics };
+  const state = {
+    ...debugState(
+      reconciler,
+      store,
+      () => source.errors?.() ?? [],
+      xds,
+      () => source.statusWrites?.(),
+    ),
+    metrics,
+  };
   const debug = await startDebugListeners(parsed, state, log);
   const from = sourceKind === 'kubernetes' ? { kubeconfig: flag(parsed, 'kubeconfig') ?? 'default' } : { paths };
   log.info({ xds: `${xdsAddr.host}:${xdsPort}`, xdsTls: tlsProvider ? 'mtls' : 'plaintext', ...debug.urls, ...from }, 'attache serving');
@@ -125,7 +144,10 @@ function startXdsTls(parsed: ParsedFlags, xdsHost: string, log: Logger): { provi
     return undefined;
   }
   try {
-    log.info({ trustDomain: transport.trustDomain }, 'xDS clients get only the Gateways their certificate names (URI SAN spiffe://<trust domain>/ns/<namespace>/gateway/<name>)');
+    log.info(
+      { trustDomain: transport.trustDomain },
+      'xDS clients get only the Gateways their certificate names (URI SAN spiffe://<trust domain>/ns/<namespace>/gateway/<name>)',
+    );
     return { provider: new XdsTlsFileProvider(transport.files, log.child({ component: 'xds-tls' })), trustDomain: transport.trustDomain };
   } catch (e) {
     if (e instanceof XdsTlsError) throw new UsageError(e.message);
@@ -144,7 +166,6 @@ function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconc
     log,
   };
 }
-
 
 function fileSettleMs(parsed: ParsedFlags): number {
   const value = flag(parsed, 'file-settle-ms')!;

@@ -7,7 +7,16 @@ const ok = (type: string): Condition => ({ type, status: 'True', reason: type, m
 describe('attache status table', () => {
   it('names healthy conditions and spells out problems, per Gateway, listener and route parent', () => {
     const entries: StatusEntry[] = [
-      { kind: 'Gateway', namespace: 'default', name: 'gw', status: { addresses: [{ type: 'IPAddress', value: '127.0.0.1' }], conditions: [ok('Accepted'), ok('Programmed')], listeners: [{ name: 'grpc', supportedKinds: [], attachedRoutes: 2, conditions: [ok('Accepted')] }] } },
+      {
+        kind: 'Gateway',
+        namespace: 'default',
+        name: 'gw',
+        status: {
+          addresses: [{ type: 'IPAddress', value: '127.0.0.1' }],
+          conditions: [ok('Accepted'), ok('Programmed')],
+          listeners: [{ name: 'grpc', supportedKinds: [], attachedRoutes: 2, conditions: [ok('Accepted')] }],
+        },
+      },
       {
         kind: 'GRPCRoute',
         namespace: 'default',
@@ -17,7 +26,16 @@ describe('attache status table', () => {
             {
               parentRef: { name: 'gw' },
               controllerName: 'attache.dev/gateway-controller',
-              conditions: [ok('Accepted'), { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: 'spec.rules[0].backendRefs[0]: Service default/x not found', lastTransitionTime: 't' }],
+              conditions: [
+                ok('Accepted'),
+                {
+                  type: 'ResolvedRefs',
+                  status: 'False',
+                  reason: 'BackendNotFound',
+                  message: 'spec.rules[0].backendRefs[0]: Service default/x not found',
+                  lastTransitionTime: 't',
+                },
+              ],
             },
           ],
         },

@@ -6,13 +6,13 @@
  */
 import { stringify } from 'yaml';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
-import { StatusEntry } from '../gatewayapi/status';
+import { type StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
 import { formatSourceError } from '../sources/file/parse';
 import { loadFiles, offlineOptions } from './load-files';
 import { fetchDebug } from './debug-client';
 import { statusTable } from './status-table';
-import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
+import { flag, flagList, type FlagSpec, parseFlags, usage, UsageError } from './flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'path', short: 'f', description: 'file or directory of Kubernetes YAML to compute status for (repeatable)', repeatable: true },

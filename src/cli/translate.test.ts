@@ -45,7 +45,9 @@ describe('attache translate', () => {
   });
 
   it('rejects an unknown type or output, naming the flag', async () => {
-    await expect(run(['-f', EXAMPLES, '--type', 'routes'])).rejects.toThrow(new UsageError('--type: expected listener, route, cluster, endpoint, secret or all, got "routes"'));
+    await expect(run(['-f', EXAMPLES, '--type', 'routes'])).rejects.toThrow(
+      new UsageError('--type: expected listener, route, cluster, endpoint, secret or all, got "routes"'),
+    );
     await expect(run(['-f', EXAMPLES, '-o', 'xml'])).rejects.toThrow(new UsageError('--output: expected yaml or json, got "xml"'));
   });
 });

@@ -7,8 +7,8 @@ import { translateAll } from '../runner/translate-all';
 import { formatSourceError } from '../sources/file/parse';
 import { buildSnapshot } from '../xds/cache/snapshot';
 import { configDump } from '../debug/config-dump';
-import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl } from '../xds/resources';
-import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
+import { ADS_PUSH_ORDER, SHORT_NAME, type TypeUrl } from '../xds/resources';
+import { flag, flagList, type FlagSpec, parseFlags, usage, UsageError } from './flags';
 import { loadFiles, offlineOptions } from './load-files';
 import { statusProblems } from './validate';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
@@ -55,7 +55,7 @@ function renderTranslation(gateways: readonly object[], output: 'yaml' | 'json')
 export async function translateCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseFlags(argv, SPECS);
   if (flag(parsed, 'help')) {
-    process.stdout.write(usage('translate', 'Print the Envoy resources each Gateway\'s proxies would get (offline).', SPECS));
+    process.stdout.write(usage('translate', "Print the Envoy resources each Gateway's proxies would get (offline).", SPECS));
     return 0;
   }
   const paths = [...flagList(parsed, 'file'), ...parsed.positional];

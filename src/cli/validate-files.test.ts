@@ -45,23 +45,34 @@ describe('attache validate --fix', () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-fix-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const ROUTE = '# from a blog\napiVersion: gateway.networking.k8s.io/v1alpha2\nkind: GRPCRoute\nmetadata: {name: r}\nspec:\n  rules: [{backendRefs: [{name: b, port: 8080}]}]\n';
+  const ROUTE =
+    '# from a blog\napiVersion: gateway.networking.k8s.io/v1alpha2\nkind: GRPCRoute\nmetadata: {name: r}\nspec:\n  rules: [{backendRefs: [{name: b, port: 8080}]}]\n';
 
   it('without --fix: the error says to use v1; with it: the file says v1, and the rest of the file is unchanged', async () => {
     const file = path.join(dir, 'route.yaml');
     fs.writeFileSync(file, ROUTE);
     const before = await run(validateCommand, ['-f', dir]);
     expect(before.code).toBe(1);
-    expect(before.stdout).toMatch(/route\.yaml: document 1: GRPCRoute default\/r: apiVersion: .*use apiVersion gateway\.networking\.k8s\.io\/v1 \(same fields\)/);
+    expect(before.stdout).toMatch(
+      /route\.yaml: document 1: GRPCRoute default\/r: apiVersion: .*use apiVersion gateway\.networking\.k8s\.io\/v1 \(same fields\)/,
+    );
     const fixed = await run(validateCommand, ['--fix', '-f', dir]);
-    expect(fixed.stdout).toMatch(/fixed: .*route\.yaml: document 1: GRPCRoute: apiVersion gateway\.networking\.k8s\.io\/v1alpha2 -> gateway\.networking\.k8s\.io\/v1\n/);
+    expect(fixed.stdout).toMatch(
+      /fixed: .*route\.yaml: document 1: GRPCRoute: apiVersion gateway\.networking\.k8s\.io\/v1alpha2 -> gateway\.networking\.k8s\.io\/v1\n/,
+    );
     expect(fixed.stdout).not.toMatch(/error: .*apiVersion/);
     expect(fs.readFileSync(file, 'utf8')).toBe(ROUTE.replace('v1alpha2', 'v1'));
   });
 
   it('skips kinds Attaché does not consume with one info line, not errors', async () => {
-    fs.writeFileSync(path.join(dir, 'app.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    fs.writeFileSync(
+      path.join(dir, 'app.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+    );
     const r = await run(validateCommand, ['-f', dir]);
-    expect(r).toMatchObject({ code: 0, stdout: 'info: skipped 2 objects of kinds Attaché does not consume: ConfigMap (1), Deployment (1)\n0 objects, 0 problems\n' });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'info: skipped 2 objects of kinds Attaché does not consume: ConfigMap (1), Deployment (1)\n0 objects, 0 problems\n',
+    });
   });
 });

@@ -21,7 +21,9 @@ describe('attache validate on a route file alone', () => {
   it('reports an invalid regex as an error naming the route and the field', async () => {
     const r = await run(['-f', path.join(dir, 'route-only-invalid-regex.yaml')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^error: GRPCRoute shop\/orders: spec\.rules\[0\]\.matches\[0\]\.method\.method: invalid regular expression .*\(any Gateway would drop this rule\)$/m);
+    expect(r.stdout).toMatch(
+      /^error: GRPCRoute shop\/orders: spec\.rules\[0\]\.matches\[0\]\.method\.method: invalid regular expression .*\(any Gateway would drop this rule\)$/m,
+    );
     expect(r.stdout).toMatch(/1 objects, 1 problems, 2 warnings\n$/);
   });
 

@@ -10,16 +10,16 @@
  * the input is a warning (exit code unaffected).
  */
 import * as path from 'path';
-import { Condition } from '../apis/meta';
+import { type Condition } from '../apis/meta';
 import { isProblem } from './status-table';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
-import { RouteFinding } from '../gatewayapi/route-findings';
-import { StatusEntry } from '../gatewayapi/status';
+import { type RouteFinding } from '../gatewayapi/route-findings';
+import { type StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
 import { fixApiVersionsInFile } from '../sources/file/api-version-fix';
 import { FILE_LIMITS } from '../sources/file/limits';
 import { formatSkipped, formatSourceError } from '../sources/file/parse';
-import { flag, flagList, FlagSpec, parseFlags, usage, UsageError } from './flags';
+import { flag, flagList, type FlagSpec, parseFlags, usage, UsageError } from './flags';
 import { loadFiles, offlineOptions } from './load-files';
 
 const SPECS: FlagSpec[] = [

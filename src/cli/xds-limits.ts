@@ -1,11 +1,12 @@
 /** `attache serve`'s flags for what one xDS client may cost (xds/server/limits.ts). */
 import { DEFAULT_XDS_LIMITS, type XdsLimits } from '../xds/server/limits';
-import { flag, FlagSpec, ParsedFlags, UsageError } from './flags';
+import { flag, type FlagSpec, type ParsedFlags, UsageError } from './flags';
 
 export const XDS_LIMIT_FLAGS: FlagSpec[] = [
   {
     name: 'xds-max-streams-per-client',
-    description: 'ADS streams one client may hold open at once (client: its certificate identity with mTLS, else its IP); more are refused with RESOURCE_EXHAUSTED',
+    description:
+      'ADS streams one client may hold open at once (client: its certificate identity with mTLS, else its IP); more are refused with RESOURCE_EXHAUSTED',
     default: String(DEFAULT_XDS_LIMITS.maxStreamsPerClient),
   },
   {

@@ -10,13 +10,18 @@ const TLS = ['--xds-tls-cert', 'c.pem', '--xds-tls-key', 'k.pem', '--xds-tls-cli
 describe('isLoopbackHost', () => {
   it('knows 127.0.0.0/8, ::1 and localhost, and nothing else', () => {
     for (const host of ['127.0.0.1', '127.10.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST']) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ['0.0.0.0', '10.244.0.1', '128.0.0.1', '127.0.0.256', '::', '[::]', 'attache.svc', '127.0.0.1.nip.io']) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of ['0.0.0.0', '10.244.0.1', '128.0.0.1', '127.0.0.256', '::', '[::]', 'attache.svc', '127.0.0.1.nip.io'])
+      expect(isLoopbackHost(host)).toBe(false);
   });
 });
 
 describe('attache serve: xDS transport', () => {
   it('serves mTLS with all three files, on any address', () => {
-    expect(serve(TLS, '0.0.0.0')).toEqual({ kind: 'mtls', files: { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem' }, trustDomain: 'cluster.local' });
+    expect(serve(TLS, '0.0.0.0')).toEqual({
+      kind: 'mtls',
+      files: { certFile: 'c.pem', keyFile: 'k.pem', clientCaFile: 'ca.pem' },
+      trustDomain: 'cluster.local',
+    });
   });
 
   it('takes the trust domain of Gateway identities, with mTLS only', () => {
@@ -35,7 +40,9 @@ describe('attache serve: xDS transport', () => {
     expect(serve(['--xds-plaintext'], '127.0.0.1')).toEqual({ kind: 'plaintext' });
     expect(serve(['--xds-plaintext'], '[::1]')).toEqual({ kind: 'plaintext' });
     expect(() => serve(['--xds-plaintext'], '0.0.0.0')).toThrow(
-      new UsageError('--xds-plaintext: allowed only with a loopback --xds-address (127.0.0.0/8, ::1, localhost), got 0.0.0.0; use --xds-tls-cert, --xds-tls-key, --xds-tls-client-ca'),
+      new UsageError(
+        '--xds-plaintext: allowed only with a loopback --xds-address (127.0.0.0/8, ::1, localhost), got 0.0.0.0; use --xds-tls-cert, --xds-tls-key, --xds-tls-client-ca',
+      ),
     );
   });
 
@@ -50,7 +57,9 @@ describe('attache serve: xDS transport', () => {
 
   it('names missing and conflicting flags', () => {
     expect(() => serve(['--xds-tls-cert', 'c.pem'], '0.0.0.0')).toThrow('missing --xds-tls-key, --xds-tls-client-ca');
-    expect(() => serve([...TLS, '--xds-plaintext'], '127.0.0.1')).toThrow('--xds-plaintext: cannot be combined with --xds-tls-cert, --xds-tls-key, --xds-tls-client-ca');
+    expect(() => serve([...TLS, '--xds-plaintext'], '127.0.0.1')).toThrow(
+      '--xds-plaintext: cannot be combined with --xds-tls-cert, --xds-tls-key, --xds-tls-client-ca',
+    );
   });
 });
 
@@ -58,13 +67,20 @@ describe('attache bootstrap: xDS transport', () => {
   const CLIENT = ['--xds-tls-cert', 'c.pem', '--xds-tls-key', 'k.pem', '--xds-tls-ca', 'ca.pem'];
 
   it('checks the control plane by the --xds host unless a server name is given', () => {
-    expect(bootstrap(CLIENT, 'attache.attache-system.svc')).toEqual({ certFile: 'c.pem', keyFile: 'k.pem', caFile: 'ca.pem', serverName: 'attache.attache-system.svc' });
+    expect(bootstrap(CLIENT, 'attache.attache-system.svc')).toEqual({
+      certFile: 'c.pem',
+      keyFile: 'k.pem',
+      caFile: 'ca.pem',
+      serverName: 'attache.attache-system.svc',
+    });
     expect(bootstrap([...CLIENT, '--xds-tls-server-name', 'attache.svc'], '127.0.0.1')).toMatchObject({ serverName: 'attache.svc' });
   });
 
   it('has the same plaintext rule as serve', () => {
     expect(bootstrap(['--xds-plaintext'], '127.0.0.1')).toBeUndefined();
-    expect(() => bootstrap(['--xds-plaintext'], 'attache.svc')).toThrow('--xds-plaintext: allowed only with a loopback --xds (127.0.0.0/8, ::1, localhost), got attache.svc');
+    expect(() => bootstrap(['--xds-plaintext'], 'attache.svc')).toThrow(
+      '--xds-plaintext: allowed only with a loopback --xds (127.0.0.0/8, ::1, localhost), got attache.svc',
+    );
     expect(() => bootstrap([], '127.0.0.1')).toThrow('xDS needs mTLS: pass --xds-tls-cert, --xds-tls-key, --xds-tls-ca, or --xds-plaintext');
     expect(() => bootstrap(['--xds-plaintext', '--xds-tls-server-name', 'x'], '127.0.0.1')).toThrow('--xds-tls-server-name: only used with');
   });

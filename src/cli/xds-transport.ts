@@ -42,7 +42,11 @@ export const XDS_CLIENT_TRANSPORT_FLAGS: FlagSpec[] = [
   { name: 'xds-tls-key', description: 'PEM private key of --xds-tls-cert' },
   { name: 'xds-tls-ca', description: "PEM CA bundle the control plane's certificate must chain to" },
   { name: 'xds-tls-server-name', description: "name the control plane's certificate must carry, also the SNI (default: the host of --xds)" },
-  { name: 'xds-tls-reload', description: 'reload the certificate and CA when their folder changes (a Kubernetes Secret volume); writes two SDS files beside --output', boolean: true },
+  {
+    name: 'xds-tls-reload',
+    description: 'reload the certificate and CA when their folder changes (a Kubernetes Secret volume); writes two SDS files beside --output',
+    boolean: true,
+  },
   { name: 'xds-plaintext', description: 'connect without TLS; allowed only to a loopback --xds address', boolean: true },
 ];
 
@@ -69,7 +73,9 @@ function tlsChosen(parsed: ParsedFlags, tlsFlags: readonly string[], host: strin
   if (!plaintext) {
     throw new UsageError(
       `xDS needs mTLS: pass ${all}` +
-        (loopback ? `, or --xds-plaintext to go without TLS on this loopback address` : ` (--${addressFlag} ${host} is not loopback, so --xds-plaintext is not allowed)`),
+        (loopback
+          ? `, or --xds-plaintext to go without TLS on this loopback address`
+          : ` (--${addressFlag} ${host} is not loopback, so --xds-plaintext is not allowed)`),
     );
   }
   if (!loopback) {
@@ -104,7 +110,8 @@ export function xdsClientTls(parsed: ParsedFlags, xdsHost: string): XdsClientTls
     return undefined;
   }
   const output = flag(parsed, 'output');
-  if (flag(parsed, 'xds-tls-reload') === 'true' && output === undefined) throw new UsageError('--xds-tls-reload: needs --output (its SDS files are written beside it)');
+  if (flag(parsed, 'xds-tls-reload') === 'true' && output === undefined)
+    throw new UsageError('--xds-tls-reload: needs --output (its SDS files are written beside it)');
   return {
     certFile: flag(parsed, 'xds-tls-cert')!,
     keyFile: flag(parsed, 'xds-tls-key')!,

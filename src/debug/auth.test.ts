@@ -7,7 +7,10 @@ interface Call {
 }
 
 /** The API server's side: tokens it knows, and which user may GET which paths. */
-function fakeApi(users: Record<string, string>, grants: Record<string, string[]>): { calls: Call[]; request<T>(method: string, path: string, o?: { body?: unknown }): Promise<T>; down: boolean } {
+function fakeApi(
+  users: Record<string, string>,
+  grants: Record<string, string[]>,
+): { calls: Call[]; request<T>(method: string, path: string, o?: { body?: unknown }): Promise<T>; down: boolean } {
   const api = {
     calls: [] as Call[],
     down: false,
@@ -17,7 +20,9 @@ function fakeApi(users: Record<string, string>, grants: Record<string, string[]>
       if (api.down) throw new Error('connect ECONNREFUSED 10.0.0.1:443');
       if (path.endsWith('/tokenreviews')) {
         const user = users[String(body.spec.token)];
-        return { status: user ? { authenticated: true, user: { username: user, groups: ['system:authenticated'] } } : { authenticated: false, error: 'token expired' } } as T;
+        return {
+          status: user ? { authenticated: true, user: { username: user, groups: ['system:authenticated'] } } : { authenticated: false, error: 'token expired' },
+        } as T;
       }
       const attrs = body.spec.nonResourceAttributes as { path: string; verb: string };
       const allowed = (grants[String(body.spec.user)] ?? []).includes(attrs.path) && attrs.verb === 'get';
@@ -42,7 +47,11 @@ describe('KubernetesDebugAuthorizer', () => {
     const auth = new KubernetesDebugAuthorizer(api);
     expect(await auth.authorize('t1', '/proxies', 'get')).toEqual({ allowed: true, user: 'system:serviceaccount:ops:dash' });
     expect(api.calls.map((c) => c.path)).toEqual(['/apis/authentication.k8s.io/v1/tokenreviews', '/apis/authorization.k8s.io/v1/subjectaccessreviews']);
-    expect(api.calls[1].body.spec).toEqual({ user: 'system:serviceaccount:ops:dash', groups: ['system:authenticated'], nonResourceAttributes: { path: '/proxies', verb: 'get' } });
+    expect(api.calls[1].body.spec).toEqual({
+      user: 'system:serviceaccount:ops:dash',
+      groups: ['system:authenticated'],
+      nonResourceAttributes: { path: '/proxies', verb: 'get' },
+    });
   });
 
   it('refuses no token (401), an unknown token (401), a path not granted (403), and fails closed when the API is down (503)', async () => {

@@ -80,7 +80,8 @@ export class KubernetesDebugAuthorizer implements DebugAuthorizer {
     });
     const status = tokenReview.status ?? {};
     const user = status.user?.username;
-    if (!status.authenticated || user === undefined) return { allowed: false, code: 401, reason: `the token is not valid${status.error ? `: ${status.error}` : ''}` };
+    if (!status.authenticated || user === undefined)
+      return { allowed: false, code: 401, reason: `the token is not valid${status.error ? `: ${status.error}` : ''}` };
     const access = await this.api.request<{ status?: SubjectAccessReviewStatus }>('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       body: {
         apiVersion: 'authorization.k8s.io/v1',

@@ -3,7 +3,7 @@
  * on the debug endpoint and `attache translate` print. Private keys are redacted, as Envoy's own
  * /config_dump does.
  */
-import { Snapshot } from '../xds/cache/snapshot';
+import { type Snapshot } from '../xds/cache/snapshot';
 import { anyToEnvoyJson } from '../xds/envoy-json';
 import { ADS_PUSH_ORDER, SHORT_NAME, TypeUrl } from '../xds/resources';
 

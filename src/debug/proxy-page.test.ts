@@ -3,7 +3,18 @@ import { DEFAULT_PAGE, MAX_PAGE, proxyPage } from './proxy-page';
 import { startDebugServer, type DebugState } from './server';
 
 function view(i: number, sync: SyncState): ProxyView {
-  return { nodeId: `envoy-${i}`, cluster: 'default/gw', gateway: 'default/gw', protocol: 'SotW', peer: '127.0.0.1:1', connectedSince: 't', sync, inSync: sync === 'SYNCED', types: [], rejected: [] };
+  return {
+    nodeId: `envoy-${i}`,
+    cluster: 'default/gw',
+    gateway: 'default/gw',
+    protocol: 'SotW',
+    peer: '127.0.0.1:1',
+    connectedSince: 't',
+    sync,
+    inSync: sync === 'SYNCED',
+    types: [],
+    rejected: [],
+  };
 }
 
 /** 1,200 proxies: every 100th NACKED, every 7th STALE, the rest SYNCED. */
@@ -24,7 +35,11 @@ describe('proxyPage', () => {
     const server = await startDebugServer('127.0.0.1', 0, state);
     try {
       const get = async (q: string): Promise<{ total: number; omitted: number; proxies: unknown[] }> =>
-        (await (await fetch(`http://127.0.0.1:${server.port}/proxies?format=json${q}`, { signal: AbortSignal.timeout(5000) })).json()) as { total: number; omitted: number; proxies: unknown[] };
+        (await (await fetch(`http://127.0.0.1:${server.port}/proxies?format=json${q}`, { signal: AbortSignal.timeout(5000) })).json()) as {
+          total: number;
+          omitted: number;
+          proxies: unknown[];
+        };
       expect(await get('')).toMatchObject({ total: 1200, omitted: 1200 - DEFAULT_PAGE });
       expect((await get('')).proxies).toHaveLength(DEFAULT_PAGE);
       expect((await get('&limit=100000')).proxies).toHaveLength(MAX_PAGE);

@@ -57,11 +57,26 @@ describe('proxyViews', () => {
   it('stays NACKED while what this proxy rejected is held back, although it ACKed what replaced it', () => {
     const rejections: GatewayRejections = {
       active: [],
-      held: [{ owner: 'GRPCRoute/default/bad', gateway: 'default/gw', proxy: 1, rejectedFingerprint: '{}', node: 'a', resource: 'RouteConfiguration routes/x', message: 'x'.repeat(5000), since: 't' }],
+      held: [
+        {
+          owner: 'GRPCRoute/default/bad',
+          gateway: 'default/gw',
+          proxy: 1,
+          rejectedFingerprint: '{}',
+          node: 'a',
+          resource: 'RouteConfiguration routes/x',
+          message: 'x'.repeat(5000),
+          since: 't',
+        },
+      ],
       pinned: [],
     };
     const views = proxyViews(
-      [connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')]), connection('b', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')], 2), connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')], 3)],
+      [
+        connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')]),
+        connection('b', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')], 2),
+        connection('a', [sub(TypeUrl.RouteConfiguration, 'v3', 'v3')], 3),
+      ],
       () => rejections,
     );
     expect(views[0]).toMatchObject({ sync: 'NACKED', inSync: false, rejected: [{ object: 'GRPCRoute default/bad', served: 'left out', since: 't' }] });

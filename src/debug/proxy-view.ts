@@ -83,7 +83,15 @@ function typeView(t: SubscriptionInfo): TypeView {
     lastVersionSent: t.lastVersionSent,
     lastVersionAcked: t.lastVersionAcked,
     ...(t.lastNack
-      ? { lastNack: { at: t.lastNack.at, nonce: t.lastNack.nonce, code: t.lastNack.errorDetail.code, message: clip(t.lastNack.errorDetail.message), resources: t.lastNack.rejected } }
+      ? {
+          lastNack: {
+            at: t.lastNack.at,
+            nonce: t.lastNack.nonce,
+            code: t.lastNack.errorDetail.code,
+            message: clip(t.lastNack.errorDetail.message),
+            resources: t.lastNack.rejected,
+          },
+        }
       : {}),
   };
 }
@@ -98,7 +106,12 @@ function rejectionsOf(proxy: number, r: GatewayRejections): RejectionView[] {
     });
   const pinned = r.pinned
     .filter((p) => p.proxy === proxy)
-    .map((p): RejectionView => ({ object: describeResource(p.typeUrl, p.name), served: p.served ? 'last accepted version' : 'left out', message: clip(p.message), since: p.since }));
+    .map((p): RejectionView => ({
+      object: describeResource(p.typeUrl, p.name),
+      served: p.served ? 'last accepted version' : 'left out',
+      message: clip(p.message),
+      since: p.since,
+    }));
   return [...held, ...pinned];
 }
 

@@ -49,15 +49,32 @@ describe('redact', () => {
   });
 
   it('takes out the last-applied annotation and managedFields of any object', () => {
-    const gateway = { kind: 'Gateway', metadata: { name: 'gw', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Secret","data":{"x":"eA=="}}', team: 'a' }, managedFields: [{}, {}] } };
-    expect(redact(gateway).metadata).toEqual({ name: 'gw', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': REDACTED, team: 'a' }, managedFields: '[2 entries omitted]' });
+    const gateway = {
+      kind: 'Gateway',
+      metadata: {
+        name: 'gw',
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Secret","data":{"x":"eA=="}}', team: 'a' },
+        managedFields: [{}, {}],
+      },
+    };
+    expect(redact(gateway).metadata).toEqual({
+      name: 'gw',
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': REDACTED, team: 'a' },
+      managedFields: '[2 entries omitted]',
+    });
   });
 
   it('takes out key fields by name: the IR privateKey and Envoy private_key, password, session ticket keys, generic secrets', () => {
     expect(redact({ name: 's', certificateChain: 'CERT', privateKey: 'KEY' })).toEqual({ name: 's', certificateChain: 'CERT', privateKey: REDACTED });
-    const envoy = { name: 'a', tls_certificate: { certificate_chain: { inline_bytes: 'Q0VSVA==' }, private_key: { inline_bytes: 'S0VZ' }, password: { inline_string: 'p' } } };
+    const envoy = {
+      name: 'a',
+      tls_certificate: { certificate_chain: { inline_bytes: 'Q0VSVA==' }, private_key: { inline_bytes: 'S0VZ' }, password: { inline_string: 'p' } },
+    };
     expect(redact(envoy).tls_certificate).toEqual({ certificate_chain: { inline_bytes: 'Q0VSVA==' }, private_key: REDACTED, password: REDACTED });
-    expect(redact({ session_ticket_keys: { keys: [{ inline_bytes: 'x' }] }, generic_secret: { secret: { inline_string: 'y' } } })).toEqual({ session_ticket_keys: REDACTED, generic_secret: REDACTED });
+    expect(redact({ session_ticket_keys: { keys: [{ inline_bytes: 'x' }] }, generic_secret: { secret: { inline_string: 'y' } } })).toEqual({
+      session_ticket_keys: REDACTED,
+      generic_secret: REDACTED,
+    });
   });
 
   it('finds keys by content anywhere: strings, buffers, errors, maps', () => {

@@ -76,7 +76,11 @@ function redactError(err: Error, depth: number): Error {
   const stack = err.stack === undefined ? undefined : redactText(err.stack);
   const extra = walk({ ...err }, depth + 1) as Record<string, unknown>;
   const cause = (err as { cause?: unknown }).cause === undefined ? undefined : walk((err as { cause?: unknown }).cause, depth + 1);
-  const same = message === err.message && stack === err.stack && cause === (err as { cause?: unknown }).cause && Object.keys(extra).every((k) => extra[k] === (err as unknown as Record<string, unknown>)[k]);
+  const same =
+    message === err.message &&
+    stack === err.stack &&
+    cause === (err as { cause?: unknown }).cause &&
+    Object.keys(extra).every((k) => extra[k] === (err as unknown as Record<string, unknown>)[k]);
   if (same) return err;
   const copy = new Error(message);
   Object.assign(copy, extra);

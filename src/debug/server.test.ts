@@ -1,4 +1,4 @@
-import { DebugState, startDebugServer, type DebugServer, type DebugServerOptions } from './server';
+import { type DebugState, startDebugServer, type DebugServer, type DebugServerOptions } from './server';
 import type { AccessDecision, DebugAuthorizer } from './auth';
 import type { PageRequest } from './proxy-page';
 
@@ -9,7 +9,8 @@ describe('debug endpoint', () => {
     ready: () => ready,
     status: () => [{ kind: 'Gateway', name: 'gw' }],
     errors: () => [],
-    configDump: ({ gateway, proxy }) => (proxy === 'nobody' || gateway === 'x/y' ? undefined : [{ gateway: gateway ?? `of ${proxy}`, resources: { listener: [] } }]),
+    configDump: ({ gateway, proxy }) =>
+      proxy === 'nobody' || gateway === 'x/y' ? undefined : [{ gateway: gateway ?? `of ${proxy}`, resources: { listener: [] } }],
     proxies: (page) => {
       lastPage = page;
       return [{ nodeId: 'envoy-0', sync: 'SYNCED' }];

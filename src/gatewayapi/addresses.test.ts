@@ -1,4 +1,4 @@
-import { Gateway } from '../apis/gateway-api';
+import { type Gateway } from '../apis/gateway-api';
 import { allocateAddresses, inPool, parseAddressPool, wantsAssignedAddress } from './addresses';
 
 const gw = (name: string, addresses?: Gateway['spec']['addresses']): Gateway => ({

@@ -6,7 +6,7 @@
  * (only a hash collision probes to the next free address). Without a pool, every Gateway gets
  * the default address.
  */
-import { Gateway } from '../apis/gateway-api';
+import { type Gateway } from '../apis/gateway-api';
 import { gatewayKey } from './naming';
 
 export interface AddressPool {

@@ -1,6 +1,6 @@
-import { Service } from '../apis/core';
+import { type Service } from '../apis/core';
 import { emptyResources } from '../store/resources';
-import { BackendContext, resolveBackendRef } from './backend-refs';
+import { type BackendContext, resolveBackendRef } from './backend-refs';
 import { ResourceIndex } from './resource-index';
 
 function context(services: Service[]): BackendContext {

@@ -4,14 +4,14 @@
  * An invalid ref keeps its weight but has no cluster, so its share of traffic gets the route
  * kind's error: UNAVAILABLE for GRPCRoute, 500 for HTTPRoute (their backendRefs docs).
  */
-import { ServicePort } from '../apis/core';
-import { BackendRef, GATEWAY_GROUP } from '../apis/gateway-api';
-import { ClusterIR, DestinationIR } from '../ir/types';
-import { ConditionType, Reason, TranslationIssue } from './conditions';
+import { type ServicePort } from '../apis/core';
+import { type BackendRef, GATEWAY_GROUP } from '../apis/gateway-api';
+import { type ClusterIR, type DestinationIR } from '../ir/types';
+import { ConditionType, Reason, type TranslationIssue } from './conditions';
 import { endpointsFor } from './endpoints';
 import { serviceClusterName } from './naming';
 import { isReferencePermitted } from './reference-grant';
-import { ResourceIndex } from './resource-index';
+import { type ResourceIndex } from './resource-index';
 
 export interface ResolvedBackend {
   destination: DestinationIR;

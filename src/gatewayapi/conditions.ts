@@ -3,7 +3,7 @@
  * (apis/v1/shared_types.go, gateway_types.go, gatewayclass_types.go), and a builder.
  * "Condition" here always means a status condition; route predicates are "matches".
  */
-import { Condition } from '../apis/meta';
+import { type Condition } from '../apis/meta';
 
 export const ConditionType = {
   Accepted: 'Accepted',

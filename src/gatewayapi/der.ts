@@ -45,16 +45,12 @@ export function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
 /** The elements inside a constructed element, in order. */
 export function childrenOf(buf: Buffer, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let offset = parent.start; offset < parent.end; ) {
+  for (let offset = parent.start; offset < parent.end;) {
     const child = readTlv(buf, offset, parent.end);
     out.push(child);
     offset = child.end;
   }
   return out;
-}
-
-export function contentOf(buf: Buffer, tlv: Tlv): Buffer {
-  return buf.subarray(tlv.start, tlv.end);
 }
 
 /** Every PEM block's label (e.g. `PRIVATE KEY`) and DER, in order. */

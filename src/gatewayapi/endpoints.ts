@@ -4,9 +4,9 @@
  * clusters a Gateway already has without translating anything else: both must read slices the
  * same way, so they share this file.
  */
-import { EndpointIR } from '../ir/types';
+import { type EndpointIR } from '../ir/types';
 import { parseServiceClusterName } from './naming';
-import { ResourceIndex } from './resource-index';
+import { type ResourceIndex } from './resource-index';
 
 /**
  * Per translation (an index lives for one), the endpoints already computed per Service port:

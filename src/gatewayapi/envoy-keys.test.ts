@@ -7,7 +7,9 @@ import { unsupportedCertificateKey, unsupportedKey, unsupportedKeyEncoding } fro
 /** The reproducer Secrets, as embedded in the golden case that shows their listener status. */
 function reproducer(name: string): { cert: string; key: string } {
   const file = path.join(__dirname, 'testdata/gateway-https-keys-envoy-refuses.in.yaml');
-  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; data: Record<string, string> });
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(
+    (d) => d.toJS() as { kind: string; metadata: { name: string }; data: Record<string, string> },
+  );
   const secret = docs.find((d) => d.kind === 'Secret' && d.metadata.name === name);
   if (!secret) throw new Error(`no Secret ${name}`);
   const text = (k: string): string => Buffer.from(secret.data[k], 'base64').toString('utf8');

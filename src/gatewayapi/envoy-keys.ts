@@ -11,8 +11,8 @@
  *  - Ed25519; nothing else.
  * The same rules apply to the private key and to the leaf certificate's public key.
  */
-import { KeyObject, X509Certificate } from 'crypto';
-import { childrenOf, pemBlocks, readTlv, Tag, Tlv } from './der';
+import { type KeyObject, type X509Certificate } from 'crypto';
+import { childrenOf, pemBlocks, readTlv, Tag, type Tlv } from './der';
 
 const ENVOY_EC_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
 const RSA_MIN_BITS = 2048;

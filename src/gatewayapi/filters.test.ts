@@ -1,7 +1,7 @@
 import { emptyResources } from '../store/resources';
-import { Service } from '../apis/core';
-import { ReferenceGrant, RouteFilter } from '../apis/gateway-api';
-import { BackendContext } from './backend-refs';
+import { type Service } from '../apis/core';
+import { type ReferenceGrant, type RouteFilter } from '../apis/gateway-api';
+import { type BackendContext } from './backend-refs';
 import { headerModifier, mirrorPercent, translateFilters } from './filters';
 import { ResourceIndex } from './resource-index';
 
@@ -26,7 +26,16 @@ describe('headerModifier', () => {
     // Found by the generated inputs of e2e/envoy-accepts.e2e.ts: the schema lets it through, Envoy does not.
     [{ remove: [''] }, 'f.remove[0]', /may not be empty/],
     [{ set: [{ name: 'x-a', value: '1' }], add: [{ name: 'X-A', value: '2' }] }, 'f.add[0].name', /more than one action/],
-    [{ set: [{ name: 'x-a', value: '1' }, { name: 'X-A', value: '2' }] }, 'f.set[1].name', /more than one action/],
+    [
+      {
+        set: [
+          { name: 'x-a', value: '1' },
+          { name: 'X-A', value: '2' },
+        ],
+      },
+      'f.set[1].name',
+      /more than one action/,
+    ],
     [{ add: [{ name: 'x-a', value: 'one\r\ntwo' }] }, 'f.add[0].value', /NUL, CR or LF/],
   ])('refuses %j at %s', (filter, field, message) => {
     const r = headerModifier(filter, 'f');
@@ -75,7 +84,11 @@ describe('translateFilters', () => {
       metadata: { namespace: 'other', name: 'g' },
       spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'default' }], to: [{ group: '', kind: 'Service' }] },
     };
-    const r = translateFilters([{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', namespace: 'other', port: 8080 } } }], 'f', fakeContext([grant]));
+    const r = translateFilters(
+      [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', namespace: 'other', port: 8080 } } }],
+      'f',
+      fakeContext([grant]),
+    );
     expect(r.mirrors).toEqual([{ cluster: 'service/other/shadow/8080/h2c', percent: 100 }]);
   });
 

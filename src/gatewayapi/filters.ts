@@ -12,10 +12,10 @@
  *   requests that would have been processed by that filter MUST receive a HTTP error response"
  *   (GRPCRouteFilter.type). Attaché has no extension kinds, so every ExtensionRef is unresolved.
  */
-import { HTTPHeaderFilter, HTTPRequestMirrorFilter, RouteFilter } from '../apis/gateway-api';
-import { ClusterIR, HeaderModifierIR, MirrorIR } from '../ir/types';
-import { BackendContext, resolveBackendRef } from './backend-refs';
-import { ConditionType, Reason, TranslationIssue, unsupportedValue } from './conditions';
+import { type HTTPHeaderFilter, type HTTPRequestMirrorFilter, type RouteFilter } from '../apis/gateway-api';
+import { type ClusterIR, type HeaderModifierIR, type MirrorIR } from '../ir/types';
+import { type BackendContext, resolveBackendRef } from './backend-refs';
+import { ConditionType, Reason, type TranslationIssue, unsupportedValue } from './conditions';
 
 export interface FilterResult {
   requestHeaders?: HeaderModifierIR;
@@ -100,7 +100,8 @@ export function headerModifier(filter: HTTPHeaderFilter, field: string): { modif
     // The schema leaves `remove` names unchecked; Envoy refuses an empty one (and NUL, CR, LF).
     if (name === '' || /[\0\r\n]/.test(name)) issues.push(unsupportedValue(at, 'header names may not be empty or contain NUL, CR or LF'));
     else if (seen.has(name)) issues.push(unsupportedValue(at, `header "${name}" is named by more than one action of this filter`));
-    else if (name.startsWith(':') || name === 'host') issues.push(unsupportedValue(at, `header "${name}" cannot be modified (Envoy refuses pseudo-headers and host)`));
+    else if (name.startsWith(':') || name === 'host')
+      issues.push(unsupportedValue(at, `header "${name}" cannot be modified (Envoy refuses pseudo-headers and host)`));
     else {
       seen.add(name);
       return name;

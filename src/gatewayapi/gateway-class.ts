@@ -1,8 +1,8 @@
 /** GatewayClass selection: only classes naming our controller are ours (GatewayClass.spec.controllerName). */
-import { GatewayClass } from '../apis/gateway-api';
+import { type GatewayClass } from '../apis/gateway-api';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
-import { TranslateOptions } from './options';
-import { GatewayClassStatusEntry } from './status';
+import { type TranslateOptions } from './options';
+import { type GatewayClassStatusEntry } from './status';
 import { supportedFeatures } from './supported-features';
 
 export function ownedGatewayClasses(classes: readonly GatewayClass[], options: TranslateOptions): GatewayClass[] {

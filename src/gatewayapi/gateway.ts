@@ -3,22 +3,22 @@
  * the Gateway-level status (Accepted, Programmed, addresses), and each Gateway's IR (its Envoy
  * listeners, filter chains and certificates).
  */
-import { Gateway, GatewayClass } from '../apis/gateway-api';
-import { ClusterIR, FilterChainIR, GatewayIR, HTTPListener, SecretIR } from '../ir/types';
+import { type Gateway, type GatewayClass } from '../apis/gateway-api';
+import { type ClusterIR, type FilterChainIR, type GatewayIR, type HTTPListener, type SecretIR } from '../ir/types';
 import { allocateAddresses, inPool, wantsAssignedAddress } from './addresses';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
 import type { GatewayContext, GrpcFilters, HostedCandidate, ListenerContext } from './contexts';
 import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, listenerStatus } from './listener';
 import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteConfigName } from './naming';
-import { TranslateOptions } from './options';
-import { ResourceIndex } from './resource-index';
-import { GatewayStatusEntry } from './status';
+import { type TranslateOptions } from './options';
+import { type ResourceIndex } from './resource-index';
+import { type GatewayStatusEntry } from './status';
 import { ANY_HOST } from './hostnames';
 import { buildVirtualHosts } from './virtual-hosts';
 
 /** Gateway annotations that turn the gRPC filters off: only the value "false" does. */
-export const GRPC_WEB_ANNOTATION = 'attache.dev/grpc-web';
-export const GRPC_STATS_ANNOTATION = 'attache.dev/grpc-stats';
+const GRPC_WEB_ANNOTATION = 'attache.dev/grpc-web';
+const GRPC_STATS_ANNOTATION = 'attache.dev/grpc-stats';
 
 /**
  * Both filters are on by default: they leave plain gRPC untouched and are what gRPC users
@@ -41,19 +41,18 @@ export function buildGatewayContexts(
   const classNames = new Set(ownClasses.map((c) => c.metadata.name));
   const ours = gateways.filter((g) => classNames.has(g.spec.gatewayClassName));
   const pooled = options.addressPool ? allocateAddresses(ours, options.addressPool) : new Map<string, string>();
-  return ours
-    .map((gateway) => {
-      const { address, problem, notUsable } = bindAddress(gateway, pooled, options);
-      return {
-        gateway,
-        key: gatewayKey(gateway.metadata.namespace, gateway.metadata.name),
-        address,
-        addressProblem: problem,
-        addressNotUsable: notUsable,
-        listeners: buildListenerContexts(gateway, address, options, index),
-        grpcFilters: grpcFiltersOf(gateway),
-      };
-    });
+  return ours.map((gateway) => {
+    const { address, problem, notUsable } = bindAddress(gateway, pooled, options);
+    return {
+      gateway,
+      key: gatewayKey(gateway.metadata.namespace, gateway.metadata.name),
+      address,
+      addressProblem: problem,
+      addressNotUsable: notUsable,
+      listeners: buildListenerContexts(gateway, address, options, index),
+      grpcFilters: grpcFiltersOf(gateway),
+    };
+  });
 }
 
 /**
@@ -61,7 +60,11 @@ export function buildGatewayContexts(
  * supported. With `--address-pool`, a static address must come from the pool: the pool is what
  * the operator made bindable, so any other address is not usable (GatewayStaticAddresses).
  */
-function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): { address: string; problem?: string; notUsable?: string } {
+function bindAddress(
+  gateway: Gateway,
+  pooled: ReadonlyMap<string, string>,
+  options: TranslateOptions,
+): { address: string; problem?: string; notUsable?: string } {
   const requested = gateway.spec.addresses ?? [];
   const key = gatewayKey(gateway.metadata.namespace, gateway.metadata.name);
   if (wantsAssignedAddress(gateway)) return { address: pooled.get(key) ?? options.defaultAddress };
@@ -96,12 +99,17 @@ export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<Listene
   const parametersRef = ctx.gateway.spec.infrastructure?.parametersRef;
   const conditions = [
     parametersRef
-      ? c.make(ConditionType.Accepted, false, Reason.InvalidParameters, `spec.infrastructure.parametersRef: ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a parameters kind Attaché supports`)
+      ? c.make(
+          ConditionType.Accepted,
+          false,
+          Reason.InvalidParameters,
+          `spec.infrastructure.parametersRef: ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a parameters kind Attaché supports`,
+        )
       : ctx.addressProblem
-      ? c.make(ConditionType.Accepted, false, Reason.UnsupportedAddress, ctx.addressProblem)
-      : allValid
-        ? c.make(ConditionType.Accepted, true, Reason.Accepted, 'Gateway is accepted')
-        : c.make(ConditionType.Accepted, anyValid, Reason.ListenersNotValid, listenersNotValidMessage(ctx.listeners)),
+        ? c.make(ConditionType.Accepted, false, Reason.UnsupportedAddress, ctx.addressProblem)
+        : allValid
+          ? c.make(ConditionType.Accepted, true, Reason.Accepted, 'Gateway is accepted')
+          : c.make(ConditionType.Accepted, anyValid, Reason.ListenersNotValid, listenersNotValidMessage(ctx.listeners)),
     ctx.addressNotUsable && !ctx.addressProblem && !parametersRef
       ? c.make(ConditionType.Programmed, false, Reason.AddressNotUsable, ctx.addressNotUsable)
       : anyProgrammed && !ctx.addressProblem && !parametersRef
@@ -144,10 +152,7 @@ export function buildGatewayIR(gateway: GatewayContext, attached: AttachedCandid
       name: listenerName(gateway.address, port),
       address: gateway.address,
       port,
-      filterChains:
-        onPort[0].protocol === 'HTTPS'
-          ? onPort.map((l) => tlsChain(gateway, port, l, attached))
-          : [httpChain(gateway, port, onPort, attached)],
+      filterChains: onPort[0].protocol === 'HTTPS' ? onPort.map((l) => tlsChain(gateway, port, l, attached)) : [httpChain(gateway, port, onPort, attached)],
     }));
   const secrets = servedSecrets(byPort);
   return { key: gateway.key, listeners, clusters, ...(secrets.length > 0 ? { secrets } : {}) };

@@ -4,12 +4,24 @@ import { validateRegex } from './regex';
 
 describe('pathMatch (GEP-1016)', () => {
   it.each([
-    [{ service: 'a.B', method: 'C' }, { kind: 'exact', value: '/a.B/C' }],
+    [
+      { service: 'a.B', method: 'C' },
+      { kind: 'exact', value: '/a.B/C' },
+    ],
     [{ service: 'a.B' }, { kind: 'prefix', value: '/a.B/' }],
     [{ method: 'C' }, { kind: 'regex', value: '/[^/]+/C' }],
-    [{ type: 'RegularExpression' as const, service: 'a|b', method: 'C|D' }, { kind: 'regex', value: '/(?:a|b)/(?:C|D)' }],
-    [{ type: 'RegularExpression' as const, service: 'a\\.B' }, { kind: 'regex', value: '/(?:a\\.B)/[^/]+' }],
-    [{ type: 'RegularExpression' as const, method: 'Get.*' }, { kind: 'regex', value: '/[^/]+/(?:Get.*)' }],
+    [
+      { type: 'RegularExpression' as const, service: 'a|b', method: 'C|D' },
+      { kind: 'regex', value: '/(?:a|b)/(?:C|D)' },
+    ],
+    [
+      { type: 'RegularExpression' as const, service: 'a\\.B' },
+      { kind: 'regex', value: '/(?:a\\.B)/[^/]+' },
+    ],
+    [
+      { type: 'RegularExpression' as const, method: 'Get.*' },
+      { kind: 'regex', value: '/[^/]+/(?:Get.*)' },
+    ],
     [undefined, { kind: 'prefix', value: '/' }],
   ])('%j → %j', (method, want) => {
     expect(pathMatch(method)).toEqual(want);

@@ -9,14 +9,14 @@
  * making Envoy NACK the whole RouteConfiguration. They match the way Envoy's `safe_regex` does:
  * RE2, full match (the whole `:path`, the whole header value); `^` and `$` are not needed.
  */
-import { GRPCMethodMatch, GRPCRoute, GRPCRouteMatch, GRPCRouteRule } from '../apis/gateway-api';
-import { PathMatchIR, RouteActionIR } from '../ir/types';
-import { BackendContext } from './backend-refs';
-import { TranslationIssue, unsupportedValue } from './conditions';
-import { ResourceIndex } from './resource-index';
+import { type GRPCMethodMatch, type GRPCRoute, type GRPCRouteMatch, type GRPCRouteRule } from '../apis/gateway-api';
+import { type PathMatchIR, type RouteActionIR } from '../ir/types';
+import { type BackendContext } from './backend-refs';
+import { type TranslationIssue, unsupportedValue } from './conditions';
+import { type ResourceIndex } from './resource-index';
 import { translateRouteRules, type TranslatedRoute } from './route-candidates';
 import { headerMatches, headerMatchIssues, regexIssues } from './route-matches';
-import { backendAction, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
+import { backendAction, ruleRouteFields, type TranslatedRule, translateRuleParts } from './route-rules';
 
 export function translateGRPCRoute(route: GRPCRoute, index: ResourceIndex): TranslatedRoute {
   const ctx: BackendContext = { routeKind: 'GRPCRoute', routeNamespace: route.metadata.namespace, protocol: 'h2c', index };

@@ -6,7 +6,7 @@
 
 export const ANY_HOST = '*';
 
-export function isWildcard(hostname: string): boolean {
+function isWildcard(hostname: string): boolean {
   return hostname.startsWith('*.');
 }
 

@@ -1,4 +1,4 @@
-import { RouteIR } from '../ir/types';
+import { type RouteIR } from '../ir/types';
 import { redirectOnListener } from './httproute-filters';
 
 const fakeRedirect = (action: Partial<Extract<RouteIR['action'], { kind: 'redirect' }>>): RouteIR => ({

@@ -17,9 +17,9 @@
  * - URLRewrite (HTTPURLRewriteFilter): the hostname (the `Host`/`:authority` sent upstream) and
  *   the path, changed before forwarding.
  */
-import { HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteFilter, HTTPURLRewriteFilter } from '../apis/gateway-api';
-import { ForwardActionIR, PathRewriteIR, RedirectActionIR, RouteIR } from '../ir/types';
-import { TranslationIssue, unsupportedValue } from './conditions';
+import { type HTTPPathModifier, type HTTPRequestRedirectFilter, type HTTPRouteFilter, type HTTPURLRewriteFilter } from '../apis/gateway-api';
+import { type ForwardActionIR, type PathRewriteIR, type RedirectActionIR, type RouteIR } from '../ir/types';
+import { type TranslationIssue, unsupportedValue } from './conditions';
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308] as const;
 const WELL_KNOWN_PORTS = { http: 80, https: 443 } as const;

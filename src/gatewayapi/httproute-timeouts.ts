@@ -5,9 +5,9 @@
  * turns the timeout off, which is also what a rule without timeouts gets (long gRPC and HTTP
  * streams must not be cut, see xds/translate/route.ts). Pure.
  */
-import { HTTPRouteRule } from '../apis/gateway-api';
-import { ForwardActionIR } from '../ir/types';
-import { TranslationIssue, unsupportedValue } from './conditions';
+import { type HTTPRouteRule } from '../apis/gateway-api';
+import { type ForwardActionIR } from '../ir/types';
+import { type TranslationIssue, unsupportedValue } from './conditions';
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 
@@ -22,7 +22,10 @@ export function parseDuration(value: string): number | undefined {
 export function ruleTimeouts(rule: HTTPRouteRule, field: string): { timeouts?: ForwardActionIR['timeouts']; issues: TranslationIssue[] } {
   const issues: TranslationIssue[] = [];
   const out: NonNullable<ForwardActionIR['timeouts']> = {};
-  for (const [key, target] of [['request', 'requestMs'], ['backendRequest', 'backendRequestMs']] as const) {
+  for (const [key, target] of [
+    ['request', 'requestMs'],
+    ['backendRequest', 'backendRequestMs'],
+  ] as const) {
     const value = rule.timeouts?.[key];
     if (value === undefined) continue;
     const ms = parseDuration(value);

@@ -1,16 +1,31 @@
-import { HTTPRouteMatch } from '../apis/gateway-api';
+import { type HTTPRouteMatch } from '../apis/gateway-api';
 import { httpOnlyFilters, redirectAction } from './httproute-filters';
 import { backendProtocol, httpMatchIssues, httpRouteMatch, pathMatch, replaceablePrefix } from './httproute';
-import { comparePrecedence, MatchPrecedence, Ranked } from './precedence';
+import { comparePrecedence, type MatchPrecedence, type Ranked } from './precedence';
 
 describe('pathMatch (HTTPPathMatch)', () => {
   it.each([
-    [{ type: 'Exact' as const, value: '/a/' }, { kind: 'exact', value: '/a/' }],
-    [{ type: 'PathPrefix' as const, value: '/a' }, { kind: 'segmentPrefix', value: '/a' }],
-    [{ type: 'PathPrefix' as const, value: '/a/' }, { kind: 'segmentPrefix', value: '/a' }],
-    [{ type: 'PathPrefix' as const, value: '/' }, { kind: 'prefix', value: '/' }],
+    [
+      { type: 'Exact' as const, value: '/a/' },
+      { kind: 'exact', value: '/a/' },
+    ],
+    [
+      { type: 'PathPrefix' as const, value: '/a' },
+      { kind: 'segmentPrefix', value: '/a' },
+    ],
+    [
+      { type: 'PathPrefix' as const, value: '/a/' },
+      { kind: 'segmentPrefix', value: '/a' },
+    ],
+    [
+      { type: 'PathPrefix' as const, value: '/' },
+      { kind: 'prefix', value: '/' },
+    ],
     [{}, { kind: 'prefix', value: '/' }],
-    [{ type: 'RegularExpression' as const, value: '/a/[0-9]+' }, { kind: 'regex', value: '/a/[0-9]+' }],
+    [
+      { type: 'RegularExpression' as const, value: '/a/[0-9]+' },
+      { kind: 'regex', value: '/a/[0-9]+' },
+    ],
   ])('%j → %j', (path, want) => {
     expect(pathMatch(path)).toEqual(want);
   });
@@ -58,9 +73,14 @@ describe('HTTPRoute precedence', () => {
   const order = (...items: Ranked[]): number[] => [...items].sort(comparePrecedence).map((r) => r.ruleIndex);
 
   it('orders Exact, then RegularExpression, then the longest PathPrefix', () => {
-    expect(order(ranked({ pathChars: 4 }, 0), ranked({ pathType: 'regex', pathChars: 2 }, 1), ranked({ pathType: 'exact', pathChars: 2 }, 2), ranked({ pathChars: 9 }, 3))).toEqual([
-      2, 1, 3, 0,
-    ]);
+    expect(
+      order(
+        ranked({ pathChars: 4 }, 0),
+        ranked({ pathType: 'regex', pathChars: 2 }, 1),
+        ranked({ pathType: 'exact', pathChars: 2 }, 2),
+        ranked({ pathChars: 9 }, 3),
+      ),
+    ).toEqual([2, 1, 3, 0]);
   });
 
   it('then a method, then more headers, then more query params', () => {

@@ -28,27 +28,27 @@
  * Regular expressions are checked with the RE2 Envoy compiles them with (`validateRegex`), so a
  * bad pattern drops its rule here instead of making Envoy NACK the whole RouteConfiguration.
  */
-import { ServicePort } from '../apis/core';
-import { HTTPPathMatch, HTTPQueryParamMatch, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from '../apis/gateway-api';
-import { ClusterIR, PathMatchIR, QueryParamMatchIR, RouteActionIR, RouteMatchIR } from '../ir/types';
-import { BackendContext } from './backend-refs';
-import { TranslationIssue, unsupportedValue } from './conditions';
-import { forwardRewrite, HTTPOnlyFilters, httpOnlyFilters, redirectAction } from './httproute-filters';
+import { type ServicePort } from '../apis/core';
+import { type HTTPPathMatch, type HTTPQueryParamMatch, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule } from '../apis/gateway-api';
+import { type ClusterIR, type PathMatchIR, type QueryParamMatchIR, type RouteActionIR, type RouteMatchIR } from '../ir/types';
+import { type BackendContext } from './backend-refs';
+import { type TranslationIssue, unsupportedValue } from './conditions';
+import { forwardRewrite, type HTTPOnlyFilters, httpOnlyFilters, redirectAction } from './httproute-filters';
 import { ruleTimeouts } from './httproute-timeouts';
-import { HTTPMatchPrecedence } from './precedence';
-import { ResourceIndex } from './resource-index';
+import { type HTTPMatchPrecedence } from './precedence';
+import { type ResourceIndex } from './resource-index';
 import { translateRouteRules, type TranslatedRoute } from './route-candidates';
 import { firstPerName, headerMatches, headerMatchIssues, namedMatchIssues, regexIssues } from './route-matches';
-import { backendAction, RuleParts, ruleRouteFields, TranslatedRule, translateRuleParts } from './route-rules';
+import { backendAction, type RuleParts, ruleRouteFields, type TranslatedRule, translateRuleParts } from './route-rules';
 
 /** The Service port's appProtocol for h2c (KEP-3726's standard value). */
-export const H2C_APP_PROTOCOL = 'kubernetes.io/h2c';
+const H2C_APP_PROTOCOL = 'kubernetes.io/h2c';
 
 /** HTTPRoute's status codes: no backendRefs, and invalid backendRefs, both 500 (HTTPRouteRule.backendRefs). */
 const ERROR_STATUS = { none: 500, invalid: 500 } as const;
 
 /** What a rule without `matches` gets (the CRD default): every request. */
-export const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
+const MATCH_ALL: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 export function translateHTTPRoute(route: HTTPRoute, index: ResourceIndex): TranslatedRoute {
   const ctx: BackendContext = { routeKind: 'HTTPRoute', routeNamespace: route.metadata.namespace, protocol: backendProtocol, index };
@@ -81,7 +81,12 @@ function translateRule(rule: HTTPRouteRule, matches: readonly HTTPRouteMatch[], 
   return { shared: ruleRouteFields(parts, action), clusters, refIssues: parts.refIssues, invalid };
 }
 
-function ruleAction(parts: RuleParts, taken: HTTPOnlyFilters, prefix: string | undefined, field: string): { action: RouteActionIR; issues: TranslationIssue[] } {
+function ruleAction(
+  parts: RuleParts,
+  taken: HTTPOnlyFilters,
+  prefix: string | undefined,
+  field: string,
+): { action: RouteActionIR; issues: TranslationIssue[] } {
   // An unresolvable ExtensionRef: "requests that would have been processed by that filter MUST
   // receive a HTTP error response" (HTTPRouteFilter.type), 500 as for invalid backends. (With
   // issues, the rule is dropped and the action never reaches Envoy.)
@@ -130,7 +135,7 @@ export function httpRouteMatch(m: HTTPRouteMatch): { match: RouteMatchIR; preced
       kind: 'HTTPRoute',
       pathType: type === 'Exact' ? 'exact' : type === 'RegularExpression' ? 'regex' : 'prefix',
       // A PathPrefix's trailing `/` is ignored when matching, so it is not counted either.
-      pathChars: (type === 'PathPrefix' ? segmentPrefix(path.value ?? '/') : path.value ?? '/').length,
+      pathChars: (type === 'PathPrefix' ? segmentPrefix(path.value ?? '/') : (path.value ?? '/')).length,
       hasMethod: m.method !== undefined,
       headerCount: headers.length,
       queryParamCount: queryParams.length,
@@ -153,7 +158,7 @@ export function pathMatch(path: HTTPPathMatch): PathMatchIR {
 }
 
 /** A PathPrefix value as whole path elements: without its trailing `/` (`/` stays `/`). */
-export function segmentPrefix(value: string): string {
+function segmentPrefix(value: string): string {
   return value.replace(/\/+$/, '') || '/';
 }
 
@@ -166,7 +171,8 @@ export function httpMatchIssues(m: HTTPRouteMatch, field: string): TranslationIs
   const issues: TranslationIssue[] = [];
   const pathType = m.path?.type ?? 'PathPrefix';
   if (pathType === 'RegularExpression') issues.push(...regexIssues(m.path?.value ?? '', `${field}.path.value`));
-  else if (pathType !== 'Exact' && pathType !== 'PathPrefix') issues.push(unsupportedValue(`${field}.path.type`, `path match type "${pathType}" is not supported`));
+  else if (pathType !== 'Exact' && pathType !== 'PathPrefix')
+    issues.push(unsupportedValue(`${field}.path.type`, `path match type "${pathType}" is not supported`));
   // Only the first entry per name is used, so only it is checked.
   issues.push(...headerMatchIssues(m.headers, field));
   issues.push(...namedMatchIssues(m.queryParams, firstPerName(m.queryParams), `${field}.queryParams`, 'query param'));

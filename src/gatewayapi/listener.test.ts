@@ -3,17 +3,27 @@
  * HTTPS; two listeners with the same port, protocol and hostname), and how conflicts are found.
  * These build Gateways directly, without the file source's validation.
  */
-import { Gateway, GatewayListener } from '../apis/gateway-api';
+import { type Gateway, type GatewayListener } from '../apis/gateway-api';
 import { emptyResources } from '../store/resources';
 import { issueCertificate } from '../../test/support/certificates';
 import { buildListenerContexts, isListenerProgrammed, listenerStatus } from './listener';
-import { DEFAULT_CONTROLLER_NAME, TranslateOptions } from './options';
+import { DEFAULT_CONTROLLER_NAME, type TranslateOptions } from './options';
 import { ResourceIndex } from './resource-index';
 
-const OPTIONS: TranslateOptions = { controllerName: DEFAULT_CONTROLLER_NAME, defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '1970-01-01T00:00:00Z' };
+const OPTIONS: TranslateOptions = {
+  controllerName: DEFAULT_CONTROLLER_NAME,
+  defaultAddress: '127.0.0.1',
+  privilegedPortShift: 10000,
+  now: '1970-01-01T00:00:00Z',
+};
 
 function fakeGateway(listeners: GatewayListener[]): Gateway {
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'default', generation: 3 }, spec: { gatewayClassName: 'attache', listeners } };
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'default', generation: 3 },
+    spec: { gatewayClassName: 'attache', listeners },
+  };
 }
 
 const https = (name: string, hostname?: string, port = 443): GatewayListener => ({
@@ -94,7 +104,10 @@ describe('listener conflicts', () => {
   });
 
   it('leaves unsupported protocols out: a TCP listener does not conflict with HTTP on its port', () => {
-    const out = conditions([{ name: 'h', port: 80, protocol: 'HTTP' }, { name: 't', port: 80, protocol: 'TCP' }]);
+    const out = conditions([
+      { name: 'h', port: 80, protocol: 'HTTP' },
+      { name: 't', port: 80, protocol: 'TCP' },
+    ]);
     expect(out.h).toMatchObject({ Accepted: 'True/Accepted', Conflicted: 'False/NoConflicts' });
     expect(out.t).toMatchObject({ Accepted: 'False/UnsupportedProtocol', Conflicted: 'False/NoConflicts' });
   });

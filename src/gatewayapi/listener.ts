@@ -3,14 +3,14 @@
  * which certificates HTTPS listeners serve, which listeners conflict, and their status
  * (ListenerStatus: supportedKinds, attachedRoutes, conditions).
  */
-import { Gateway, GatewayListener, GATEWAY_GROUP } from '../apis/gateway-api';
-import { Condition } from '../apis/meta';
-import { SecretIR } from '../ir/types';
-import { ConditionBuilder, ConditionType, ReasonName, Reason, TranslationIssue } from './conditions';
-import { bindPort, TranslateOptions } from './options';
+import { type Gateway, type GatewayListener, GATEWAY_GROUP } from '../apis/gateway-api';
+import { type Condition } from '../apis/meta';
+import { type SecretIR } from '../ir/types';
+import { ConditionBuilder, ConditionType, type ReasonName, Reason, type TranslationIssue } from './conditions';
+import { bindPort, type TranslateOptions } from './options';
 import type { ListenerContext } from './contexts';
-import { ResourceIndex } from './resource-index';
-import { ListenerStatus } from './status';
+import { type ResourceIndex } from './resource-index';
+import { type ListenerStatus } from './status';
 import { resolveCertificateRefs } from './tls';
 
 /**

@@ -3,10 +3,10 @@
  * (sectionName, port, allowedRoutes namespaces and kinds, hostname intersection), and why not
  * when it lands nowhere. One attacher serves every route kind.
  */
-import { Namespace } from '../apis/core';
-import { GATEWAY_GROUP, LabelSelector, ParentReference } from '../apis/gateway-api';
-import { KubernetesObject, NamespacedObjectMeta } from '../apis/meta';
-import { ConditionType, Reason, TranslationIssue } from './conditions';
+import { type Namespace } from '../apis/core';
+import { GATEWAY_GROUP, type LabelSelector, type ParentReference } from '../apis/gateway-api';
+import { type KubernetesObject, type NamespacedObjectMeta } from '../apis/meta';
+import { ConditionType, Reason, type TranslationIssue } from './conditions';
 import type { GatewayContext, ListenerContext, ParentAttachment } from './contexts';
 import { intersectHostnames } from './hostnames';
 import { isListenerAccepted } from './listener';
@@ -18,11 +18,7 @@ export interface AttachableRoute extends KubernetesObject {
   spec: { parentRefs?: ParentReference[]; hostnames?: string[] };
 }
 
-export function attachRoute(
-  route: AttachableRoute,
-  gateways: ReadonlyMap<string, GatewayContext>,
-  namespaces: readonly Namespace[],
-): ParentAttachment[] {
+export function attachRoute(route: AttachableRoute, gateways: ReadonlyMap<string, GatewayContext>, namespaces: readonly Namespace[]): ParentAttachment[] {
   const routeNs = route.metadata.namespace;
   const out: ParentAttachment[] = [];
   for (const ref of route.spec.parentRefs ?? []) {
@@ -56,16 +52,17 @@ function attachToGateway(
       (parentRef.sectionName === undefined || l.listener.name === parentRef.sectionName) &&
       (parentRef.port === undefined || l.listener.port === parentRef.port),
   );
-  const rejected = (reason: TranslationIssue['reason'], message: string): ParentAttachment => ({ parentRef, gateway, listeners: [], issue: notAccepted(reason, message) });
+  const rejected = (reason: TranslationIssue['reason'], message: string): ParentAttachment => ({
+    parentRef,
+    gateway,
+    listeners: [],
+    issue: notAccepted(reason, message),
+  });
   if (candidates.length === 0) {
-    const what = [parentRef.sectionName && `sectionName "${parentRef.sectionName}"`, parentRef.port && `port ${parentRef.port}`]
-      .filter(Boolean)
-      .join(' and ');
+    const what = [parentRef.sectionName && `sectionName "${parentRef.sectionName}"`, parentRef.port && `port ${parentRef.port}`].filter(Boolean).join(' and ');
     return rejected(Reason.NoMatchingParent, `no listener matches ${what}`);
   }
-  const allowed = candidates.filter(
-    (l) => isListenerAccepted(l) && l.kinds.includes(route.kind) && namespaceAllowed(l, routeNs, namespaces),
-  );
+  const allowed = candidates.filter((l) => isListenerAccepted(l) && l.kinds.includes(route.kind) && namespaceAllowed(l, routeNs, namespaces));
   if (allowed.length === 0) {
     return rejected(Reason.NotAllowedByListeners, `no listener of Gateway ${gateway.key} allows this ${route.kind} from namespace ${routeNs}`);
   }
@@ -92,7 +89,7 @@ function namespaceAllowed(l: ListenerContext, routeNs: string, namespaces: reado
   return selectorMatches(l.listener.allowedRoutes?.namespaces?.selector, labels);
 }
 
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {

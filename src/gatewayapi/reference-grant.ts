@@ -3,7 +3,7 @@
  * (ReferenceGrant spec: `from` names group, kind and namespace; `to` names group, kind, and
  * optionally the name.) Same-namespace references never need one.
  */
-import { ReferenceGrant } from '../apis/gateway-api';
+import { type ReferenceGrant } from '../apis/gateway-api';
 
 export interface CrossNamespaceRef {
   from: { group: string; kind: string; namespace: string };

@@ -46,9 +46,7 @@ const CAPTURE_NAME = /^[\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{Lo}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p
 const LATIN1_MAX = 0xff;
 // The `\p{…}` names the port knows and Envoy's RE2 does not: all 209 of the port's names were
 // tried on Envoy 1.40; these failed (Unicode 16 scripts, and three names C++ RE2 never had).
-const UNKNOWN_TO_ENVOY = new Set([
-  'Cn', 'LC', 'Unknown', 'Garay', 'Gurung_Khema', 'Kirat_Rai', 'Ol_Onal', 'Sunuwar', 'Todhri', 'Tulu_Tigalari',
-]);
+const UNKNOWN_TO_ENVOY = new Set(['Cn', 'LC', 'Unknown', 'Garay', 'Gurung_Khema', 'Kirat_Rai', 'Ol_Onal', 'Sunuwar', 'Todhri', 'Tulu_Tigalari']);
 
 /**
  * One pass over the pattern that refuses what only C++ RE2 in Latin-1 mode refuses and
@@ -59,7 +57,7 @@ function prepare(s: string): string | { ok: false; error: string } {
   let out = '';
   let inClass = false;
   let groups = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s[i];
     if (c === '\\' && i + 1 < s.length) {
       const e = s[i + 1];

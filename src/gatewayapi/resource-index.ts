@@ -1,8 +1,8 @@
 /** Lookups over the translation input, built once per translation. */
-import { EndpointSlice, Secret, Service, SERVICE_NAME_LABEL } from '../apis/core';
-import { ReferenceGrant } from '../apis/gateway-api';
+import { type EndpointSlice, type Secret, type Service, SERVICE_NAME_LABEL } from '../apis/core';
+import { type ReferenceGrant } from '../apis/gateway-api';
 import { namespacedName } from '../apis/meta';
-import { Resources } from '../store/resources';
+import { type Resources } from '../store/resources';
 
 export class ResourceIndex {
   private readonly services = new Map<string, Service>();

@@ -7,12 +7,12 @@
  * how a rule and a match translate) comes from grpcroute.ts / httproute.ts.
  */
 import type { NamespacedObjectMeta } from '../apis/meta';
-import { ClusterIR, RouteMatchIR } from '../ir/types';
-import { TranslationIssue } from './conditions';
+import { type ClusterIR, type RouteMatchIR } from '../ir/types';
+import { type TranslationIssue } from './conditions';
 import type { DroppedRule, RouteCandidate, RuleOutcome } from './contexts';
 import { routeName, ruleStatPrefix } from './naming';
-import { MatchPrecedence } from './precedence';
-import { TranslatedRule } from './route-rules';
+import { type MatchPrecedence } from './precedence';
+import { type TranslatedRule } from './route-rules';
 
 export interface TranslatedRoute {
   candidates: RouteCandidate[];

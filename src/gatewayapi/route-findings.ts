@@ -6,8 +6,8 @@
  * dropped on any Gateway), and a parentRef to a Gateway the input does not hold is a warning
  * (it may well exist in the cluster). Pure.
  */
-import { Gateway, GATEWAY_GROUP, ParentReference } from '../apis/gateway-api';
-import { describeObject, KubernetesObject, NamespacedObjectMeta } from '../apis/meta';
+import { type Gateway, GATEWAY_GROUP, type ParentReference } from '../apis/gateway-api';
+import { describeObject, type KubernetesObject, type NamespacedObjectMeta } from '../apis/meta';
 import { gatewayKey } from './naming';
 import type { TranslatedRoute } from './route-candidates';
 

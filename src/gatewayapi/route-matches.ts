@@ -11,7 +11,7 @@
  */
 import type { HeaderMatch } from '../apis/gateway-api';
 import type { HeaderMatchIR } from '../ir/types';
-import { TranslationIssue, unsupportedValue } from './conditions';
+import { type TranslationIssue, unsupportedValue } from './conditions';
 import { validateRegex } from './regex';
 
 /** A header or query param match, of either route kind. */
@@ -51,12 +51,17 @@ export function headerMatchIssues(headers: readonly HeaderMatch[] | undefined, f
 }
 
 /** Problems of the `kept` entries of `all`, each at `field[i]` (its index in `all`). */
-export function namedMatchIssues<M extends NamedStringMatch>(all: readonly M[] | undefined, kept: readonly M[], field: string, what: string): TranslationIssue[] {
+export function namedMatchIssues<M extends NamedStringMatch>(
+  all: readonly M[] | undefined,
+  kept: readonly M[],
+  field: string,
+  what: string,
+): TranslationIssue[] {
   return (all ?? []).flatMap((m, i) => (kept.includes(m) ? stringMatchIssues(m.type, m.value, `${field}[${i}]`, what) : []));
 }
 
 /** An `Exact` or `RegularExpression` string match: a pattern RE2 refuses, or another type. */
-export function stringMatchIssues(type: string | undefined, value: string, field: string, what: string): TranslationIssue[] {
+function stringMatchIssues(type: string | undefined, value: string, field: string, what: string): TranslationIssue[] {
   const t = type ?? 'Exact';
   if (t === 'RegularExpression') return regexIssues(value, `${field}.value`);
   return t === 'Exact' ? [] : [unsupportedValue(`${field}.type`, `${what} match type "${t}" is not supported`)];

@@ -4,11 +4,11 @@
  * HTTPRouteRule share these fields (HTTPRoute's filter union is a superset of GRPCRoute's); what
  * differs per kind (matches, the action, the error codes) stays in grpcroute.ts / httproute.ts.
  */
-import { BackendRef, RouteFilter } from '../apis/gateway-api';
-import { ClusterIR, DestinationIR, MirrorIR, RouteActionIR, RouteIR } from '../ir/types';
-import { BackendContext, resolveBackendRef } from './backend-refs';
-import { TranslationIssue, unsupportedValue } from './conditions';
-import { FilterResult, translateFilters } from './filters';
+import { type BackendRef, type RouteFilter } from '../apis/gateway-api';
+import { type ClusterIR, type DestinationIR, type MirrorIR, type RouteActionIR, type RouteIR } from '../ir/types';
+import { type BackendContext, resolveBackendRef } from './backend-refs';
+import { type TranslationIssue, unsupportedValue } from './conditions';
+import { type FilterResult, translateFilters } from './filters';
 
 /** One rule, translated: what every match of it shares, and what went wrong. */
 export interface TranslatedRule {
@@ -107,7 +107,10 @@ function backendMirrors(backends: readonly TranslatedBackend[], refs: readonly B
   if (weighted.length === 1) return withMirrors.flatMap((b) => b.mirrors);
   const i = backends.indexOf(withMirrors[0]);
   invalid.push(
-    unsupportedValue(`${field}.backendRefs[${i}].filters`, `RequestMirror on one of several weighted backendRefs (${refs[i].name}) is not supported; put it on the rule`),
+    unsupportedValue(
+      `${field}.backendRefs[${i}].filters`,
+      `RequestMirror on one of several weighted backendRefs (${refs[i].name}) is not supported; put it on the rule`,
+    ),
   );
   return [];
 }

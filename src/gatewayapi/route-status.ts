@@ -10,11 +10,11 @@
  * and PartiallyInvalid, which "MUST NOT be set if a Route is fully valid, fully invalid, or not
  * accepted", is absent.
  */
-import { Condition } from '../apis/meta';
-import { ConditionBuilder, ConditionType, Reason, TranslationIssue } from './conditions';
+import { type Condition } from '../apis/meta';
+import { ConditionBuilder, ConditionType, Reason, type TranslationIssue } from './conditions';
 import type { DroppedRule, ParentAttachment, RuleOutcome } from './contexts';
-import { TranslateOptions } from './options';
-import { RouteParentStatus } from './status';
+import { type TranslateOptions } from './options';
+import { type RouteParentStatus } from './status';
 
 export function routeParentStatus(
   attachment: ParentAttachment,
@@ -56,7 +56,7 @@ export function isAcceptedByParent(attachment: ParentAttachment, rules: RuleOutc
 }
 
 /** `Dropped Rule "name": why; Dropped Rule spec.rules[2]: why` — by name when set, else by index. */
-export function droppedMessage(dropped: readonly DroppedRule[]): string {
+function droppedMessage(dropped: readonly DroppedRule[]): string {
   return dropped
     .map((d) => `Dropped Rule ${d.name !== undefined ? JSON.stringify(d.name) : `spec.rules[${d.index}]`}: ${d.issues.map((i) => i.message).join('; ')}`)
     .join('; ');

@@ -3,8 +3,8 @@
  * (GatewayClassStatus, GatewayStatus with ListenerStatus, RouteStatus with RouteParentStatus).
  * `gatewayapi.translate` returns it as a value; `status/` writes it back or shows it.
  */
-import { ParentReference } from '../apis/gateway-api';
-import { Condition } from '../apis/meta';
+import { type ParentReference } from '../apis/gateway-api';
+import { type Condition } from '../apis/meta';
 
 export interface ObjectRef {
   kind: string;

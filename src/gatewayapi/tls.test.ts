@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'crypto';
-import { Secret } from '../apis/core';
-import { Gateway, GatewayListener, ReferenceGrant } from '../apis/gateway-api';
+import { type Secret } from '../apis/core';
+import { type Gateway, type GatewayListener, type ReferenceGrant } from '../apis/gateway-api';
 import { emptyResources } from '../store/resources';
-import { issueCertificate, makeCertificateAuthority, TestCertificate } from '../../test/support/certificates';
+import { issueCertificate, makeCertificateAuthority, type TestCertificate } from '../../test/support/certificates';
 import { ResourceIndex } from './resource-index';
 import { checkKeyPair, readTlsSecret, resolveCertificateRefs } from './tls';
 
@@ -20,7 +20,12 @@ function fakeSecret(name: string, cert: TestCertificate, overrides: Partial<Secr
 }
 
 function fakeGateway(listener: GatewayListener): Gateway {
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'infra' }, spec: { gatewayClassName: 'attache', listeners: [listener] } };
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'infra' },
+    spec: { gatewayClassName: 'attache', listeners: [listener] },
+  };
 }
 
 function fakeGrant(to: ReferenceGrant['spec']['to']): ReferenceGrant {
@@ -59,8 +64,16 @@ describe('checkKeyPair', () => {
   it.each([
     ['a key of another certificate', () => checkKeyPair(ec.certPem, other.keyPem), 'tls.key does not match the first certificate in tls.crt'],
     ['no PEM certificate', () => checkKeyPair('Hello world\n', ec.keyPem), 'tls.crt holds no PEM certificate'],
-    ['a PEM block that is not X.509', () => checkKeyPair('-----BEGIN CERTIFICATE-----\nSGVsbG8=\n-----END CERTIFICATE-----\n', ec.keyPem), 'tls.crt: certificate 1 is not a valid X.509 certificate'],
-    ['a certificate where the key belongs', () => checkKeyPair(ec.certPem, ec.certPem), 'tls.key holds no unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)'],
+    [
+      'a PEM block that is not X.509',
+      () => checkKeyPair('-----BEGIN CERTIFICATE-----\nSGVsbG8=\n-----END CERTIFICATE-----\n', ec.keyPem),
+      'tls.crt: certificate 1 is not a valid X.509 certificate',
+    ],
+    [
+      'a certificate where the key belongs',
+      () => checkKeyPair(ec.certPem, ec.certPem),
+      'tls.key holds no unencrypted PEM private key (PKCS#1, PKCS#8 or SEC1)',
+    ],
   ])('rejects %s', (_what, run, error) => {
     expect(run()).toEqual({ ok: false, error });
   });
@@ -74,7 +87,11 @@ describe('checkKeyPair', () => {
     expect(checkKeyPair(ec.certPem, encrypted)).toMatchObject({ ok: false, error: expect.stringContaining('no unencrypted PEM private key') });
     const weak = await issueCertificate(['weak.example.com'], { keyType: 'rsa-1024' });
     expect(checkKeyPair(weak.certPem, weak.keyPem)).toEqual({ ok: false, error: 'tls.key: RSA keys must have at least 2048 bits (this one has 1024)' });
-    const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const k1 = generateKeyPairSync('ec', {
+      namedCurve: 'secp256k1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     expect(checkKeyPair(ec.certPem, k1.privateKey)).toEqual({ ok: false, error: 'tls.key: EC curve secp256k1 is not supported (P-256, P-384, P-521 are)' });
   });
 });
@@ -109,7 +126,12 @@ describe('resolveCertificateRefs', () => {
   });
 
   it('says RefNotPermitted before looking at group, kind or existence', () => {
-    const l = listener({ certificateRefs: [{ name: 'cert', namespace: 'certs', kind: 'WrongKind' }, { name: 'nope', namespace: 'certs' }] });
+    const l = listener({
+      certificateRefs: [
+        { name: 'cert', namespace: 'certs', kind: 'WrongKind' },
+        { name: 'nope', namespace: 'certs' },
+      ],
+    });
     const out = resolveCertificateRefs(fakeGateway(l), l, index());
     expect(out.secrets).toEqual([]);
     expect(out.issues.map((i) => [i.reason, i.field])).toEqual([

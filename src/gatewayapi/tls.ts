@@ -11,18 +11,18 @@
  * Pure: Secrets come from the store through ResourceIndex; node:crypto only parses and compares
  * keys. Certificate expiry is not checked (no clock here, and Envoy serves expired certificates).
  */
-import { createPrivateKey, KeyObject, X509Certificate } from 'crypto';
-import { Secret } from '../apis/core';
-import { Gateway, GATEWAY_GROUP, GatewayListener, SecretObjectReference } from '../apis/gateway-api';
-import { SecretIR } from '../ir/types';
-import { ConditionType, Reason, ReasonName, TranslationIssue } from './conditions';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'crypto';
+import { type Secret } from '../apis/core';
+import { type Gateway, GATEWAY_GROUP, type GatewayListener, type SecretObjectReference } from '../apis/gateway-api';
+import { type SecretIR } from '../ir/types';
+import { ConditionType, Reason, type ReasonName, type TranslationIssue } from './conditions';
 import { unsupportedCertificateKey, unsupportedKey, unsupportedKeyEncoding } from './envoy-keys';
 import { secretName } from './naming';
 import { isReferencePermitted } from './reference-grant';
-import { ResourceIndex } from './resource-index';
+import { type ResourceIndex } from './resource-index';
 
 /** The Secret type with Core support for certificateRefs (keys `tls.crt` and `tls.key`). */
-export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
+const TLS_SECRET_TYPE = 'kubernetes.io/tls';
 
 export interface ListenerCertificates {
   /** Every certificate that resolved, to serve over SDS; empty when none did. */
@@ -50,12 +50,7 @@ export function resolveCertificateRefs(gateway: Gateway, listener: GatewayListen
   return out;
 }
 
-function resolveRef(
-  ref: SecretObjectReference,
-  field: string,
-  gatewayNs: string,
-  index: ResourceIndex,
-): { secret: SecretIR } | { issue: TranslationIssue } {
+function resolveRef(ref: SecretObjectReference, field: string, gatewayNs: string, index: ResourceIndex): { secret: SecretIR } | { issue: TranslationIssue } {
   const group = ref.group ?? '';
   const kind = ref.kind ?? 'Secret';
   const namespace = ref.namespace ?? gatewayNs;

@@ -5,22 +5,22 @@
  * options give the same result, and inputs are never mutated. Problems become status
  * conditions, never exceptions.
  */
-import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
+import { type GRPCRoute, type HTTPRoute } from '../apis/gateway-api';
 import { namespacedName } from '../apis/meta';
-import { ClusterIR, GatewayIR } from '../ir/types';
-import { Resources } from '../store/resources';
+import { type ClusterIR, type GatewayIR } from '../ir/types';
+import { type Resources } from '../store/resources';
 import type { GatewayContext, HostedCandidate, ListenerContext, ParentAttachment } from './contexts';
 import { buildGatewayContexts, buildGatewayIR, gatewayStatus } from './gateway';
 import { gatewayClassStatus, ownedGatewayClasses } from './gateway-class';
 import { translateGRPCRoute } from './grpcroute';
 import type { TranslatedRoute } from './route-candidates';
 import { translateHTTPRoute } from './httproute';
-import { TranslateOptions } from './options';
+import { type TranslateOptions } from './options';
 import { attachRoute } from './parent-refs';
 import { ResourceIndex } from './resource-index';
 import { isAcceptedByParent, routeParentStatus } from './route-status';
-import { RouteFinding, routeFindings } from './route-findings';
-import { RouteStatusEntry, StatusEntry } from './status';
+import { type RouteFinding, routeFindings } from './route-findings';
+import { type RouteStatusEntry, type StatusEntry } from './status';
 
 export interface TranslateResult {
   gateways: GatewayIR[];

@@ -10,7 +10,7 @@
  * (GatewayHTTPListenerIsolation): each virtual host takes the routes of its owning listener only,
  * and every listener hostname gets a virtual host of its own, empty (404) when no route serves it.
  */
-import { RouteIR, VirtualHostIR } from '../ir/types';
+import { type RouteIR, type VirtualHostIR } from '../ir/types';
 import type { HostedCandidate } from './contexts';
 import { ANY_HOST, hostnameCovers, hostnamePrecedence } from './hostnames';
 import { redirectOnListener } from './httproute-filters';

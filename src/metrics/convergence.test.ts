@@ -2,12 +2,25 @@ import { TypeUrl } from '../xds/resources';
 import type { PushEvent } from '../xds/server/callbacks';
 import { ConvergenceTracker } from './convergence';
 
-const node = { id: 'envoy', cluster: 'default/gw', metadata: null, locality: null, user_agent_name: '', extensions: [], client_features: [], listening_addresses: [], dynamic_parameters: {} };
+const node = {
+  id: 'envoy',
+  cluster: 'default/gw',
+  metadata: null,
+  locality: null,
+  user_agent_name: '',
+  extensions: [],
+  client_features: [],
+  listening_addresses: [],
+  dynamic_parameters: {},
+};
 
 function harness() {
   let now = 1000;
   const observed: Array<[number, string]> = [];
-  const tracker = new ConvergenceTracker((s, path) => observed.push([s, path]), () => now);
+  const tracker = new ConvergenceTracker(
+    (s, path) => observed.push([s, path]),
+    () => now,
+  );
   const cb = tracker.callbacks();
   const ev = (streamId: number, key = 'default/gw') => ({ streamId, protocol: 'sotw' as const, peer: 'p', node, key });
   const push = (streamId: number, typeUrl: PushEvent['typeUrl'], nonce: string, key = 'default/gw'): void =>
@@ -51,7 +64,17 @@ describe('ConvergenceTracker', () => {
     h.tracker.begin('default/gw', 1000, 'full');
     h.push(1, TypeUrl.RouteConfiguration, '1');
     h.tracker.end();
-    h.cb.onNack?.({ ...h.ev(1), typeUrl: TypeUrl.RouteConfiguration, version: '', nonce: '1', names: [], rejectedVersion: 'v', errorDetail: { code: 3, message: 'no' }, rejected: [], clientStateKnown: true });
+    h.cb.onNack?.({
+      ...h.ev(1),
+      typeUrl: TypeUrl.RouteConfiguration,
+      version: '',
+      nonce: '1',
+      names: [],
+      rejectedVersion: 'v',
+      errorDetail: { code: 3, message: 'no' },
+      rejected: [],
+      clientStateKnown: true,
+    });
     expect(h.observed).toEqual([]);
     h.tracker.begin('default/gw', 1100, 'full');
     h.push(1, TypeUrl.RouteConfiguration, '2');

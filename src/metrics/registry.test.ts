@@ -1,7 +1,17 @@
 import { TypeUrl } from '../xds/resources';
 import { AttacheMetrics } from './registry';
 
-const node = { id: 'envoy-1', cluster: 'default/gw', metadata: null, locality: null, user_agent_name: '', extensions: [], client_features: [], listening_addresses: [], dynamic_parameters: {} };
+const node = {
+  id: 'envoy-1',
+  cluster: 'default/gw',
+  metadata: null,
+  locality: null,
+  user_agent_name: '',
+  extensions: [],
+  client_features: [],
+  listening_addresses: [],
+  dynamic_parameters: {},
+};
 const stream = { streamId: 7, protocol: 'delta' as const, peer: 'ipv4:127.0.0.1:1' };
 
 async function value(metrics: AttacheMetrics, line: string): Promise<string | undefined> {
@@ -49,7 +59,19 @@ describe('AttacheMetrics families', () => {
   it('times pushes and counts their bytes per type URL', async () => {
     const metrics = new AttacheMetrics();
     const cb = metrics.xdsCallbacks();
-    cb.onPush?.({ ...stream, node, key: 'default/gw', typeUrl: TypeUrl.Listener, version: 'v', nonce: '1', names: ['l'], resources: [], removed: [], bytes: 321, durationMs: 2 });
+    cb.onPush?.({
+      ...stream,
+      node,
+      key: 'default/gw',
+      typeUrl: TypeUrl.Listener,
+      version: 'v',
+      nonce: '1',
+      names: ['l'],
+      resources: [],
+      removed: [],
+      bytes: 321,
+      durationMs: 2,
+    });
     expect(await value(metrics, `attache_xds_push_bytes_total{type_url="${TypeUrl.Listener}"}`)).toMatch(/ 321$/);
     expect(await value(metrics, `attache_xds_push_duration_seconds_sum{type_url="${TypeUrl.Listener}"}`)).toMatch(/ 0\.002$/);
   });

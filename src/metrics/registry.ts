@@ -44,9 +44,24 @@ const CONVERGENCE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 export class AttacheMetrics {
   readonly registry = new Registry();
   private readonly r = [this.registry];
-  readonly nacks = new Counter({ name: 'attache_xds_nacks_total', help: 'xDS responses a proxy rejected (NACK), by type URL', labelNames: ['type_url'] as const, registers: this.r });
-  readonly acks = new Counter({ name: 'attache_xds_acks_total', help: 'xDS responses a proxy accepted (ACK), by type URL', labelNames: ['type_url'] as const, registers: this.r });
-  readonly pushes = new Counter({ name: 'attache_xds_pushes_total', help: 'xDS responses sent, by type URL', labelNames: ['type_url'] as const, registers: this.r });
+  readonly nacks = new Counter({
+    name: 'attache_xds_nacks_total',
+    help: 'xDS responses a proxy rejected (NACK), by type URL',
+    labelNames: ['type_url'] as const,
+    registers: this.r,
+  });
+  readonly acks = new Counter({
+    name: 'attache_xds_acks_total',
+    help: 'xDS responses a proxy accepted (ACK), by type URL',
+    labelNames: ['type_url'] as const,
+    registers: this.r,
+  });
+  readonly pushes = new Counter({
+    name: 'attache_xds_pushes_total',
+    help: 'xDS responses sent, by type URL',
+    labelNames: ['type_url'] as const,
+    registers: this.r,
+  });
   readonly pushSeconds = new Histogram({
     name: 'attache_xds_push_duration_seconds',
     help: 'Time to encode and write one xDS response, by type URL',
@@ -60,8 +75,18 @@ export class AttacheMetrics {
     labelNames: ['type_url'] as const,
     registers: this.r,
   });
-  readonly connects = new Counter({ name: 'attache_xds_stream_connects_total', help: 'ADS streams opened, by protocol (sotw, delta)', labelNames: ['protocol'] as const, registers: this.r });
-  readonly disconnects = new Counter({ name: 'attache_xds_stream_disconnects_total', help: 'ADS streams closed, by protocol (sotw, delta)', labelNames: ['protocol'] as const, registers: this.r });
+  readonly connects = new Counter({
+    name: 'attache_xds_stream_connects_total',
+    help: 'ADS streams opened, by protocol (sotw, delta)',
+    labelNames: ['protocol'] as const,
+    registers: this.r,
+  });
+  readonly disconnects = new Counter({
+    name: 'attache_xds_stream_disconnects_total',
+    help: 'ADS streams closed, by protocol (sotw, delta)',
+    labelNames: ['protocol'] as const,
+    registers: this.r,
+  });
   /** The Gateway (node.cluster) of each identified stream, as the proxy named it. */
   private readonly streamGateways = new Map<number, string>();
   private readonly gateways: () => Iterable<string>;
@@ -73,7 +98,12 @@ export class AttacheMetrics {
     // Counted at each scrape, so a proxy that connected before its Gateway existed moves to it.
     collect: () => this.countProxies(),
   });
-  readonly rebuilds = new Counter({ name: 'attache_rebuilds_total', help: 'Rebuilds of the xDS snapshots, by path (full, or endpoints only)', labelNames: ['path'] as const, registers: this.r });
+  readonly rebuilds = new Counter({
+    name: 'attache_rebuilds_total',
+    help: 'Rebuilds of the xDS snapshots, by path (full, or endpoints only)',
+    labelNames: ['path'] as const,
+    registers: this.r,
+  });
   readonly rebuildSeconds = new Histogram({
     name: 'attache_rebuild_duration_seconds',
     help: 'Time to rebuild the xDS snapshots from the store (translation, encoding, pushes), by path',
@@ -107,7 +137,11 @@ export class AttacheMetrics {
     labelNames: ['kind', 'result'] as const,
     registers: this.r,
   });
-  readonly heldRoutes = new Gauge({ name: 'attache_routes_held_at_last_accepted', help: 'Routes a proxy rejected, served at their last accepted version until they change', registers: this.r });
+  readonly heldRoutes = new Gauge({
+    name: 'attache_routes_held_at_last_accepted',
+    help: 'Routes a proxy rejected, served at their last accepted version until they change',
+    registers: this.r,
+  });
 
   readonly convergence = new ConvergenceTracker((seconds, path) => this.convergenceSeconds.observe({ path }, seconds));
 

@@ -3,8 +3,8 @@
  * translated from its last accepted object, or left out if it has none. Everything else is
  * the store's current content. Pure.
  */
-import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
-import { Resources } from '../store/resources';
+import { type GRPCRoute, type HTTPRoute } from '../apis/gateway-api';
+import { type Resources } from '../store/resources';
 import type { HeldRoute } from './proxy-rejections';
 import { ownerKey, type OwnerKey } from './route-owners';
 

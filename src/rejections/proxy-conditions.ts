@@ -59,7 +59,7 @@ function gatewayCondition(entry: GatewayStatusEntry, rejections: ProxyRejections
 function heldMessage(h: HeldRoute): string {
   const instead = h.served
     ? `that proxy keeps its last accepted version${h.generation !== undefined ? ` (generation ${h.generation})` : ''}`
-    : 'it is left out of that proxy\'s configuration';
+    : "it is left out of that proxy's configuration";
   return `proxy ${h.node} rejected ${h.resource} with this route in it: ${clip(h.message).replace(/\.$/, '')}. Until the route changes, ${instead}; other proxies get it as written`;
 }
 

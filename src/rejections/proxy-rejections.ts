@@ -327,13 +327,25 @@ export class ProxyRejections {
       return false;
     }
     const id = `${e.streamId}|${e.typeUrl}|${r.name}`;
-    this.pins.set(id, { gateway: e.key, proxy: e.streamId, typeUrl: e.typeUrl, name: r.name, rejectedVersion: r.version, served, node: e.node.id, message: e.errorDetail.message, since: now });
+    this.pins.set(id, {
+      gateway: e.key,
+      proxy: e.streamId,
+      typeUrl: e.typeUrl,
+      name: r.name,
+      rejectedVersion: r.version,
+      served,
+      node: e.node.id,
+      message: e.errorDetail.message,
+      since: now,
+    });
     return true;
   }
 }
 
 /** `Listener listener/127.0.0.1/10080`, for messages. */
 export function describeResource(typeUrl: TypeUrl, name: string): string {
-  const kind = { listener: 'Listener', route: 'RouteConfiguration', cluster: 'Cluster', endpoint: 'ClusterLoadAssignment', secret: 'Secret' }[SHORT_NAME[typeUrl]];
+  const kind = { listener: 'Listener', route: 'RouteConfiguration', cluster: 'Cluster', endpoint: 'ClusterLoadAssignment', secret: 'Secret' }[
+    SHORT_NAME[typeUrl]
+  ];
   return `${kind ?? typeUrl} ${name}`;
 }

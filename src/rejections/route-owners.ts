@@ -87,7 +87,10 @@ export function suspectOwners(rejected: RouteOwners, accepted: RouteOwners, mess
 /** The routes whose share contains a value Envoy's message quotes (none when it quotes nothing of theirs). */
 export function ownersQuoted(owners: RouteOwners, message: string): OwnerKey[] {
   const quoted = quotedValues(message);
-  return [...owners].filter(([, share]) => quoted.some((q) => share.text.includes(q))).map(([key]) => key).sort();
+  return [...owners]
+    .filter(([, share]) => quoted.some((q) => share.text.includes(q)))
+    .map(([key]) => key)
+    .sort();
 }
 
 /** Values Envoy quotes in its message, JSON-escaped the way they appear in `OwnerShare.text`. */

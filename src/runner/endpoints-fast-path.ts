@@ -8,8 +8,8 @@
  * Pure: IR and store contents in, IR and snapshot out.
  */
 import { clusterEndpoints } from '../gatewayapi/endpoints';
-import { ResourceIndex } from '../gatewayapi/resource-index';
-import { ClusterIR, GatewayIR } from '../ir/types';
+import { type ResourceIndex } from '../gatewayapi/resource-index';
+import { type ClusterIR, type GatewayIR } from '../ir/types';
 import { buildResources, type Snapshot } from '../xds/cache/snapshot';
 import { TypeUrl } from '../xds/resources';
 import { buildClusterLoadAssignment } from '../xds/translate/cluster';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { loadCrdSchemas } from '../sources/validation/crd-schemas';
 import { ConfigMapVolume } from '../../test/support/configmap-volume';
 import { FileSource } from '../sources/file/file-source';
-import { FileWatchLoop, WatchLoopLog } from './file-watch-loop';
+import { FileWatchLoop, type WatchLoopLog } from './file-watch-loop';
 
 const schemas = loadCrdSchemas();
 const route = (name: string, backend: string): string =>
@@ -32,7 +32,12 @@ function startLoop(dir: string, emptyHoldMs: number): { loop: FileWatchLoop; see
     emptyHoldMs,
     apply: (snap) =>
       seen.applied.push(
-        snap.objects.map((o) => `${o.metadata.name}=${(o as unknown as { spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } }).spec.rules[0].backendRefs[0].name}`).sort(),
+        snap.objects
+          .map(
+            (o) =>
+              `${o.metadata.name}=${(o as unknown as { spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } }).spec.rules[0].backendRefs[0].name}`,
+          )
+          .sort(),
       ),
   });
   return { loop, seen };

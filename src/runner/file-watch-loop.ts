@@ -9,8 +9,8 @@
  *   held for `emptyHoldMs`, then the paths are scanned again and whatever is there is applied.
  */
 import { Coalescer } from './coalescer';
-import { FileSource, FileSourceSnapshot } from '../sources/file/file-source';
-import { formatSkipped, formatSourceError, SourceError } from '../sources/file/parse';
+import { type FileSource, type FileSourceSnapshot } from '../sources/file/file-source';
+import { formatSkipped, formatSourceError, type SourceError } from '../sources/file/parse';
 
 /** The few log calls the loop makes (a pino Logger fits). */
 export interface WatchLoopLog {
@@ -146,7 +146,10 @@ export class FileWatchLoop {
       return true;
     }
     if (now - this.heldSince < this.options.emptyHoldMs) return true;
-    this.options.log.warn({ objects: this.appliedObjects }, `file source: still no objects after ${this.options.emptyHoldMs} ms; removing all ${this.appliedObjects}`);
+    this.options.log.warn(
+      { objects: this.appliedObjects },
+      `file source: still no objects after ${this.options.emptyHoldMs} ms; removing all ${this.appliedObjects}`,
+    );
     this.endHold();
     return false;
   }
@@ -168,7 +171,8 @@ export class FileWatchLoop {
     }
     this.reported = now;
     const skipped = formatSkipped(snap.skipped);
-    if (skipped !== undefined && skipped !== this.skippedLine) this.options.log.info({ files: [...new Set(snap.skipped.map((s) => s.file))].slice(0, 10) }, skipped);
+    if (skipped !== undefined && skipped !== this.skippedLine)
+      this.options.log.info({ files: [...new Set(snap.skipped.map((s) => s.file))].slice(0, 10) }, skipped);
     this.skippedLine = skipped;
   }
 }

@@ -10,13 +10,13 @@ import { randomUUID } from 'crypto';
 import * as os from 'os';
 import type { Logger } from 'pino';
 import { Coalescer } from './coalescer';
-import { Reconciler } from './reconciler';
-import { HttpKubeClient, KubeClient, KubernetesStatusClient } from '../sources/kubernetes/kube-client';
+import { type Reconciler } from './reconciler';
+import { HttpKubeClient, type KubeClient, KubernetesStatusClient } from '../sources/kubernetes/kube-client';
 import { KubernetesSource } from '../sources/kubernetes/kubernetes-source';
 import { DEFAULT_LEASE_TIMING, LeaderElector } from '../sources/kubernetes/leader-election';
 import { KubernetesStatusWriter } from '../status/kubernetes-writer';
 import type { RunningSource } from './running-source';
-import { Store } from '../store/store';
+import { type Store } from '../store/store';
 import type { AttacheMetrics } from '../metrics/registry';
 
 export interface KubernetesRunnerOptions {

@@ -71,12 +71,27 @@ function objects(...docs: string[]): KubernetesObject[] {
 function setup(): { store: Store; cache: SnapshotCache; reconciler: Reconciler; proxy: XdsCallbacks } {
   const store = new Store();
   const cache = new SnapshotCache();
-  const options = () => ({ controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' });
+  const options = () => ({
+    controllerName: 'attache.dev/gateway-controller',
+    defaultAddress: '127.0.0.1',
+    privilegedPortShift: 10000,
+    now: '2026-01-01T00:00:00Z',
+  });
   const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }));
   return { store, cache, reconciler, proxy: reconciler.proxyCallbacks() };
 }
 
-const node = { id: 'envoy-1', cluster: GW, metadata: null, locality: null, user_agent_name: '', extensions: [], client_features: [], listening_addresses: [], dynamic_parameters: {} };
+const node = {
+  id: 'envoy-1',
+  cluster: GW,
+  metadata: null,
+  locality: null,
+  user_agent_name: '',
+  extensions: [],
+  client_features: [],
+  listening_addresses: [],
+  dynamic_parameters: {},
+};
 const base = { streamId: 1, protocol: 'sotw' as const, peer: 'test', node, key: GW, nonce: '1', version: 'v' };
 
 /** The version of a resource as proxy (stream) `stream` is served it. */
@@ -90,7 +105,15 @@ function ack(cache: SnapshotCache, proxy: XdsCallbacks, typeUrl: TypeUrl, name: 
   return version;
 }
 
-function nack(proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, version: string, acceptedVersion: string | undefined, message: string, stream = base.streamId): void {
+function nack(
+  proxy: XdsCallbacks,
+  typeUrl: TypeUrl,
+  name: string,
+  version: string,
+  acceptedVersion: string | undefined,
+  message: string,
+  stream = base.streamId,
+): void {
   proxy.onNack?.({
     ...base,
     streamId: stream,
@@ -144,7 +167,14 @@ describe('Reconciler', () => {
     store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
     reconciler.reconcile();
     expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com']);
-    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC), accepted, "regex '/(?:huge)/[^/]+' RE2 program size of 108009 > max");
+    nack(
+      proxy,
+      TypeUrl.RouteConfiguration,
+      RC,
+      versionOf(cache, TypeUrl.RouteConfiguration, RC),
+      accepted,
+      "regex '/(?:huge)/[^/]+' RE2 program size of 108009 > max",
+    );
     await nextTick();
     expect(domains(cache)).toEqual(['good.example.com']);
     expect(versionOf(cache, TypeUrl.RouteConfiguration, RC)).toBe(accepted);
@@ -153,12 +183,16 @@ describe('Reconciler', () => {
     expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).toContain(PROXY_REJECTED);
 
     // Another route still gets through while the bad one is held.
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')));
+    store.replaceAll(
+      objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')),
+    );
     reconciler.reconcile();
     expect(domains(cache)).toEqual(['good.example.com', 'new.example.com']);
 
     // Fixing the bad route ends the hold.
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'fixed'), route('new', 'new.example.com')));
+    store.replaceAll(
+      objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'fixed'), route('new', 'new.example.com')),
+    );
     reconciler.reconcile();
     expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com', 'new.example.com']);
     ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
@@ -197,7 +231,16 @@ describe('Reconciler', () => {
     expect(cache.getSnapshot(GW, 7)?.resource(TypeUrl.Listener, listener)).toBeDefined();
     expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).toContain(PROXY_REJECTED);
 
-    proxy.onNack?.({ ...base, streamId: 2, typeUrl: TypeUrl.Cluster, names: [], rejectedVersion: '', errorDetail: { code: 3, message: 'x' }, rejected: [], clientStateKnown: false });
+    proxy.onNack?.({
+      ...base,
+      streamId: 2,
+      typeUrl: TypeUrl.Cluster,
+      names: [],
+      rejectedVersion: '',
+      errorDetail: { code: 3, message: 'x' },
+      rejected: [],
+      clientStateKnown: false,
+    });
     proxy.onStreamClosed?.({ ...base, streamId: 2 });
     // A different Gateway spec rebuilds the listener with other content: the pin is released.
     store.replaceAll(objects(twoListeners.replace('port: 8081', 'port: 8082'), slice('127.0.1.1'), route('r', 'r.example.com')));
@@ -211,7 +254,14 @@ describe('Reconciler', () => {
     store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
     reconciler.reconcile();
     const rejected = versionOf(cache, TypeUrl.RouteConfiguration, RC);
-    const event = { ...base, typeUrl: TypeUrl.RouteConfiguration, names: [RC], rejectedVersion: 'x', rejected: [{ name: RC, version: rejected }], clientStateKnown: false };
+    const event = {
+      ...base,
+      typeUrl: TypeUrl.RouteConfiguration,
+      names: [RC],
+      rejectedVersion: 'x',
+      rejected: [{ name: RC, version: rejected }],
+      clientStateKnown: false,
+    };
     proxy.onNack?.({ ...event, errorDetail: { code: 3, message: 'something without quotes' } });
     await nextTick();
     expect(domains(cache)).toEqual(['bad.example.com', 'good.example.com']);
@@ -222,7 +272,7 @@ describe('Reconciler', () => {
   });
 });
 
-describe('Reconciler: one proxy\'s rejection is that proxy\'s alone', () => {
+describe("Reconciler: one proxy's rejection is that proxy's alone", () => {
   const ROGUE = 2;
   const listener = 'listener/127.0.0.1/10080';
 
@@ -270,7 +320,9 @@ describe('Reconciler: one proxy\'s rejection is that proxy\'s alone', () => {
     expect(JSON.stringify(reconciler.status())).toContain('other proxies get it as written');
 
     // Other changes reach the holding proxy too; the hold stays.
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')));
+    store.replaceAll(
+      objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')),
+    );
     reconciler.reconcile();
     expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'new.example.com']);
     // Its ACK of its own snapshot is traced like any other.
@@ -282,7 +334,7 @@ describe('Reconciler: one proxy\'s rejection is that proxy\'s alone', () => {
     expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
   });
 
-  it('a rogue stream claiming the real proxy\'s node id changes nothing for the real one', async () => {
+  it("a rogue stream claiming the real proxy's node id changes nothing for the real one", async () => {
     const { store, cache, reconciler, proxy } = setup();
     store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'one')));
     reconciler.reconcile();
@@ -303,13 +355,20 @@ describe('Reconciler metrics', () => {
     const metrics = new AttacheMetrics();
     const store = new Store();
     const cache = new SnapshotCache();
-    const options = () => ({ controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' });
+    const options = () => ({
+      controllerName: 'attache.dev/gateway-controller',
+      defaultAddress: '127.0.0.1',
+      privilegedPortShift: 10000,
+      now: '2026-01-01T00:00:00Z',
+    });
     const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }), undefined, { metrics });
     // A watcher standing in for a connected proxy's stream: it is pushed to inside setSnapshot.
     const xds = metrics.xdsCallbacks();
     const stream = { streamId: 9, protocol: 'delta' as const, peer: 'p', node, key: GW };
     xds.onStreamIdentified?.(stream);
-    cache.watch(GW, () => xds.onPush?.({ ...stream, typeUrl: TypeUrl.Cluster, version: 'v', nonce: '1', names: [], resources: [], removed: [], bytes: 10, durationMs: 0.1 }));
+    cache.watch(GW, () =>
+      xds.onPush?.({ ...stream, typeUrl: TypeUrl.Cluster, version: 'v', nonce: '1', names: [], resources: [], removed: [], bytes: 10, durationMs: 0.1 }),
+    );
     store.replaceAll(objects(BASE, slice('10.244.0.1'), route('a', 'a.example.com')));
     reconciler.reconcile(Date.now() - 50);
     expect(metrics.convergence.pendingCount(GW)).toBe(1);
@@ -317,7 +376,14 @@ describe('Reconciler metrics', () => {
     expect(metrics.convergence.pendingCount(GW)).toBe(0);
 
     const text = await metrics.text();
-    const line = (prefix: string): number => Number(text.split('\n').find((l) => l.startsWith(prefix))?.split(' ').pop());
+    const line = (prefix: string): number =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(prefix))
+          ?.split(' ')
+          .pop(),
+      );
     expect(line('attache_objects{kind="GRPCRoute"}')).toBe(1);
     expect(line('attache_objects{kind="EndpointSlice"}')).toBe(1);
     expect(line('attache_translation_duration_seconds_count')).toBe(1);

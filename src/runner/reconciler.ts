@@ -16,20 +16,20 @@
  */
 import type { Logger } from 'pino';
 import { ResourceIndex } from '../gatewayapi/resource-index';
-import { TranslateOptions } from '../gatewayapi/options';
-import { StatusEntry } from '../gatewayapi/status';
-import { GatewayIR } from '../ir/types';
+import { type TranslateOptions } from '../gatewayapi/options';
+import { type StatusEntry } from '../gatewayapi/status';
+import { type GatewayIR } from '../ir/types';
 import type { AttacheMetrics, RebuildPath } from '../metrics/registry';
 import { BuildHistory } from '../rejections/build-history';
 import { withProxyConditions } from '../rejections/proxy-conditions';
 import { ProxyRejections } from '../rejections/proxy-rejections';
 import { routeOwners, type RouteOwners } from '../rejections/route-owners';
 import { carryTransitionTimes } from '../status/transition-times';
-import { Store } from '../store/store';
+import { type Store } from '../store/store';
 import { KIND_TO_FIELD, type Resources } from '../store/resources';
-import { buildSnapshot, Snapshot } from '../xds/cache/snapshot';
+import { buildSnapshot, type Snapshot } from '../xds/cache/snapshot';
 import { ResourceEncoder } from '../xds/cache/resource-encoder';
-import { SnapshotCache, type SetSnapshotResult } from '../xds/cache/snapshot-cache';
+import { type SnapshotCache, type SetSnapshotResult } from '../xds/cache/snapshot-cache';
 import { TypeUrl } from '../xds/resources';
 import type { XdsCallbacks } from '../xds/server/callbacks';
 import type { EnvoyResources } from '../xds/translate/translate';
@@ -131,7 +131,10 @@ export class Reconciler {
       },
       onNack: (e) => {
         const acted = this.rejections.onNack(e, this.options().now);
-        this.log.warn({ gateway: e.key, node: e.node.id, rejected: e.rejected, acted }, acted ? 'holding what the proxy rejected at its last accepted version' : 'proxy rejection reported');
+        this.log.warn(
+          { gateway: e.key, node: e.node.id, rejected: e.rejected, acted },
+          acted ? 'holding what the proxy rejected at its last accepted version' : 'proxy rejection reported',
+        );
         if (acted) this.scheduleRebuild();
         else this.refreshStatus();
       },
@@ -212,7 +215,11 @@ export class Reconciler {
   private ownersOf(key: string, envoy: EnvoyResources): Map<string, RouteOwners> {
     const owners = new Map<string, RouteOwners>();
     const previous = this.history.latest(key)?.owners;
-    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? []) owners.set(rc.name, routeOwners(rc.resource, previous?.get(rc.name), (o) => this.encoder.json(o)));
+    for (const rc of envoy[TypeUrl.RouteConfiguration] ?? [])
+      owners.set(
+        rc.name,
+        routeOwners(rc.resource, previous?.get(rc.name), (o) => this.encoder.json(o)),
+      );
     return owners;
   }
 

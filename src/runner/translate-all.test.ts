@@ -10,18 +10,38 @@ import { translateAll } from './translate-all';
 const OPTIONS = { controllerName: 'attache.dev/gateway-controller', defaultAddress: '127.0.0.1', privilegedPortShift: 10000, now: '2026-01-01T00:00:00Z' };
 
 function gateway(name: string): KubernetesObject {
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'default' }, spec: { gatewayClassName: 'attache', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } } as KubernetesObject;
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name, namespace: 'default' },
+    spec: { gatewayClassName: 'attache', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+  } as KubernetesObject;
 }
 
 function grpcRoute(name: string, rules: unknown): KubernetesObject {
-  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name, namespace: 'default' }, spec: { parentRefs: [{ name: 'gw' }], hostnames: [`${name}.example.com`], rules } } as KubernetesObject;
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+    metadata: { name, namespace: 'default' },
+    spec: { parentRefs: [{ name: 'gw' }], hostnames: [`${name}.example.com`], rules },
+  } as KubernetesObject;
 }
 
-const CLASS = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'attache' }, spec: { controllerName: 'attache.dev/gateway-controller' } } as KubernetesObject;
+const CLASS = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'GatewayClass',
+  metadata: { name: 'attache' },
+  spec: { controllerName: 'attache.dev/gateway-controller' },
+} as KubernetesObject;
 
 describe('translateAll', () => {
   it('leaves out a route that makes translation throw, and translates the others', () => {
-    const resources = groupByKind([CLASS, gateway('gw'), grpcRoute('good', [{ matches: [{ method: { service: 'a.B' } }] }]), grpcRoute('broken', [{ matches: 5 }])]);
+    const resources = groupByKind([
+      CLASS,
+      gateway('gw'),
+      grpcRoute('good', [{ matches: [{ method: { service: 'a.B' } }] }]),
+      grpcRoute('broken', [{ matches: 5 }]),
+    ]);
     const result = translateAll(resources, OPTIONS);
     expect(result.failures).toEqual([{ object: 'GRPCRoute default/broken', error: expect.stringContaining('flatMap') }]);
     const hosts = result.ir[0].listeners.flatMap((l) => l.filterChains.flatMap((c) => c.virtualHosts.map((vh) => vh.name)));

@@ -10,15 +10,15 @@
  * Envoy resources cannot be built is reported in `failures` and its proxies keep their last
  * snapshot (the reconciler does not empty a failed key).
  */
-import { GRPCRoute, HTTPRoute } from '../apis/gateway-api';
-import { Condition, describeObject } from '../apis/meta';
+import { type GRPCRoute, type HTTPRoute } from '../apis/gateway-api';
+import { type Condition, describeObject } from '../apis/meta';
 import { gatewayKey } from '../gatewayapi/naming';
-import { TranslateOptions } from '../gatewayapi/options';
-import { RouteStatusEntry, StatusEntry } from '../gatewayapi/status';
-import { translate, TranslateResult } from '../gatewayapi/translate';
-import { GatewayIR } from '../ir/types';
-import { Resources } from '../store/resources';
-import { EnvoyResources, translateGateway } from '../xds/translate/translate';
+import { type TranslateOptions } from '../gatewayapi/options';
+import { type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
+import { translate, type TranslateResult } from '../gatewayapi/translate';
+import { type GatewayIR } from '../ir/types';
+import { type Resources } from '../store/resources';
+import { type EnvoyResources, translateGateway } from '../xds/translate/translate';
 
 /** An object or Gateway left out because translating it threw. */
 export interface TranslationFailure {

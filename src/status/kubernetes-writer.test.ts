@@ -1,9 +1,9 @@
 import pino from 'pino';
-import { Condition } from '../apis/meta';
-import { RouteStatusEntry, StatusEntry } from '../gatewayapi/status';
+import { type Condition } from '../apis/meta';
+import { type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
-import { KubernetesStatusWriter, StatusApi } from './kubernetes-writer';
-import { LiveObject } from './status-merge';
+import { KubernetesStatusWriter, type StatusApi } from './kubernetes-writer';
+import { type LiveObject } from './status-merge';
 
 const OURS = 'attache.dev/gateway-controller';
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
@@ -40,7 +40,13 @@ function fakeRoute(name: string): LiveObject {
 
 function fakeEntry(name: string, accepted: 'True' | 'False'): RouteStatusEntry {
   const c: Condition = { type: 'Accepted', status: accepted, reason: 'R', message: '', observedGeneration: 1, lastTransitionTime: 't' };
-  return { kind: 'GRPCRoute', namespace: 'ns', name, generation: 1, status: { parents: [{ parentRef: { name: 'gw' }, controllerName: OURS, conditions: [c] }] } };
+  return {
+    kind: 'GRPCRoute',
+    namespace: 'ns',
+    name,
+    generation: 1,
+    status: { parents: [{ parentRef: { name: 'gw' }, controllerName: OURS, conditions: [c] }] },
+  };
 }
 
 function setup(concurrency = 4): { api: FakeStatusApi; view: Map<string, LiveObject>; writer: KubernetesStatusWriter; outcomes: string[] } {

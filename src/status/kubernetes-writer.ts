@@ -15,9 +15,9 @@
  *    A status edited by someone else is corrected at the next change, not at once.
  */
 import type { Logger } from 'pino';
-import { StatusEntry } from '../gatewayapi/status';
+import { type StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
-import { hasOurParents, LiveObject, statusToWrite, wishOf } from './status-merge';
+import { hasOurParents, type LiveObject, statusToWrite, wishOf } from './status-merge';
 
 /** What the writer needs from the API server (implemented by sources/kubernetes/kube-client.ts). */
 export interface StatusApi {

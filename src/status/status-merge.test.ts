@@ -1,6 +1,6 @@
-import { Condition } from '../apis/meta';
-import { GatewayStatusEntry, RouteStatusEntry } from '../gatewayapi/status';
-import { canonical, hasOurParents, LiveObject, statusToWrite, wishOf } from './status-merge';
+import { type Condition } from '../apis/meta';
+import { type GatewayStatusEntry, type RouteStatusEntry } from '../gatewayapi/status';
+import { canonical, hasOurParents, type LiveObject, statusToWrite, wishOf } from './status-merge';
 
 const OURS = 'attache.dev/gateway-controller';
 const THEIRS = 'example.com/other';
@@ -23,7 +23,11 @@ function fakeRouteEntry(conditions: Condition[]): RouteStatusEntry {
   };
 }
 
-const theirEntry = { parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'other-gw' }, controllerName: THEIRS, conditions: [cond('Accepted', 'True', 't0')] };
+const theirEntry = {
+  parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'other-gw' },
+  controllerName: THEIRS,
+  conditions: [cond('Accepted', 'True', 't0')],
+};
 
 describe('statusToWrite for routes', () => {
   it('adds our parent entry and keeps the other controller’s entry untouched, first', () => {
@@ -71,7 +75,12 @@ describe('statusToWrite for Gateways', () => {
       listeners: [{ name: 'grpc', supportedKinds: [], attachedRoutes: 1, conditions: [cond('Programmed', 'True', 't5', 2)] }],
     },
   };
-  const live = (status: Record<string, unknown>): LiveObject => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'ns' }, status });
+  const live = (status: Record<string, unknown>): LiveObject => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'ns' },
+    status,
+  });
 
   it('writes ours over the CRD default, keeping fields we do not compute', () => {
     const out = statusToWrite(entry, live({ conditions: [cond('Programmed', 'False', 't0')], attachedListenerSets: 0 }), OURS);

@@ -11,9 +11,9 @@
  *  - `lastTransitionTime` is taken from the live condition when its status did not change, so a
  *    restart does not move every transition time; comparisons ignore it.
  */
-import { GATEWAY_GROUP, ParentReference } from '../apis/gateway-api';
-import { Condition, KubernetesObject } from '../apis/meta';
-import { RouteParentStatus, StatusEntry } from '../gatewayapi/status';
+import { GATEWAY_GROUP, type ParentReference } from '../apis/gateway-api';
+import { type Condition, type KubernetesObject } from '../apis/meta';
+import { type RouteParentStatus, type StatusEntry } from '../gatewayapi/status';
 
 export interface LiveObject extends KubernetesObject {
   status?: Record<string, unknown>;
@@ -40,7 +40,10 @@ export function statusToWrite(entry: StatusEntry | undefined, live: LiveObject, 
   if ('conditions' in wanted) wanted.conditions = carryTimes(wanted.conditions as Condition[], current.conditions as Condition[] | undefined);
   if ('listeners' in entry.status) {
     const liveListeners = (current.listeners as Array<{ name: string; conditions?: Condition[] }> | undefined) ?? [];
-    wanted.listeners = entry.status.listeners.map((l) => ({ ...l, conditions: carryTimes(l.conditions, liveListeners.find((x) => x.name === l.name)?.conditions) }));
+    wanted.listeners = entry.status.listeners.map((l) => ({
+      ...l,
+      conditions: carryTimes(l.conditions, liveListeners.find((x) => x.name === l.name)?.conditions),
+    }));
   }
   const unchanged = Object.keys(wanted).every((k) => canonical(wanted[k]) === canonical(current[k]));
   return unchanged ? undefined : { ...current, ...wanted };

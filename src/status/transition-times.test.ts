@@ -1,4 +1,4 @@
-import { GatewayClassStatusEntry } from '../gatewayapi/status';
+import { type GatewayClassStatusEntry } from '../gatewayapi/status';
 import { carryTransitionTimes } from './transition-times';
 
 const entry = (status: 'True' | 'False', time: string): GatewayClassStatusEntry => ({

@@ -4,8 +4,8 @@
  * its last transition (metav1.Condition: "the last time the condition transitioned from one
  * status to another").
  */
-import { Condition } from '../apis/meta';
-import { StatusEntry } from '../gatewayapi/status';
+import { type Condition } from '../apis/meta';
+import { type StatusEntry } from '../gatewayapi/status';
 
 type ConditionScope = string;
 

@@ -2,9 +2,9 @@
  * The input of translation: every object the store holds, grouped by kind.
  * Translation reads only this value (no I/O), so the same Resources always give the same output.
  */
-import { EndpointSlice, Namespace, Secret, Service } from '../apis/core';
-import { Gateway, GatewayClass, GRPCRoute, HTTPRoute, ReferenceGrant } from '../apis/gateway-api';
-import { KubernetesObject } from '../apis/meta';
+import { type EndpointSlice, type Namespace, type Secret, type Service } from '../apis/core';
+import { type Gateway, type GatewayClass, type GRPCRoute, type HTTPRoute, type ReferenceGrant } from '../apis/gateway-api';
+import { type KubernetesObject } from '../apis/meta';
 
 export interface Resources {
   gatewayClasses: readonly GatewayClass[];

@@ -1,4 +1,4 @@
-import { KubernetesObject } from '../apis/meta';
+import { type KubernetesObject } from '../apis/meta';
 import { Store } from './store';
 
 function fakeRoute(name: string, gen = 1, kind = 'GRPCRoute'): KubernetesObject {
@@ -45,7 +45,10 @@ describe('Store', () => {
     store.replaceAll([fakeRoute('a'), { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'default' } }]);
     expect([...store.takeChangedKinds()].sort()).toEqual(['EndpointSlice', 'GRPCRoute']);
     expect(store.takeChangedKinds().size).toBe(0);
-    store.replaceAll([fakeRoute('a'), { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'default', labels: { x: 'y' } } }]);
+    store.replaceAll([
+      fakeRoute('a'),
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'default', labels: { x: 'y' } } },
+    ]);
     expect([...store.takeChangedKinds()]).toEqual(['EndpointSlice']);
     store.apply([{ op: 'delete', kind: 'GRPCRoute', namespace: 'default', name: 'a' }]);
     expect([...store.takeChangedKinds()]).toEqual(['GRPCRoute']);

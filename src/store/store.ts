@@ -5,12 +5,10 @@
  * a namespace is stored as a copy in `default`, so every namespaced object the store hands out
  * has one (the types of Resources say so).
  */
-import { KubernetesObject, namespacedName } from '../apis/meta';
-import { groupByKind, isSupportedKind, namespaceOf, Resources, withNamespace } from './resources';
+import { type KubernetesObject, namespacedName } from '../apis/meta';
+import { groupByKind, isSupportedKind, namespaceOf, type Resources, withNamespace } from './resources';
 
-export type StoreChange =
-  | { op: 'upsert'; object: KubernetesObject }
-  | { op: 'delete'; kind: string; namespace?: string; name: string };
+export type StoreChange = { op: 'upsert'; object: KubernetesObject } | { op: 'delete'; kind: string; namespace?: string; name: string };
 
 /** `Kind/namespace/name` (`Kind//name` for a cluster-scoped kind): an object's identity across kinds. */
 export function storeKey(kind: string, namespace: string | undefined, name: string): string {

@@ -5,13 +5,19 @@
  * reviewer reads is what Envoy receives: a field protobufjs silently dropped shows up missing.
  */
 import * as protobuf from 'protobufjs';
-import { EncodedAny, envoyRoot, messageType } from './proto';
+import { type EncodedAny, envoyRoot, messageType } from './proto';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const WRAPPERS = new Set([
-  'google.protobuf.DoubleValue', 'google.protobuf.FloatValue', 'google.protobuf.Int64Value', 'google.protobuf.UInt64Value',
-  'google.protobuf.Int32Value', 'google.protobuf.UInt32Value', 'google.protobuf.BoolValue', 'google.protobuf.StringValue',
+  'google.protobuf.DoubleValue',
+  'google.protobuf.FloatValue',
+  'google.protobuf.Int64Value',
+  'google.protobuf.UInt64Value',
+  'google.protobuf.Int32Value',
+  'google.protobuf.UInt32Value',
+  'google.protobuf.BoolValue',
+  'google.protobuf.StringValue',
   'google.protobuf.BytesValue',
 ]);
 

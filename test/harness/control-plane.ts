@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { freePort } from './ports';
-import { spawnTracked, TrackedProcess, waitForLine } from './processes';
+import { spawnTracked, type TrackedProcess, waitForLine } from './processes';
 import { ROOT } from './envoy';
 import { NODE_FLAGS } from '../../src/cli/node-flags';
 
@@ -92,10 +92,14 @@ export async function startServe(
     path.join(ROOT, 'dist/src/cli/main.js'),
     'serve',
     ...sourceArgs,
-    '--xds-address', `127.0.0.1:${xdsPort}`,
-    '--debug-address', `127.0.0.1:${debugPort}`,
-    '--default-address', opts.defaultAddress,
-    '--log-level', 'debug',
+    '--xds-address',
+    `127.0.0.1:${xdsPort}`,
+    '--debug-address',
+    `127.0.0.1:${debugPort}`,
+    '--default-address',
+    opts.defaultAddress,
+    '--log-level',
+    'debug',
     ...xdsTransportArgs(opts.tls),
     ...(opts.extraArgs ?? []),
   ]);

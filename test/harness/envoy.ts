@@ -126,13 +126,19 @@ export async function startEnvoy(opts: StartEnvoyOptions): Promise<RunningEnvoy>
   if (opts.bootstrapYaml !== undefined) fs.writeFileSync(configPath, opts.bootstrapYaml);
   const adminPath = path.join(dir, 'admin-address');
   const args = [
-    '-c', configPath,
-    '--service-node', opts.id,
-    '--service-cluster', opts.cluster ?? opts.id,
+    '-c',
+    configPath,
+    '--service-node',
+    opts.id,
+    '--service-cluster',
+    opts.cluster ?? opts.id,
     '--disable-hot-restart',
-    '--admin-address-path', adminPath,
-    '--concurrency', String(opts.concurrency ?? 2),
-    '-l', opts.logLevel ?? 'info',
+    '--admin-address-path',
+    adminPath,
+    '--concurrency',
+    String(opts.concurrency ?? 2),
+    '-l',
+    opts.logLevel ?? 'info',
   ];
   if (!hasAdmin(fs.readFileSync(configPath, 'utf8'))) args.push('--config-yaml', DEFAULT_ADMIN_YAML);
   if (opts.componentLogLevel) args.push('--component-log-level', opts.componentLogLevel);
@@ -205,8 +211,19 @@ export async function validateEnvoyConfig(
   const file = path.join(dir, 'bootstrap.yaml');
   fs.writeFileSync(file, bootstrapYaml);
   // ADS bootstraps are rejected without a node id and cluster; the flags supply them.
-  const args = ['--mode', 'validate', '-c', file, '--disable-hot-restart', '-l', 'warning',
-    '--service-node', opts.id ?? 'attache-validate', '--service-cluster', opts.cluster ?? 'attache-validate'];
+  const args = [
+    '--mode',
+    'validate',
+    '-c',
+    file,
+    '--disable-hot-restart',
+    '-l',
+    'warning',
+    '--service-node',
+    opts.id ?? 'attache-validate',
+    '--service-cluster',
+    opts.cluster ?? 'attache-validate',
+  ];
   try {
     return await new Promise((resolve) => {
       execFile(ENVOY_BIN, args, { timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {

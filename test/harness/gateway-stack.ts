@@ -119,7 +119,8 @@ export async function startGatewayEnvoy(
   e: StackEnvoyOptions,
   started: (envoy: RunningEnvoy) => void = () => undefined,
 ): Promise<RunningEnvoy> {
-  const bootstrapYaml = e.bootstrapYaml ?? renderBootstrap({ delta: e.delta ?? false, gateway: e.gateway, nodeId: e.id, xds, admin: { host: '127.0.0.1', port: 0 } });
+  const bootstrapYaml =
+    e.bootstrapYaml ?? renderBootstrap({ delta: e.delta ?? false, gateway: e.gateway, nodeId: e.id, xds, admin: { host: '127.0.0.1', port: 0 } });
   const envoy = await startEnvoy({ bootstrapYaml, id: e.id, cluster: e.gateway, logLevel: e.logLevel, extraArgs: e.extraArgs });
   started(envoy);
   for (const port of e.listenerPorts ?? [GATEWAY_HTTP_PORT]) await envoy.waitForListener(port, e.listenerTimeoutMs ?? 20_000);
@@ -175,10 +176,7 @@ export class GatewayStack {
   }
 
   /** The control plane on `source` (this folder in place, or a copy of one), then the Envoys. */
-  async bringUp(
-    o: Pick<GatewayStackOptions, 'defaultAddress' | 'controlPlane' | 'envoys'>,
-    source: { dir: string } | { manifests: string },
-  ): Promise<void> {
+  async bringUp(o: Pick<GatewayStackOptions, 'defaultAddress' | 'controlPlane' | 'envoys'>, source: { dir: string } | { manifests: string }): Promise<void> {
     this.cp = await startControlPlane({ ...source, defaultAddress: o.defaultAddress, ...o.controlPlane });
     for (const e of o.envoys ?? []) await this.startEnvoy(e);
   }

@@ -52,8 +52,27 @@ interface Pool<T> {
 }
 const IPV4: Pool<string> = {
   good: ['127.0.0.1', '127.0.10.2', '10.1.2.3', '192.0.2.7'],
-  odd: ['0.0.0.0', '255.255.255.255', '224.0.0.1', '169.254.1.1', 'not-an-ip', '', ' 127.0.0.1', '127.0.0.1 ', '[::1]', '127.000.0.1', '1.2.3',
-    '1.2.3.4.5', '1.2.3.4:80', '127.0.0.1/32', 'localhost', '::1', '256.1.1.1', '0x7f.0.0.1', '0177.0.0.1'],
+  odd: [
+    '0.0.0.0',
+    '255.255.255.255',
+    '224.0.0.1',
+    '169.254.1.1',
+    'not-an-ip',
+    '',
+    ' 127.0.0.1',
+    '127.0.0.1 ',
+    '[::1]',
+    '127.000.0.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '1.2.3.4:80',
+    '127.0.0.1/32',
+    'localhost',
+    '::1',
+    '256.1.1.1',
+    '0x7f.0.0.1',
+    '0177.0.0.1',
+  ],
 };
 const IPV6: Pool<string> = {
   good: ['::1', 'fd00::1', '2001:db8::10'],
@@ -62,21 +81,85 @@ const IPV6: Pool<string> = {
 const PORTS: Pool<number> = { good: [3000, 8080, 1, 65535], odd: [0, -1, 65536, 70000] };
 const REGEXES: Pool<string> = {
   good: ['Get.*', '.*', '[A-Z][a-z]+', '(?i)get', '\\p{L}+', '(a|b)*c', 'x{2,5}', '[[:alpha:]]+', '\\Qa.b\\E', '/api/v[0-9]+/.*'],
-  odd: ['(?P<name>x)y', '\\C', 'é.', '(\\1)', '[z-a]', 'a**', '(?=x)', '\\x{100}', 'a{1001}', '(((a)))', '', '^/users/[a-z0-9-]{1,63}$', '\\pN', '[^\\x00-\\x{10FFFF}]', '\\b', '(?U)a+'],
+  odd: [
+    '(?P<name>x)y',
+    '\\C',
+    'é.',
+    '(\\1)',
+    '[z-a]',
+    'a**',
+    '(?=x)',
+    '\\x{100}',
+    'a{1001}',
+    '(((a)))',
+    '',
+    '^/users/[a-z0-9-]{1,63}$',
+    '\\pN',
+    '[^\\x00-\\x{10FFFF}]',
+    '\\b',
+    '(?U)a+',
+  ],
 };
 const HEADER_NAMES: Pool<string> = {
   good: ['x-a', 'X-Upper', 'x-env', 'x-canary', 'user-agent'],
-  odd: ['x-' + 'a'.repeat(200), 'grpc-timeout', 'te', 'content-type', 'x_underscore', 'host', ':authority', ':path', 'connection',
-    'transfer-encoding', 'x a', 'x-ü', '', 'keep-alive', 'upgrade', 'content-length', 'grpc-status', ':method', 'x-envoy-original-path'],
+  odd: [
+    'x-' + 'a'.repeat(200),
+    'grpc-timeout',
+    'te',
+    'content-type',
+    'x_underscore',
+    'host',
+    ':authority',
+    ':path',
+    'connection',
+    'transfer-encoding',
+    'x a',
+    'x-ü',
+    '',
+    'keep-alive',
+    'upgrade',
+    'content-length',
+    'grpc-status',
+    ':method',
+    'x-envoy-original-path',
+  ],
 };
 const HEADER_VALUES: Pool<string> = {
   good: ['v', 'canary', 'blue', '1', 'a b'],
-  odd: ['', ' leading', 'trailing ', 'a\tb', 'ünï', 'x'.repeat(3000), '%(', '%REQ(x-a)%', '%%', 'a\r\nb', 'a\u0000b', '"quoted"', 'yes', '%UPSTREAM_HOST%', '%'],
+  odd: [
+    '',
+    ' leading',
+    'trailing ',
+    'a\tb',
+    'ünï',
+    'x'.repeat(3000),
+    '%(',
+    '%REQ(x-a)%',
+    '%%',
+    'a\r\nb',
+    'a\u0000b',
+    '"quoted"',
+    'yes',
+    '%UPSTREAM_HOST%',
+    '%',
+  ],
 };
 const HOSTNAMES: Pool<string> = {
   good: ['a.example.com', '*.example.com', 'b.example.com', 'example.com'],
-  odd: ['*.b.example.com', 'EXAMPLE.com', 'a..b', '*', 'x_y.example', '1.2.3.4', 'xn--bcher-kva.example', `${'l'.repeat(63)}.example.com`,
-    '*.*.example.com', 'a.example.com.', 'localhost', '-a.example.com'],
+  odd: [
+    '*.b.example.com',
+    'EXAMPLE.com',
+    'a..b',
+    '*',
+    'x_y.example',
+    '1.2.3.4',
+    'xn--bcher-kva.example',
+    `${'l'.repeat(63)}.example.com`,
+    '*.*.example.com',
+    'a.example.com.',
+    'localhost',
+    '-a.example.com',
+  ],
 };
 const PATHS: Pool<string> = {
   good: ['/', '/a', '/a/', '/api/v1', '/echo.Echo/Get'],
@@ -95,8 +178,15 @@ const GATEWAY_ADDRESSES: Pool<string> = {
 };
 const MIRROR: Pool<Record<string, unknown>> = {
   good: [{}, { percent: 50 }, { fraction: { numerator: 1, denominator: 3 } }],
-  odd: [{ percent: 0 }, { percent: 100 }, { percent: 101 }, { fraction: { numerator: 5, denominator: 0 } }, { fraction: { numerator: 7, denominator: 3 } },
-    { fraction: { numerator: 1, denominator: 1000000 } }, { percent: 50, fraction: { numerator: 1 } }],
+  odd: [
+    { percent: 0 },
+    { percent: 100 },
+    { percent: 101 },
+    { fraction: { numerator: 5, denominator: 0 } },
+    { fraction: { numerator: 7, denominator: 3 } },
+    { fraction: { numerator: 1, denominator: 1000000 } },
+    { percent: 50, fraction: { numerator: 1 } },
+  ],
 };
 const QUERY_NAMES: Pool<string> = { good: ['q', 'page'], odd: ['a b', 'x'.repeat(300), '', 'ü'] };
 
@@ -154,7 +244,13 @@ function service(p: Picker, ns: string, name: string): Doc {
 
 function secret(ns: string, name: string, pair: KeyPair): Doc {
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(pair.cert), 'tls.key': b64(pair.key) } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: ns },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(pair.cert), 'tls.key': b64(pair.key) },
+  };
 }
 
 function headerModifier(p: Picker): Doc {
@@ -219,7 +315,8 @@ function httpRule(p: Picker, services: readonly string[]): Doc {
         match.path = { type, value: type === 'RegularExpression' ? p.v(REGEXES) : p.v(PATHS) };
       }
       if (p.chance(0.3)) match.headers = p.some(2, () => header(p));
-      if (p.chance(0.2)) match.queryParams = p.some(2, () => ({ type: p.chance(0.7) ? 'Exact' : 'RegularExpression', name: p.v(QUERY_NAMES), value: p.v(HEADER_VALUES) }));
+      if (p.chance(0.2))
+        match.queryParams = p.some(2, () => ({ type: p.chance(0.7) ? 'Exact' : 'RegularExpression', name: p.v(QUERY_NAMES), value: p.v(HEADER_VALUES) }));
       if (p.chance(0.2)) match.method = p.v(METHODS);
       return match;
     });
@@ -235,7 +332,9 @@ function httpRule(p: Picker, services: readonly string[]): Doc {
         ...(p.chance(0.5) ? { hostname: p.v(HOSTNAMES).replace('*.', 'w.') } : {}),
         ...(p.chance(0.3) ? { port: p.v(PORTS) } : {}),
         ...(p.chance(0.5) ? { statusCode: p.v(STATUS_CODES) } : {}),
-        ...(p.chance(0.3) ? { path: p.chance(0.5) ? { type: 'ReplaceFullPath', replaceFullPath: p.v(PATHS) } : { type: 'ReplacePrefixMatch', replacePrefixMatch: p.v(PATHS) } } : {}),
+        ...(p.chance(0.3)
+          ? { path: p.chance(0.5) ? { type: 'ReplaceFullPath', replaceFullPath: p.v(PATHS) } : { type: 'ReplacePrefixMatch', replacePrefixMatch: p.v(PATHS) } }
+          : {}),
       },
     });
   } else if (p.chance(0.2)) {
@@ -243,7 +342,9 @@ function httpRule(p: Picker, services: readonly string[]): Doc {
       type: 'URLRewrite',
       urlRewrite: {
         ...(p.chance(0.5) ? { hostname: p.v(HOSTNAMES).replace('*.', 'w.') } : {}),
-        ...(p.chance(0.6) ? { path: p.chance(0.5) ? { type: 'ReplaceFullPath', replaceFullPath: p.v(PATHS) } : { type: 'ReplacePrefixMatch', replacePrefixMatch: p.v(PATHS) } } : {}),
+        ...(p.chance(0.6)
+          ? { path: p.chance(0.5) ? { type: 'ReplaceFullPath', replaceFullPath: p.v(PATHS) } : { type: 'ReplacePrefixMatch', replacePrefixMatch: p.v(PATHS) } }
+          : {}),
       },
     });
   }
@@ -267,7 +368,11 @@ function gateway(p: Picker, ns: string, index: number, secrets: string[]): Doc {
     // Sometimes a second listener shares the first one's port (one filter chain per hostname).
     const port = k > 0 && p.chance(0.3) ? base : base + k;
     const listener: Doc = { name: `l${k}`, port, protocol: https ? 'HTTPS' : 'HTTP' };
-    if (p.chance(0.1)) listener.allowedRoutes = { namespaces: { from: p.of(['All', 'Same']) }, ...(p.chance(0.5) ? { kinds: [{ kind: p.of(['GRPCRoute', 'HTTPRoute']) }] } : {}) };
+    if (p.chance(0.1))
+      listener.allowedRoutes = {
+        namespaces: { from: p.of(['All', 'Same']) },
+        ...(p.chance(0.5) ? { kinds: [{ kind: p.of(['GRPCRoute', 'HTTPRoute']) }] } : {}),
+      };
     if (p.chance(0.6)) listener.hostname = p.v(HOSTNAMES);
     if (https) {
       const name = `cert-${k}`;

@@ -215,7 +215,7 @@ export async function countBackends(
     while (next < n) {
       next++;
       const r = await fn();
-      const key = r.code === grpc.status.OK ? r.pod ?? '?' : `!${grpc.status[r.code] ?? r.code}`;
+      const key = r.code === grpc.status.OK ? (r.pod ?? '?') : `!${grpc.status[r.code] ?? r.code}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
   };

@@ -36,7 +36,10 @@ export function kubectl(args: readonly string[], input?: string): Promise<string
       clearTimeout(timer);
       const stdout = Buffer.concat(out).toString('utf8');
       if (code === 0) resolve(stdout);
-      else reject(new Error(`kubectl ${args.join(' ')}: ${signal ?? `exit ${code}`}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}${stdout.slice(0, 2000)}`));
+      else
+        reject(
+          new Error(`kubectl ${args.join(' ')}: ${signal ?? `exit ${code}`}: ${Buffer.concat(err).toString('utf8').slice(0, 2000)}${stdout.slice(0, 2000)}`),
+        );
     });
     child.stdin.end(input ?? '');
   });
@@ -124,10 +127,7 @@ export async function startKubernetesControlPlane(opts: {
   /** Serve xDS over mTLS with these files; plaintext on loopback otherwise. */
   tls?: XdsTlsArgs;
 }): Promise<RunningKubernetesControlPlane> {
-  const serve = await startServe(
-    ['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName],
-    opts,
-  );
+  const serve = await startServe(['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName], opts);
   return {
     proc: serve.proc,
     xds: serve.xds,

@@ -14,7 +14,9 @@ describe('updateRequested', () => {
   });
 
   it.each(['true', '1', 'yes', 'woodpecker'])('refuses UPDATE_GOLDEN=1 under CI=%s, saying why', (ci) => {
-    expect(() => updateRequested({ UPDATE_GOLDEN: '1', CI: ci })).toThrow(`UPDATE_GOLDEN=1 is refused under CI (CI=${ci}): CI must not rewrite its own expectations`);
+    expect(() => updateRequested({ UPDATE_GOLDEN: '1', CI: ci })).toThrow(
+      `UPDATE_GOLDEN=1 is refused under CI (CI=${ci}): CI must not rewrite its own expectations`,
+    );
   });
 
   it('reads CI like the CI services set it', () => {

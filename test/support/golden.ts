@@ -29,7 +29,9 @@ import { isDeepStrictEqual } from 'util';
 export function updateRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   const update = env.UPDATE_GOLDEN === '1';
   if (update && runsInCi(env)) {
-    throw new Error(`UPDATE_GOLDEN=1 is refused under CI (CI=${env.CI}): CI must not rewrite its own expectations. Run \`make golden\` locally and commit the reviewed outputs.`);
+    throw new Error(
+      `UPDATE_GOLDEN=1 is refused under CI (CI=${env.CI}): CI must not rewrite its own expectations. Run \`make golden\` locally and commit the reviewed outputs.`,
+    );
   }
   return update;
 }
@@ -43,7 +45,10 @@ export function runsInCi(env: NodeJS.ProcessEnv = process.env): boolean {
 /** The case names (`<case>.in.yaml`) in a testdata folder; deletes orphaned outputs when updating. */
 export function goldenCases(dir: string): string[] {
   const files = fs.readdirSync(dir);
-  const cases = files.filter((f) => f.endsWith('.in.yaml')).map((f) => f.slice(0, -'.in.yaml'.length)).sort();
+  const cases = files
+    .filter((f) => f.endsWith('.in.yaml'))
+    .map((f) => f.slice(0, -'.in.yaml'.length))
+    .sort();
   if (updateRequested()) {
     for (const f of files.filter((f) => f.endsWith('.out.yaml'))) {
       if (!cases.includes(f.slice(0, -'.out.yaml'.length))) fs.unlinkSync(path.join(dir, f));

@@ -3,7 +3,7 @@
  * examples/, one echo backend per endpoint of the examples' EndpointSlices, and a real Envoy
  * bootstrapped from envoy/ to our ADS server; then prints where to send gRPC. Ctrl-C stops all.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -51,15 +51,20 @@ async function main(): Promise<void> {
   const examples = path.join(ROOT, 'examples');
   if (!fs.existsSync(ENVOY)) throw new Error('Envoy is not installed: run `make setup` first');
   const children: ChildProcess[] = [];
-  const docs = fs.readdirSync(examples).filter((f) => f.endsWith('.yaml')).flatMap((f) =>
-    parseAllDocuments(fs.readFileSync(path.join(examples, f), 'utf8')).map((d) => d.toJS() as unknown),
-  );
+  const docs = fs
+    .readdirSync(examples)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(examples, f), 'utf8')).map((d) => d.toJS() as unknown));
   const backends = await Promise.all(
     backendsFromEndpointSlices(docs).map((b) => startEchoServer({ ...b, ingress: 'grpc-gateway' }).then((s) => ({ ...b, s }))),
   );
   for (const b of backends) say(`backend ${b.pod} (Service ${b.namespace}/${b.service}) on ${b.address}:${b.port}`);
 
-  const cp = spawn(process.execPath, [...NODE_FLAGS, path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--xds-plaintext', '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const cp = spawn(
+    process.execPath,
+    [...NODE_FLAGS, path.join(ROOT, 'dist/src/cli/main.js'), 'serve', '--path', examples, '--xds-plaintext', '--log-level', 'warn'],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   children.push(cp);
   await waitForPort(XDS.host, XDS.port, 15_000);
 

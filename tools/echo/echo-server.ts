@@ -83,11 +83,7 @@ function headersOf(metadata: grpc.Metadata, authority: string): Header[] {
   return headers;
 }
 
-function echoHandler(
-  method: string,
-  identity: EchoIdentity,
-  log: ServedCall[],
-): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
+function echoHandler(method: string, identity: EchoIdentity, log: ServedCall[]): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
   return (call, callback) => {
     const authority = call.getHost();
     log.push({ method, authority });

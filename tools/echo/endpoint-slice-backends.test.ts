@@ -67,6 +67,8 @@ describe('backendsFromEndpointSlices', () => {
   });
 
   it('ignores garbage and non-slices', () => {
-    expect(backendsFromEndpointSlices([null, 3, 'x', [], { kind: 'EndpointSlice' }, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', endpoints: 'no' }])).toEqual([]);
+    expect(
+      backendsFromEndpointSlices([null, 3, 'x', [], { kind: 'EndpointSlice' }, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', endpoints: 'no' }]),
+    ).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * headers with repeated values) and that stop() returns while a keep-alive connection is open.
  */
 import * as http from 'http';
-import { HttpEchoResponse, startHttpEchoServer } from './http-echo-server';
+import { type HttpEchoResponse, startHttpEchoServer } from './http-echo-server';
 import type { RunningEchoServer } from './echo-server';
 
 /** node:http rather than fetch where the Host header or a repeated header must be set. */

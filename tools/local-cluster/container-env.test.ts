@@ -1,5 +1,5 @@
 import { containerEnv, fieldValue } from './container-env';
-import { Pod } from './pod';
+import { type Pod } from './pod';
 
 const fakePod = (env: NonNullable<Pod['spec']['containers'][0]['env']>): Pod => ({
   apiVersion: 'v1',

@@ -3,7 +3,7 @@
  * `fieldRef`s (the suite's echo servers learn their POD_NAME and NAMESPACE that way, and answer
  * with them, which is how every test tells which backend served a request). Pure.
  */
-import { Container, Pod } from './pod';
+import { type Container, type Pod } from './pod';
 
 export interface PodFacts {
   podIP: string;

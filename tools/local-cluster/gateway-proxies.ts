@@ -12,8 +12,8 @@ import * as path from 'path';
 import type { Logger } from 'pino';
 import { track } from './children';
 import { renderBootstrap } from '../../src/cli/bootstrap';
-import { KubeClient } from '../../src/sources/kubernetes/kube-client';
-import { startReconcileLoop, ReconcileLoop } from './reconcile-loop';
+import { type KubeClient } from '../../src/sources/kubernetes/kube-client';
+import { startReconcileLoop, type ReconcileLoop } from './reconcile-loop';
 
 export interface GatewayProxiesOptions {
   client: KubeClient;
@@ -63,10 +63,18 @@ export class GatewayProxies {
   }
 
   private async reconcile(): Promise<void> {
-    const classes = await this.o.client.request<{ items: Array<Named & { spec: { controllerName: string } }> }>('GET', '/apis/gateway.networking.k8s.io/v1/gatewayclasses');
+    const classes = await this.o.client.request<{ items: Array<Named & { spec: { controllerName: string } }> }>(
+      'GET',
+      '/apis/gateway.networking.k8s.io/v1/gatewayclasses',
+    );
     const ours = new Set(classes.items.filter((c) => c.spec.controllerName === this.o.controllerName).map((c) => c.metadata.name));
-    const gateways = await this.o.client.request<{ items: Array<Named & { spec: { gatewayClassName: string } }> }>('GET', '/apis/gateway.networking.k8s.io/v1/gateways');
-    const wanted = new Set(gateways.items.filter((g) => ours.has(g.spec.gatewayClassName)).map((g) => `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`));
+    const gateways = await this.o.client.request<{ items: Array<Named & { spec: { gatewayClassName: string } }> }>(
+      'GET',
+      '/apis/gateway.networking.k8s.io/v1/gateways',
+    );
+    const wanted = new Set(
+      gateways.items.filter((g) => ours.has(g.spec.gatewayClassName)).map((g) => `${g.metadata.namespace ?? 'default'}/${g.metadata.name}`),
+    );
     for (const key of wanted) if (!this.proxies.has(key)) this.startProxy(key);
     for (const key of [...this.proxies.keys()]) if (!wanted.has(key)) await this.stopProxy(key);
   }
@@ -75,10 +83,15 @@ export class GatewayProxies {
     if (this.stopping) return;
     const adminPort = this.freeAdminPorts.shift() ?? this.nextAdminPort++;
     const file = path.join(this.o.workDir, `${gateway.replace('/', '_')}.yaml`);
-    fs.writeFileSync(file, renderBootstrap({ delta: false, gateway, nodeId: `envoy-${gateway.replace('/', '-')}`, xds: this.o.xds, admin: { host: '127.0.0.1', port: adminPort } }));
+    fs.writeFileSync(
+      file,
+      renderBootstrap({ delta: false, gateway, nodeId: `envoy-${gateway.replace('/', '-')}`, xds: this.o.xds, admin: { host: '127.0.0.1', port: adminPort } }),
+    );
     const log = fs.openSync(path.join(this.o.workDir, `${gateway.replace('/', '_')}.log`), 'a');
     // One worker thread: a conformance run has a dozen Gateways on two cores.
-    const child = track(spawn(this.o.envoyBinary, ['-c', file, '--disable-hot-restart', '--concurrency', '1', '--log-level', 'warning'], { stdio: ['ignore', log, log] }));
+    const child = track(
+      spawn(this.o.envoyBinary, ['-c', file, '--disable-hot-restart', '--concurrency', '1', '--log-level', 'warning'], { stdio: ['ignore', log, log] }),
+    );
     fs.closeSync(log);
     this.proxies.set(gateway, { child, adminPort });
     child.on('exit', (code, signal) => {

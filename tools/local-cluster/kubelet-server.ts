@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as https from 'https';
 import type { Logger } from 'pino';
-import { ContainerLog } from './container-logs';
+import { type ContainerLog } from './container-logs';
 
 export interface KubeletServerOptions {
   host: string;
@@ -31,7 +31,13 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ clo
     const since = url.searchParams.get('sinceTime');
     const tail = url.searchParams.get('tailLines');
     res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end(log.read({ sinceTime: since ? new Date(since) : undefined, tailLines: tail ? Number(tail) : undefined, timestamps: url.searchParams.get('timestamps') === 'true' }));
+    res.end(
+      log.read({
+        sinceTime: since ? new Date(since) : undefined,
+        tailLines: tail ? Number(tail) : undefined,
+        timestamps: url.searchParams.get('timestamps') === 'true',
+      }),
+    );
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, o.host, () => resolve()));
   o.log.info({ address: `${o.host}:${o.port}` }, 'kubelet endpoint (container logs) listening');

@@ -8,15 +8,15 @@
  * Level-triggered: each pass lists every Pod and makes the world match (reconcile-loop.ts).
  */
 import type { Logger } from 'pino';
-import { KubeApiError, KubeClient } from '../../src/sources/kubernetes/kube-client';
-import { ContainerLog } from './container-logs';
+import { KubeApiError, type KubeClient } from '../../src/sources/kubernetes/kube-client';
+import { type ContainerLog } from './container-logs';
 import { containerEnv } from './container-env';
 import { echoBasicPorts, isEchoBasicImage } from './echo-basic-ports';
-import { Pod, podKey } from './pod';
-import { PodAddressPool } from './pod-addresses';
+import { type Pod, podKey } from './pod';
+import { type PodAddressPool } from './pod-addresses';
 import { PodProcess } from './pod-process';
 import { runningPodStatus, sameStatus } from './pod-status';
-import { startReconcileLoop, ReconcileLoop } from './reconcile-loop';
+import { startReconcileLoop, type ReconcileLoop } from './reconcile-loop';
 
 export interface KubeletOptions {
   client: KubeClient;
@@ -81,7 +81,12 @@ export class LocalKubelet {
     const ns = pod.metadata.namespace ?? 'default';
     await this.o.client
       .request('POST', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/binding`, {
-        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns }, target: { apiVersion: 'v1', kind: 'Node', name: this.o.nodeName } },
+        body: {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name: pod.metadata.name, namespace: ns },
+          target: { apiVersion: 'v1', kind: 'Node', name: this.o.nodeName },
+        },
       })
       .catch((e: Error) => ignoreGoneOrConflict(e));
   }
@@ -96,10 +101,20 @@ export class LocalKubelet {
     if (!running) running = this.launch(pod);
     const p = running.process;
     const ready = p ? p.ready : true;
-    const status = runningPodStatus(pod, { podIP: running.podIP, hostIP: this.o.nodeIP, startedAt: running.startedAt, ready, now: new Date().toISOString(), restartCount: p?.restartCount ?? 0 });
+    const status = runningPodStatus(pod, {
+      podIP: running.podIP,
+      hostIP: this.o.nodeIP,
+      startedAt: running.startedAt,
+      ready,
+      now: new Date().toISOString(),
+      restartCount: p?.restartCount ?? 0,
+    });
     if (sameStatus(pod, status)) return;
     await this.o.client
-      .request('PATCH', `/api/v1/namespaces/${pod.metadata.namespace ?? 'default'}/pods/${pod.metadata.name}/status`, { contentType: 'application/merge-patch+json', body: { status } })
+      .request('PATCH', `/api/v1/namespaces/${pod.metadata.namespace ?? 'default'}/pods/${pod.metadata.name}/status`, {
+        contentType: 'application/merge-patch+json',
+        body: { status },
+      })
       .catch((e: Error) => ignoreGoneOrConflict(e));
   }
 
@@ -110,7 +125,10 @@ export class LocalKubelet {
     this.pods.set(key, running);
     const [container, ...sidecars] = pod.spec.containers;
     if (!container || !isEchoBasicImage(container.image) || sidecars.length > 0) {
-      this.o.log.warn({ pod: key, images: pod.spec.containers.map((c) => c.image) }, 'cannot run this image locally; reporting the Pod Ready without a process');
+      this.o.log.warn(
+        { pod: key, images: pod.spec.containers.map((c) => c.image) },
+        'cannot run this image locally; reporting the Pod Ready without a process',
+      );
       return running;
     }
     const { env, unresolved } = containerEnv(pod, container, { podIP, nodeName: this.o.nodeName });

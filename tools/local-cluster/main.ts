@@ -8,7 +8,7 @@
  */
 import pino from 'pino';
 import * as path from 'path';
-import { flag, FlagSpec, parseFlags, parseHostPort, usage } from '../../src/cli/flags';
+import { flag, type FlagSpec, parseFlags, parseHostPort, usage } from '../../src/cli/flags';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { HttpKubeClient } from '../../src/sources/kubernetes/kube-client';
 import { GatewayProxies } from './gateway-proxies';
@@ -51,11 +51,20 @@ async function main(argv: readonly string[]): Promise<void> {
   const [first, count] = flag(parsed, 'pod-addresses')!.split('+');
   const kubeletPort = Number(flag(parsed, 'kubelet-port'));
   const heartbeat = await registerNode(client, nodeName, nodeIP, kubeletPort, log);
-  const kubelet = new LocalKubelet({ client, nodeName, nodeIP, pool: new PodAddressPool(first, Number(count)), echoBasicBinary: flag(parsed, 'echo-basic')!, log });
+  const kubelet = new LocalKubelet({
+    client,
+    nodeName,
+    nodeIP,
+    pool: new PodAddressPool(first, Number(count)),
+    echoBasicBinary: flag(parsed, 'echo-basic')!,
+    log,
+  });
   const certFile = flag(parsed, 'tls-cert');
   const keyFile = flag(parsed, 'tls-key');
   const endpoint =
-    certFile && keyFile ? await startKubeletServer({ host: nodeIP, port: kubeletPort, certFile, keyFile, logOf: (ns, pod, c) => kubelet.logOf(ns, pod, c), log }) : undefined;
+    certFile && keyFile
+      ? await startKubeletServer({ host: nodeIP, port: kubeletPort, certFile, keyFile, logOf: (ns, pod, c) => kubelet.logOf(ns, pod, c), log })
+      : undefined;
   const proxies = new GatewayProxies({
     client,
     controllerName: flag(parsed, 'controller-name')!,

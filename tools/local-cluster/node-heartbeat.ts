@@ -4,7 +4,7 @@
  * `kube-node-lease` (and refreshing the Ready condition's heartbeat less often).
  */
 import type { Logger } from 'pino';
-import { KubeApiError, KubeClient } from '../../src/sources/kubernetes/kube-client';
+import { KubeApiError, type KubeClient } from '../../src/sources/kubernetes/kube-client';
 
 const LEASE_SECONDS = 40;
 const RENEW_EVERY_MS = 10_000;
@@ -32,8 +32,28 @@ export async function registerNode(client: KubeClient, name: string, address: st
           daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
           capacity: { cpu: '64', memory: '256Gi', pods: '1000' },
           allocatable: { cpu: '64', memory: '256Gi', pods: '1000' },
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'local kubelet (Attaché conformance harness) is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }],
-          nodeInfo: { kubeletVersion: 'v1.36.3-local', operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'local-process://1', kernelVersion: '', osImage: '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '' },
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'local kubelet (Attaché conformance harness) is posting ready status',
+              lastHeartbeatTime: now,
+              lastTransitionTime: now,
+            },
+          ],
+          nodeInfo: {
+            kubeletVersion: 'v1.36.3-local',
+            operatingSystem: 'linux',
+            architecture: 'amd64',
+            containerRuntimeVersion: 'local-process://1',
+            kernelVersion: '',
+            osImage: '',
+            kubeProxyVersion: '',
+            machineID: '',
+            systemUUID: '',
+            bootID: '',
+          },
         },
       },
     });

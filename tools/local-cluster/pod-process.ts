@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'child_process';
 import type { Logger } from 'pino';
 import { track } from './children';
 import { ContainerLog } from './container-logs';
-import { ListenPort } from './echo-basic-ports';
-import { Forwarder, forwardTcp, freePort, waitForListener } from './tcp-forward';
+import { type ListenPort } from './echo-basic-ports';
+import { type Forwarder, forwardTcp, freePort, waitForListener } from './tcp-forward';
 
 export interface PodProcessOptions {
   key: string;
@@ -78,10 +78,12 @@ export class PodProcess {
   }
 
   private spawnChild(): void {
-    const child = track(spawn(this.o.binary, [], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...this.o.env, ...this.hostEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }));
+    const child = track(
+      spawn(this.o.binary, [], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...this.o.env, ...this.hostEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     this.child = child;
     let tail = '';
     child.stdout?.on('data', (d: Buffer) => this.output.write(d.toString('utf8'), new Date()));
@@ -95,17 +97,20 @@ export class PodProcess {
       this.ready = false;
       this.restartCount++;
       this.o.onChange();
-      setTimeout(() => {
-        if (this.stopping) return;
-        this.spawnChild();
-        const ports = Object.values(this.hostEnv).map(Number);
-        void Promise.all(ports.map((p) => waitForListener('127.0.0.1', p, READY_TIMEOUT_MS, () => this.child?.exitCode === null)))
-          .then(() => {
-            this.ready = !this.stopping;
-            this.o.onChange();
-          })
-          .catch(() => undefined);
-      }, Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.min(this.restartCount - 1, 5))).unref();
+      setTimeout(
+        () => {
+          if (this.stopping) return;
+          this.spawnChild();
+          const ports = Object.values(this.hostEnv).map(Number);
+          void Promise.all(ports.map((p) => waitForListener('127.0.0.1', p, READY_TIMEOUT_MS, () => this.child?.exitCode === null)))
+            .then(() => {
+              this.ready = !this.stopping;
+              this.o.onChange();
+            })
+            .catch(() => undefined);
+        },
+        Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.min(this.restartCount - 1, 5)),
+      ).unref();
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Pod } from './pod';
+import { type Pod } from './pod';
 import { runningPodStatus, sameStatus } from './pod-status';
 
 const pod: Pod = {
@@ -20,7 +20,9 @@ describe('runningPodStatus', () => {
 
   it('keeps a transition time while the condition holds', () => {
     const live: Pod = { ...pod, status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 'earlier' }] } };
-    const ready = (runningPodStatus(live, { ...facts, ready: true }).conditions as Array<{ type: string; lastTransitionTime: string }>).find((c) => c.type === 'Ready');
+    const ready = (runningPodStatus(live, { ...facts, ready: true }).conditions as Array<{ type: string; lastTransitionTime: string }>).find(
+      (c) => c.type === 'Ready',
+    );
     expect(ready?.lastTransitionTime).toBe('earlier');
   });
 });

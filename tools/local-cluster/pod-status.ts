@@ -3,7 +3,7 @@
  * conditions the EndpointSlice controller and `kubectl wait` read (PodScheduled, Initialized,
  * ContainersReady, Ready). Ready=True only once every port answers. Pure.
  */
-import { Pod, PodCondition } from './pod';
+import { type Pod, type PodCondition } from './pod';
 
 export interface RunningPodFacts {
   podIP: string;
@@ -45,6 +45,11 @@ export function runningPodStatus(pod: Pod, f: RunningPodFacts): Record<string, u
 export function sameStatus(pod: Pod, wanted: Record<string, unknown>): boolean {
   const live = (pod.status ?? {}) as Record<string, unknown>;
   const strip = (s: Record<string, unknown>): string =>
-    JSON.stringify([s.phase, s.podIP, ((s.conditions as PodCondition[] | undefined) ?? []).map((c) => `${c.type}=${c.status}`).sort(), ((s.containerStatuses as Array<{ restartCount?: number }> | undefined) ?? []).map((c) => c.restartCount)]);
+    JSON.stringify([
+      s.phase,
+      s.podIP,
+      ((s.conditions as PodCondition[] | undefined) ?? []).map((c) => `${c.type}=${c.status}`).sort(),
+      ((s.containerStatuses as Array<{ restartCount?: number }> | undefined) ?? []).map((c) => c.restartCount),
+    ]);
   return strip(live) === strip(wanted);
 }

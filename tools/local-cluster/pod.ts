@@ -2,7 +2,7 @@
  * The parts of a core/v1 Pod the local kubelet reads and writes. Our own interfaces (as in
  * src/apis/): only the fields a Deployment of the conformance suite's echo servers uses.
  */
-import { KubernetesObject, ObjectMeta } from '../../src/apis/meta';
+import { type KubernetesObject, type ObjectMeta } from '../../src/apis/meta';
 
 export interface EnvVar {
   name: string;

@@ -5,7 +5,7 @@
  * informer cache, and enough for the few dozen objects of a conformance run.
  */
 import type { Logger } from 'pino';
-import { KubeClient } from '../../src/sources/kubernetes/kube-client';
+import { type KubeClient } from '../../src/sources/kubernetes/kube-client';
 
 export interface ReconcileLoop {
   kick(): void;
@@ -14,7 +14,13 @@ export interface ReconcileLoop {
 
 const WATCH_RETRY_MS = 1000;
 
-export function startReconcileLoop(client: KubeClient, watchPaths: readonly string[], reconcile: () => Promise<void>, resyncMs: number, log: Logger): ReconcileLoop {
+export function startReconcileLoop(
+  client: KubeClient,
+  watchPaths: readonly string[],
+  reconcile: () => Promise<void>,
+  resyncMs: number,
+  log: Logger,
+): ReconcileLoop {
   const abort = new AbortController();
   let running: Promise<void> | undefined;
   let again = false;

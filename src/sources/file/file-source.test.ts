@@ -10,7 +10,8 @@ const ROUTE = (backend: string): string =>
   `apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: r}\nspec:\n  rules: [{backendRefs: [{name: ${backend}, port: 8080}]}]\n`;
 
 async function backendOf(source: FileSource): Promise<string | undefined> {
-  const route = (await source.load()).objects.find((o) => o.kind === 'GRPCRoute') as unknown as { spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } } | undefined;
+  const route = (await source.load()).objects.find((o) => o.kind === 'GRPCRoute') as unknown as
+    { spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } } | undefined;
   return route?.spec.rules[0].backendRefs[0].name;
 }
 
@@ -32,7 +33,10 @@ describe('FileSource', () => {
     fs.writeFileSync(path.join(dir, '.r.yaml.swp'), 'garbage: [');
     const snap = await new FileSource([dir], schemas).load();
     expect(snap.errors).toEqual([]);
-    const route = snap.objects[0] as unknown as { metadata: { namespace: string }; spec: { rules: Array<{ backendRefs: Array<{ group: string; kind: string; weight: number }> }> } };
+    const route = snap.objects[0] as unknown as {
+      metadata: { namespace: string };
+      spec: { rules: Array<{ backendRefs: Array<{ group: string; kind: string; weight: number }> }> };
+    };
     expect(route.metadata.namespace).toBe('default');
     expect(route.spec.rules[0].backendRefs[0]).toMatchObject({ group: '', kind: 'Service', weight: 1 });
   });
@@ -78,7 +82,9 @@ describe('FileSource', () => {
     fs.writeFileSync(b, routeNamed('b', 'one'));
     const source = new FileSource([dir], schemas);
     const backends = async (changed?: ReadonlySet<string>): Promise<string[]> =>
-      ((await source.load(changed)).objects as unknown as Array<{ spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } }>).map((o) => o.spec.rules[0].backendRefs[0].name);
+      ((await source.load(changed)).objects as unknown as Array<{ spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } }>).map(
+        (o) => o.spec.rules[0].backendRefs[0].name,
+      );
     expect(await backends()).toEqual(['one', 'one']);
     rewrite(a, routeNamed('a', 'two'));
     rewrite(b, routeNamed('b', 'two'));

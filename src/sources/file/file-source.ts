@@ -10,12 +10,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { storeKey } from '../../store/store';
-import { CrdSchemas } from '../validation/crd-schemas';
-import { FILE_LIMITS, FileLimits } from './limits';
-import { ParsedFile, parseManifestsInSlices, SkippedObject, SourceError } from './parse';
-import { FileStamp, readManifest, sameStamp, statManifest, statManifests, StatResult } from './read-file';
+import { type CrdSchemas } from '../validation/crd-schemas';
+import { FILE_LIMITS, type FileLimits } from './limits';
+import { type ParsedFile, parseManifestsInSlices, type SkippedObject, type SourceError } from './parse';
+import { type FileStamp, readManifest, sameStamp, statManifest, statManifests, type StatResult } from './read-file';
 import { MANIFEST, scanManifests } from './scan';
 import { ServerFields } from './server-fields';
 
@@ -134,7 +134,10 @@ export class FileSource {
       for (const [file, stamp] of mustSettle) {
         const s = after.get(file)!;
         if (s.kind === 'file' && sameStamp(s.stamp, stamp)) continue;
-        pending.splice(pending.findIndex(([f]) => f === file), 1);
+        pending.splice(
+          pending.findIndex(([f]) => f === file),
+          1,
+        );
         unsettled.push(file);
       }
     }
@@ -260,7 +263,8 @@ export class FileSource {
       const name = path.basename(file);
       if (name.startsWith('.')) continue;
       if (this.roots.includes(file)) out.push(file);
-      else if (!this.directories.has(path.dirname(file)) && !this.roots.includes(path.dirname(file))) continue; // not below what is served
+      else if (!this.directories.has(path.dirname(file)) && !this.roots.includes(path.dirname(file)))
+        continue; // not below what is served
       else if (!MANIFEST.test(name)) return undefined;
       else out.push(file);
     }

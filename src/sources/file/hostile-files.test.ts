@@ -175,14 +175,18 @@ describe('FileSource with hostile or broken files', () => {
         /duplicate-route-name\.yaml: document 1: GRPCRoute default\/per-method: metadata\.name: duplicate: GRPCRoute default\/per-method is also defined in .*examples\/20-per-method\.yaml \(document 1\), which is served; this copy is ignored/,
       ),
     ]);
-    const perMethod = snap.objects.find((o) => o.metadata.name === 'per-method') as unknown as { spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> } };
+    const perMethod = snap.objects.find((o) => o.metadata.name === 'per-method') as unknown as {
+      spec: { rules: Array<{ backendRefs: Array<{ name: string }> }> };
+    };
     expect(perMethod.spec.rules[0].backendRefs[0].name).toBe('echo-v1');
   });
 
   it('reports the same object twice in one file, naming both documents', async () => {
     fs.writeFileSync(file('r.yaml'), route('r', 'one') + '---\n' + route('r', 'two'));
     expect((await load(new FileSource([dir], schemas))).errors).toEqual([
-      expect.stringMatching(/r\.yaml: document 2: GRPCRoute default\/r: metadata\.name: duplicate: GRPCRoute default\/r is also defined in document 1 of this file; this copy is ignored/),
+      expect.stringMatching(
+        /r\.yaml: document 2: GRPCRoute default\/r: metadata\.name: duplicate: GRPCRoute default\/r is also defined in document 1 of this file; this copy is ignored/,
+      ),
     ]);
   });
 
@@ -192,7 +196,10 @@ describe('FileSource with hostile or broken files', () => {
     fs.copyFileSync(path.join(TESTDATA, 'bomb.yaml'), file('bomb.yaml'));
     expect(await load(new FileSource([dir], schemas))).toEqual({
       names: ['GRPCRoute/r'],
-      errors: [expect.stringMatching(/alias\.yaml: document 1: YAML: Unresolved alias/), expect.stringMatching(/bomb\.yaml: document 1: YAML: Excessive alias count/)],
+      errors: [
+        expect.stringMatching(/alias\.yaml: document 1: YAML: Unresolved alias/),
+        expect.stringMatching(/bomb\.yaml: document 1: YAML: Excessive alias count/),
+      ],
     });
   });
 });

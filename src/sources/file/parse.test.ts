@@ -38,7 +38,13 @@ describe('parseManifests on hostile YAML', () => {
   });
 
   it('refuses a file of more documents than the limit, as a whole', () => {
-    const r = parseManifests('many.yaml', '---\n{}\n'.repeat(11), schemas, { maxFileBytes: 1 << 20, maxDocuments: 10, maxDepth: 100, maxAliasCount: 100, maxFiles: 10 });
+    const r = parseManifests('many.yaml', '---\n{}\n'.repeat(11), schemas, {
+      maxFileBytes: 1 << 20,
+      maxDocuments: 10,
+      maxDepth: 100,
+      maxAliasCount: 100,
+      maxFiles: 10,
+    });
     expect(r.errors.map(formatSourceError)).toEqual(['many.yaml: more than 10 YAML documents; split the file']);
   });
 

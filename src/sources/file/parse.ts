@@ -4,13 +4,13 @@
  * when it can be read, and the field. Objects of kinds Attaché does not consume (a Deployment
  * beside the routes) are skipped, not errors, so a manifests folder can be served as it is.
  */
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { isClusterScoped, isSupportedKind } from '../../store/resources';
-import { CrdSchemas } from '../validation/crd-schemas';
+import { type CrdSchemas } from '../validation/crd-schemas';
 import { validateObject } from '../validation/validate';
 import { movedApiVersion, movedApiVersionMessage } from './api-versions';
-import { FILE_LIMITS, FileLimits } from './limits';
-import { runInSlices, runToEnd, Steps } from './cooperative';
+import { FILE_LIMITS, type FileLimits } from './limits';
+import { runInSlices, runToEnd, type Steps } from './cooperative';
 import { yamlDocumentSteps } from './yaml-documents';
 
 export interface SourceError {

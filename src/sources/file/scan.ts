@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SourceError } from './parse';
+import { type SourceError } from './parse';
 
 export const MANIFEST = /\.(ya?ml|json)$/;
 

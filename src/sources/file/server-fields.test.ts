@@ -1,4 +1,4 @@
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { ServerFields } from './server-fields';
 
 const route = (backend: string, labels?: Record<string, string>): KubernetesObject =>

@@ -5,7 +5,7 @@
  * time, so both must behave as in a cluster. Values the file sets explicitly win.
  */
 import { randomUUID } from 'crypto';
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { storeKey } from '../../store/store';
 
 interface Tracked {

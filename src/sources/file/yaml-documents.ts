@@ -6,9 +6,9 @@
  * aliases under `maxAliasCount`. A document past a bound, or that does not parse, is an error and
  * no value; nothing here throws for any input.
  */
-import { Composer, CST, Document, Lexer, LineCounter, Parser } from 'yaml';
-import { Steps } from './cooperative';
-import { FileLimits } from './limits';
+import { Composer, CST, type Document, Lexer, LineCounter, Parser } from 'yaml';
+import { type Steps } from './cooperative';
+import { type FileLimits } from './limits';
 
 export type YamlDocument = { value: unknown; error?: undefined } | { value?: undefined; error: string };
 

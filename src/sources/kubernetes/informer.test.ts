@@ -1,6 +1,6 @@
-import { KubernetesObject } from '../../apis/meta';
-import { Informer, InformerHandlers } from './informer';
-import { KubeApiError, KubeClient, Query, RequestOptions, WatchEvent, WatchOptions } from './kube-client';
+import { type KubernetesObject } from '../../apis/meta';
+import { Informer, type InformerHandlers } from './informer';
+import { KubeApiError, type KubeClient, type Query, type RequestOptions, type WatchEvent, type WatchOptions } from './kube-client';
 import { watchedKind } from './kinds';
 
 type Script = (onEvent: (e: WatchEvent) => void) => Promise<void>;
@@ -58,13 +58,16 @@ async function until(cond: () => boolean): Promise<void> {
 
 describe('Informer', () => {
   it('lists page by page, then watches from the list’s resourceVersion with bookmarks', async () => {
-    const client = new FakeKubeClient([page('', [item('a', '1'), item('b', '2')], 'next'), page('10', [item('c', '3')])], [
-      async (on) => {
-        on(event('ADDED', { kind: 'GRPCRoute', metadata: { name: 'd', resourceVersion: '11' } }));
-        on(event('BOOKMARK', { kind: 'GRPCRoute', metadata: { resourceVersion: '15' } }));
-        on(event('DELETED', { kind: 'GRPCRoute', metadata: { name: 'a', resourceVersion: '16' } }));
-      },
-    ]);
+    const client = new FakeKubeClient(
+      [page('', [item('a', '1'), item('b', '2')], 'next'), page('10', [item('c', '3')])],
+      [
+        async (on) => {
+          on(event('ADDED', { kind: 'GRPCRoute', metadata: { name: 'd', resourceVersion: '11' } }));
+          on(event('BOOKMARK', { kind: 'GRPCRoute', metadata: { resourceVersion: '15' } }));
+          on(event('DELETED', { kind: 'GRPCRoute', metadata: { name: 'a', resourceVersion: '16' } }));
+        },
+      ],
+    );
     const h = fakeHandlers();
     const informer = new Informer(watchedKind('GRPCRoute'), client, h, timing);
     informer.start();
@@ -81,12 +84,15 @@ describe('Informer', () => {
 
   it('relists at once when the watch says 410 Gone (an ERROR event or the HTTP status)', async () => {
     const gone = async (on: (e: WatchEvent) => void): Promise<void> => on(event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' }));
-    const client = new FakeKubeClient([page('5', [item('a', '1')]), page('20', [item('b', '2')]), page('30', [])], [
-      gone,
-      async () => {
-        throw new KubeApiError(410, 'Gone', 'gone');
-      },
-    ]);
+    const client = new FakeKubeClient(
+      [page('5', [item('a', '1')]), page('20', [item('b', '2')]), page('30', [])],
+      [
+        gone,
+        async () => {
+          throw new KubeApiError(410, 'Gone', 'gone');
+        },
+      ],
+    );
     const h = fakeHandlers();
     const informer = new Informer(watchedKind('Secret'), client, h, timing);
     informer.start();

@@ -8,9 +8,9 @@
  *    means events were lost: relist at once, and let the caller replace the whole kind.
  *  - Any other error backs off exponentially with jitter (capped), then resumes.
  */
-import { KubernetesObject } from '../../apis/meta';
-import { KubeApiError, KubeClient, WatchEvent } from './kube-client';
-import { collectionPath, WatchedKind } from './kinds';
+import { type KubernetesObject } from '../../apis/meta';
+import { KubeApiError, type KubeClient, type WatchEvent } from './kube-client';
+import { collectionPath, type WatchedKind } from './kinds';
 
 export interface InformerHandlers {
   /** The complete current set of the kind (first list, or a relist after 410 Gone). */

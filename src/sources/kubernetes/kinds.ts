@@ -2,7 +2,7 @@
  * The API resources Kubernetes mode watches, and their REST paths. One table, so the informers,
  * the status writer and the RBAC the Helm chart will need are read from the same place.
  */
-import { SupportedKind } from '../../store/resources';
+import { type SupportedKind } from '../../store/resources';
 
 export interface WatchedKind {
   kind: SupportedKind;

@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as https from 'https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as ClientNodeModule from '@kubernetes/client-node';
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { objectPath, watchedKind } from './kinds';
 
 type ClientNode = typeof ClientNodeModule;
@@ -109,7 +109,9 @@ export class HttpKubeClient implements KubeClient {
           else reject(apiError(code, text, `${method} ${path}`));
         });
       });
-      req.setTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));
+      req.setTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () =>
+        req.destroy(new Error(`${method} ${path}: no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)),
+      );
       req.on('error', reject);
       req.end(body);
     });

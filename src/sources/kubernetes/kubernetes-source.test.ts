@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { KubernetesObject } from '../../apis/meta';
-import { StoreChange } from '../../store/store';
-import { KubeClient, Query, RequestOptions, WatchEvent, WatchOptions } from './kube-client';
+import { type KubernetesObject } from '../../apis/meta';
+import { type StoreChange } from '../../store/store';
+import { type KubeClient, type Query, type RequestOptions, type WatchEvent, type WatchOptions } from './kube-client';
 import { forStore, KubernetesSource } from './kubernetes-source';
 
 /** Answers each collection path with a fixed list; watches stay open, silent, until stopped. */

@@ -13,12 +13,12 @@
  * keys of every other TLS Secret in the cluster out of translation and the debug endpoint.
  */
 import type { Logger } from 'pino';
-import { Gateway } from '../../apis/gateway-api';
-import { KubernetesObject } from '../../apis/meta';
-import { StoreChange, storeKey } from '../../store/store';
-import { DEFAULT_INFORMER_TIMING, Informer, InformerHandlers, InformerTiming } from './informer';
-import { KubeClient } from './kube-client';
-import { WATCHED_KINDS, WatchedKind } from './kinds';
+import { type Gateway } from '../../apis/gateway-api';
+import { type KubernetesObject } from '../../apis/meta';
+import { type StoreChange, storeKey } from '../../store/store';
+import { DEFAULT_INFORMER_TIMING, Informer, type InformerHandlers, type InformerTiming } from './informer';
+import { type KubeClient } from './kube-client';
+import { WATCHED_KINDS, type WatchedKind } from './kinds';
 
 export class KubernetesSource {
   private readonly informers: Informer[];

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { KubeApiError, KubeClient, RequestOptions } from './kube-client';
+import { KubeApiError, type KubeClient, type RequestOptions } from './kube-client';
 import { LeaderElector } from './leader-election';
 
 type Lease = { metadata: { resourceVersion?: string }; spec: { holderIdentity?: string; leaseTransitions?: number } };
@@ -32,7 +32,16 @@ function candidates(api: FakeLeaseApi, clock: { t: number }): [LeaderElector, Le
   const make = (identity: string): LeaderElector =>
     new LeaderElector(
       api,
-      { namespace: 'ns', name: 'attache', identity, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, now: () => clock.t, wallClock: () => `t${clock.t}` },
+      {
+        namespace: 'ns',
+        name: 'attache',
+        identity,
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
+        retryPeriodMs: 2_000,
+        now: () => clock.t,
+        wallClock: () => `t${clock.t}`,
+      },
       pino({ level: 'silent' }),
     );
   return [make('a'), make('b')];

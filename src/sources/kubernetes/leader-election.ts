@@ -14,7 +14,7 @@
  *    follower takes over at its next retry instead of after a whole lease duration.
  */
 import type { Logger } from 'pino';
-import { KubeApiError, KubeClient } from './kube-client';
+import { KubeApiError, type KubeClient } from './kube-client';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -130,7 +130,10 @@ export class LeaderElector {
     const expired = holder === '' || now - this.observed.at >= this.o.leaseDurationMs;
     if (!ours && !expired) return false;
     const transitions = (lease.spec.leaseTransitions ?? 0) + (ours ? 0 : 1);
-    await this.write({ ...lease, spec: { ...lease.spec, ...spec, acquireTime: ours ? lease.spec.acquireTime : spec.renewTime, leaseTransitions: transitions } });
+    await this.write({
+      ...lease,
+      spec: { ...lease.spec, ...spec, acquireTime: ours ? lease.spec.acquireTime : spec.renewTime, leaseTransitions: transitions },
+    });
     return true;
   }
 

@@ -1,8 +1,7 @@
-import { describeRuleCases, errorsOf, expectAllMessagesCovered, Fields, gatewayApiObject, RuleCase } from './cel-test-support';
+import { describeRuleCases, errorsOf, expectAllMessagesCovered, type Fields, gatewayApiObject, type RuleCase } from './cel-test-support';
 
 const HTTP = { name: 'http', port: 80, protocol: 'HTTP' };
-const gateway = (spec: Fields, extra: Fields = {}) =>
-  gatewayApiObject('Gateway', { gatewayClassName: 'attache', listeners: [HTTP], ...spec }, extra);
+const gateway = (spec: Fields, extra: Fields = {}) => gatewayApiObject('Gateway', { gatewayClassName: 'attache', listeners: [HTTP], ...spec }, extra);
 const listeners = (...ls: Fields[]) => gateway({ listeners: ls });
 const HOSTNAME_CHARS = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const LONG_PREFIX = `${'a'.repeat(253)}/name`;
@@ -12,12 +11,22 @@ const cases: RuleCase[] = [
   {
     message: 'IPAddress values must be unique',
     field: 'spec.addresses',
-    object: gateway({ addresses: [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'IPAddress', value: '10.0.0.1' }] }),
+    object: gateway({
+      addresses: [
+        { type: 'IPAddress', value: '10.0.0.1' },
+        { type: 'IPAddress', value: '10.0.0.1' },
+      ],
+    }),
   },
   {
     message: 'Hostname values must be unique',
     field: 'spec.addresses',
-    object: gateway({ addresses: [{ type: 'Hostname', value: 'a.example.com' }, { type: 'Hostname', value: 'a.example.com' }] }),
+    object: gateway({
+      addresses: [
+        { type: 'Hostname', value: 'a.example.com' },
+        { type: 'Hostname', value: 'a.example.com' },
+      ],
+    }),
   },
   {
     message: `Hostname value must be empty or contain only valid characters (matching ${HOSTNAME_CHARS})`,

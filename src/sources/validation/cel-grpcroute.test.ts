@@ -1,4 +1,4 @@
-import { describeRuleCases, errorsOf, expectAllMessagesCovered, Fields, gatewayApiObject, RuleCase } from './cel-test-support';
+import { describeRuleCases, errorsOf, expectAllMessagesCovered, type Fields, gatewayApiObject, type RuleCase } from './cel-test-support';
 
 const BACKEND = { name: 'echo', port: 50051 };
 const route = (rule: Fields, spec: Fields = {}) =>
@@ -22,11 +22,18 @@ const cases: RuleCase[] = [
   {
     message: 'sectionName must be unique when parentRefs includes 2 or more references to the same parent',
     field: 'spec.parentRefs',
-    object: route({}, { parentRefs: [{ name: 'gw', sectionName: 'grpc' }, { name: 'gw', sectionName: 'grpc' }] }),
+    object: route(
+      {},
+      {
+        parentRefs: [
+          { name: 'gw', sectionName: 'grpc' },
+          { name: 'gw', sectionName: 'grpc' },
+        ],
+      },
+    ),
   },
   {
-    message:
-      'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',
+    message: 'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',
     field: 'spec.rules',
     object: route({}, { rules: [43, 43, 43].map((n) => ({ matches: Array.from({ length: n }, (_, i) => ({ method: { method: `M${i}` } })) })) }),
   },
@@ -98,7 +105,19 @@ describe('GRPCRoute CEL rules', () => {
   expectAllMessagesCovered('GRPCRoute', cases);
 
   it('accepts the same shapes when they keep the rules', () => {
-    expect(errorsOf(route({}, { parentRefs: [{ name: 'gw', sectionName: 'a' }, { name: 'gw', sectionName: 'b' }] }))).toEqual([]);
+    expect(
+      errorsOf(
+        route(
+          {},
+          {
+            parentRefs: [
+              { name: 'gw', sectionName: 'a' },
+              { name: 'gw', sectionName: 'b' },
+            ],
+          },
+        ),
+      ),
+    ).toEqual([]);
     // Same name, other namespace: not the same parent (the rule reads `namespace` as `__namespace__`).
     expect(errorsOf(route({}, { parentRefs: [{ name: 'gw' }, { name: 'gw', namespace: 'other' }] }))).toEqual([]);
     expect(errorsOf(method({ service: 'Pkg.V1.Echo', method: 'Echo' }))).toEqual([]);
@@ -108,13 +127,9 @@ describe('GRPCRoute CEL rules', () => {
 
   it('runs rules at every instance of their node: a backendRef filter and a mirror backendRef', () => {
     const backendFilters = route({ backendRefs: [BACKEND, { ...BACKEND, filters: [requestHeaders, requestHeaders] }] });
-    expect(errorsOf(backendFilters)).toEqual([
-      { field: 'spec.rules[0].backendRefs[1].filters', message: 'RequestHeaderModifier filter cannot be repeated' },
-    ]);
+    expect(errorsOf(backendFilters)).toEqual([{ field: 'spec.rules[0].backendRefs[1].filters', message: 'RequestHeaderModifier filter cannot be repeated' }]);
     const mirrorWithoutPort = filters({ type: 'RequestMirror', requestMirror: { backendRef: { name: 'copy' } } });
-    expect(errorsOf(mirrorWithoutPort)).toEqual([
-      { field: `${F}[0].requestMirror.backendRef`, message: 'Must have port for Service reference' },
-    ]);
+    expect(errorsOf(mirrorWithoutPort)).toEqual([{ field: `${F}[0].requestMirror.backendRef`, message: 'Must have port for Service reference' }]);
   });
 
   it('does not apply the rules when the schema check already failed', () => {

@@ -1,4 +1,4 @@
-import { describeRuleCases, errorsOf, expectAllMessagesCovered, Fields, gatewayApiObject, RuleCase } from './cel-test-support';
+import { describeRuleCases, errorsOf, expectAllMessagesCovered, type Fields, gatewayApiObject, type RuleCase } from './cel-test-support';
 
 // HTTPRoute is not a kind the store keeps, but its CRD's rules run all the same (validateAgainstCrd).
 const BACKEND = { name: 'web', port: 8080 };
@@ -38,11 +38,18 @@ const cases: RuleCase[] = [
   {
     message: 'sectionName must be unique when parentRefs includes 2 or more references to the same parent',
     field: 'spec.parentRefs',
-    object: route({}, { parentRefs: [{ name: 'gw', port: 80 }, { name: 'gw', port: 80 }] }),
+    object: route(
+      {},
+      {
+        parentRefs: [
+          { name: 'gw', port: 80 },
+          { name: 'gw', port: 80 },
+        ],
+      },
+    ),
   },
   {
-    message:
-      'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',
+    message: 'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',
     field: 'spec.rules',
     object: route({}, { rules: [43, 43, 43].map((n) => ({ matches: Array.from({ length: n }, (_, i) => ({ path: { value: `/p${i}` } })) })) }),
   },

@@ -25,17 +25,21 @@ function isIPv4MappedIPv6(s: string): boolean {
 }
 
 /** Functions added on top of @bufbuild/cel's standard library. */
-const KUBERNETES_CEL_FUNCS: readonly CelFunc[] = [
-  ...strings,
-  celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, isKubernetesIP),
-];
+const KUBERNETES_CEL_FUNCS: readonly CelFunc[] = [...strings, celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, isKubernetesIP)];
 
 /**
  * Call-expression names that the planner evaluates itself (short-circuit logic, indexing,
  * the conditional); they never appear in the function registry.
  */
 export const PLANNER_OPERATORS: ReadonlySet<string> = new Set([
-  '_&&_', '_||_', '_?_:_', '_[_]', '_[?_]', '_?._', '@not_strictly_false', '__not_strictly_false__',
+  '_&&_',
+  '_||_',
+  '_?_:_',
+  '_[_]',
+  '_[?_]',
+  '_?._',
+  '@not_strictly_false',
+  '__not_strictly_false__',
 ]);
 
 export function kubernetesCelEnv(): CelEnv {

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { parseManifests } from '../file/parse';
-import { CelRuleCompiler, CelRuleTree } from './cel-rules';
+import { CelRuleCompiler, type CelRuleTree } from './cel-rules';
 import { upstreamConformanceDir } from '../../../test/support/upstream-conformance';
 import { ruleSites, schemas } from './cel-test-support';
-import { CrdSchemaNode } from './cel-value';
+import { type CrdSchemaNode } from './cel-value';
 import { validateAgainstCrd, validateObject } from './validate';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -107,10 +107,7 @@ describe('CelRuleCompiler', () => {
   });
 
   it('evaluates messageExpression, and falls back to the rule text when there is no message', () => {
-    const schema = object({ n: { type: 'integer' } }, [
-      { rule: 'self.n < 3', messageExpression: "'n is ' + string(self.n)" },
-      { rule: 'self.n < 2' },
-    ]);
+    const schema = object({ n: { type: 'integer' } }, [{ rule: 'self.n < 3', messageExpression: "'n is ' + string(self.n)" }, { rule: 'self.n < 2' }]);
     expect(run(schema, { n: 5 }).errors).toEqual([
       { field: '(root)', message: 'n is 5' },
       { field: '(root)', message: 'failed rule: self.n < 2' },

@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { KubernetesObject } from '../../apis/meta';
-import { CelRuleSpec, CrdSchemaNode } from './cel-value';
+import { type KubernetesObject } from '../../apis/meta';
+import { type CelRuleSpec, type CrdSchemaNode } from './cel-value';
 import { DEFAULT_CRD_DIR, loadCrdSchemas } from './crd-schemas';
 import type { FieldError } from './field-error';
 import { validateAgainstCrd } from './validate';

@@ -22,7 +22,12 @@ describe('toCelValue', () => {
       properties: { port: { type: 'integer' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
     };
     const v = toCelValue({ port: 80, extra: 'x', gone: null, labels: { 'a.b/c': 'd' } }, schema);
-    expect(v).toEqual(new Map<string, unknown>([['port', 80n], ['labels', new Map([['a.b/c', 'd']])]]));
+    expect(v).toEqual(
+      new Map<string, unknown>([
+        ['port', 80n],
+        ['labels', new Map([['a.b/c', 'd']])],
+      ]),
+    );
   });
 });
 

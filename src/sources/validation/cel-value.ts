@@ -29,8 +29,27 @@ export interface CelRuleSpec {
 
 // The CEL lexer's reserved words; Kubernetes escapes a property with one of these names.
 const CEL_RESERVED = new Set([
-  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
-  'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
+  'true',
+  'false',
+  'null',
+  'in',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
 ]);
 
 /**
@@ -78,8 +97,7 @@ function objectToCel(value: Record<string, unknown>, schema: CrdSchemaNode | und
   const props = schema?.properties;
   const additional = typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   // No declared shape (e.g. `metadata`, or a preserved subtree): keep what is there, untyped.
-  const untyped =
-    schema === undefined || schema['x-kubernetes-preserve-unknown-fields'] === true || (!props && !schema.additionalProperties);
+  const untyped = schema === undefined || schema['x-kubernetes-preserve-unknown-fields'] === true || (!props && !schema.additionalProperties);
   for (const [key, raw] of Object.entries(value)) {
     if (props && Object.prototype.hasOwnProperty.call(props, key)) {
       const name = escapeCelProperty(key);

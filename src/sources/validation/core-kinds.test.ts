@@ -39,7 +39,9 @@ describe('EndpointSlice', () => {
   ])('%s is left out with an error naming file, object and field', (file, expected) => {
     const parsed = parseManifests(file, fs.readFileSync(path.join(dir, file), 'utf8'), schemas);
     expect(parsed.objects).toEqual([]);
-    expect(parsed.errors).toEqual([{ file, document: 1, object: 'EndpointSlice default/echo-x', field: expected.split(': ')[0], message: expected.split(': ').slice(1).join(': ') }]);
+    expect(parsed.errors).toEqual([
+      { file, document: 1, object: 'EndpointSlice default/echo-x', field: expected.split(': ')[0], message: expected.split(': ').slice(1).join(': ') },
+    ]);
   });
 
   it('keeps the valid objects of the same file', () => {
@@ -63,7 +65,9 @@ describe('EndpointSlice', () => {
       'endpoints[1].addresses[0]: Invalid value: "127.000.0.1": must be a valid IPv4 address',
       'endpoints[2].addresses[0]: Invalid value: "127.0.0.1/32": must be a valid IPv4 address',
     ]);
-    expect(errorsOf(slice({ addressType: 'IPv6', endpoints: [{ addresses: ['127.0.0.1'] }, { addresses: ['fe80::1%eth0'] }, { addresses: ['::ffff:127.0.0.1'] }] }))).toEqual([
+    expect(
+      errorsOf(slice({ addressType: 'IPv6', endpoints: [{ addresses: ['127.0.0.1'] }, { addresses: ['fe80::1%eth0'] }, { addresses: ['::ffff:127.0.0.1'] }] })),
+    ).toEqual([
       'endpoints[0].addresses[0]: Invalid value: "127.0.0.1": must be a valid IPv6 address',
       'endpoints[1].addresses[0]: Invalid value: "fe80::1%eth0": must be a valid IPv6 address',
       'endpoints[2].addresses[0]: Invalid value: "::ffff:127.0.0.1": must be a valid IPv6 address, not an IPv4-mapped one',
@@ -87,7 +91,19 @@ describe('EndpointSlice', () => {
   });
 
   it('refuses empty, duplicate or invalid port names, unknown protocols and too many items', () => {
-    expect(errorsOf(slice({ endpoints: [{ addresses: [] }], ports: [{ name: 'a', port: 1 }, { name: 'a', port: 2 }, { name: 'B', port: 3 }, { name: 'c', protocol: 'HTTP' }] }))).toEqual([
+    expect(
+      errorsOf(
+        slice({
+          endpoints: [{ addresses: [] }],
+          ports: [
+            { name: 'a', port: 1 },
+            { name: 'a', port: 2 },
+            { name: 'B', port: 3 },
+            { name: 'c', protocol: 'HTTP' },
+          ],
+        }),
+      ),
+    ).toEqual([
       'endpoints[0].addresses: Required value: must contain at least 1 address',
       'ports[1].name: Duplicate value: "a"',
       'ports[2].name: Invalid value: "B": must be empty or a lowercase RFC 1123 label',
@@ -99,12 +115,31 @@ describe('EndpointSlice', () => {
 });
 
 describe('Service', () => {
-  const service = (ports: unknown[]): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'default' }, spec: { ports } });
+  const service = (ports: unknown[]): Record<string, unknown> => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'echo', namespace: 'default' },
+    spec: { ports },
+  });
 
   it('checks ports against the schema and their ranges', () => {
-    expect(errorsOf(service([{ name: 'grpc', port: 8080, targetPort: 3000 }, { name: 'h', port: 80, targetPort: 'http' }]))).toEqual([]);
+    expect(
+      errorsOf(
+        service([
+          { name: 'grpc', port: 8080, targetPort: 3000 },
+          { name: 'h', port: 80, targetPort: 'http' },
+        ]),
+      ),
+    ).toEqual([]);
     expect(errorsOf(service([{ name: 'grpc' }]))).toEqual(['spec.ports[0].port: Required value']);
-    expect(errorsOf(service([{ name: 'a', port: 0 }, { name: 'a', port: 80, targetPort: 70000 }]))).toEqual([
+    expect(
+      errorsOf(
+        service([
+          { name: 'a', port: 0 },
+          { name: 'a', port: 80, targetPort: 70000 },
+        ]),
+      ),
+    ).toEqual([
       'spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive',
       'spec.ports[1].targetPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
       'spec.ports[1].name: Duplicate value: "a"',
@@ -115,7 +150,11 @@ describe('Service', () => {
 describe('Secret and Namespace', () => {
   it('checks them against their schema', () => {
     expect(errorsOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } })).toEqual([]);
-    expect(errorsOf({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==' } })).toEqual([]);
-    expect(errorsOf({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { 'tls.crt': 1 } })).toEqual(['data.tls.crt: must be string']);
+    expect(
+      errorsOf({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==' } }),
+    ).toEqual([]);
+    expect(errorsOf({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { 'tls.crt': 1 } })).toEqual([
+      'data.tls.crt: must be string',
+    ]);
   });
 });

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { PROJECT_ROOT } from '../../project-root';
 
 export const DEFAULT_CORE_SCHEMA_DIR = path.join(PROJECT_ROOT, 'crds/kubernetes');
@@ -30,7 +30,10 @@ export function loadCoreSchemas(dir: string = DEFAULT_CORE_SCHEMA_DIR): CoreSche
   /** `apiVersion kind` → `$ref` of its schema. */
   const refs = new Map<string, string>();
   const validators = new Map<string, ValidateFunction>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as OpenApiDocument;
     ajv.addSchema(doc, file);
     for (const [name, schema] of Object.entries(doc.components.schemas)) {

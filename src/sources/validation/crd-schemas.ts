@@ -6,11 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { CelRuleCompiler, CelRuleTree, UnsupportedCelRule } from './cel-rules';
-import { CrdSchemaNode } from './cel-value';
-import { CoreSchemas, DEFAULT_CORE_SCHEMA_DIR, loadCoreSchemas } from './core-schemas';
+import { CelRuleCompiler, type CelRuleTree, type UnsupportedCelRule } from './cel-rules';
+import { type CrdSchemaNode } from './cel-value';
+import { type CoreSchemas, DEFAULT_CORE_SCHEMA_DIR, loadCoreSchemas } from './core-schemas';
 import { PROJECT_ROOT } from '../../project-root';
 
 export const DEFAULT_CRD_DIR = path.join(PROJECT_ROOT, 'crds/gateway-api/standard');
@@ -85,7 +85,10 @@ export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR, coreDir: string = 
     for (const [k, f] of pending) if (f === file) pending.delete(k);
     compileFile(file);
   };
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const file = path.join(dir, name);
     const text = fs.readFileSync(file, 'utf8');
     bundleVersion ??= BUNDLE_VERSION.exec(text)?.[1];

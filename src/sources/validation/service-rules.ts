@@ -14,7 +14,8 @@ export function serviceErrors(service: ServiceShape): FieldError[] {
   const errors: FieldError[] = [];
   const names = new Set<string>();
   (service.spec?.ports ?? []).forEach((p, i) => {
-    if (p.port < 1 || p.port > 65535) errors.push({ field: `spec.ports[${i}].port`, message: `Invalid value: ${p.port}: must be between 1 and 65535, inclusive` });
+    if (p.port < 1 || p.port > 65535)
+      errors.push({ field: `spec.ports[${i}].port`, message: `Invalid value: ${p.port}: must be between 1 and 65535, inclusive` });
     if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535)) {
       errors.push({ field: `spec.ports[${i}].targetPort`, message: `Invalid value: ${p.targetPort}: must be between 1 and 65535, inclusive` });
     }

@@ -4,9 +4,9 @@
  * kinds against the apiserver's OpenAPI schema and the checks it makes past it (an address is
  * an IP of the slice's type, a port is in range). Every error names the field.
  */
-import { KubernetesObject } from '../../apis/meta';
+import { type KubernetesObject } from '../../apis/meta';
 import { isSupportedKind } from '../../store/resources';
-import { CrdSchemas, fieldOf, messageOf } from './crd-schemas';
+import { type CrdSchemas, fieldOf, messageOf } from './crd-schemas';
 import { endpointSliceErrors } from './endpointslice-rules';
 import type { FieldError } from './field-error';
 import { serviceErrors } from './service-rules';

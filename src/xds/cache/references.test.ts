@@ -60,7 +60,12 @@ describe('referencesOf', () => {
     routeConfig.virtual_hosts[0].routes.push({
       match: { prefix: '/w' },
       route: {
-        weighted_clusters: { clusters: [{ name: 'w1', weight: 1 }, { name: 'a', weight: 1 }] },
+        weighted_clusters: {
+          clusters: [
+            { name: 'w1', weight: 1 },
+            { name: 'a', weight: 1 },
+          ],
+        },
         request_mirror_policies: [{ cluster: 'mirror' }],
       },
     });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { parse } from 'yaml';
-import { GatewayIR } from '../../ir/types';
+import { type GatewayIR } from '../../ir/types';
 import { goldenCases, readInput } from '../../../test/support/golden';
 import { decodeAny, encodeAny } from '../proto';
 import { ADS_PUSH_ORDER, TypeUrl } from '../resources';
@@ -36,7 +36,9 @@ describe('ResourceEncoder', () => {
     encoder.beginBuild();
     const warm = buildSnapshot(fakeGateway(), encoder);
     expect(warm.sameContentAs(cold)).toBe(true);
-    expect(warm.resource(TypeUrl.RouteConfiguration, 'listener-80-routes')?.any.value).toEqual(cold.resource(TypeUrl.RouteConfiguration, 'listener-80-routes')?.any.value);
+    expect(warm.resource(TypeUrl.RouteConfiguration, 'listener-80-routes')?.any.value).toEqual(
+      cold.resource(TypeUrl.RouteConfiguration, 'listener-80-routes')?.any.value,
+    );
   });
 
   it('re-encodes a changed route and keeps only what the last build used', () => {
@@ -46,7 +48,9 @@ describe('ResourceEncoder', () => {
     encoder.beginBuild();
     const b = buildSnapshot(fakeGateway({ routeClusters: ['backend-b'] }), encoder);
     expect(b.typeVersion(TypeUrl.RouteConfiguration)).not.toBe(a.typeVersion(TypeUrl.RouteConfiguration));
-    expect(decodeAny(b.resource(TypeUrl.RouteConfiguration, 'listener-80-routes')!.any)).toEqual(decodeAny(buildSnapshot(fakeGateway({ routeClusters: ['backend-b'] })).resource(TypeUrl.RouteConfiguration, 'listener-80-routes')!.any));
+    expect(decodeAny(b.resource(TypeUrl.RouteConfiguration, 'listener-80-routes')!.any)).toEqual(
+      decodeAny(buildSnapshot(fakeGateway({ routeClusters: ['backend-b'] })).resource(TypeUrl.RouteConfiguration, 'listener-80-routes')!.any),
+    );
     encoder.beginBuild();
     encoder.beginBuild();
     expect(encoder.size()).toBe(0);

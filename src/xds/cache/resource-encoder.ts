@@ -69,7 +69,12 @@ export class ResourceEncoder {
     const parts: Uint8Array[] = [type.encode(type.fromObject(rest)).finish()];
     for (const element of Array.isArray(elements) ? (elements as object[]) : []) {
       // Tag (field number, wire type 2 = length-delimited), then the length-prefixed element.
-      parts.push(protobuf.Writer.create().uint32((fieldId << 3) | 2).bytes(this.encode(split.element, element)).finish());
+      parts.push(
+        protobuf.Writer.create()
+          .uint32((fieldId << 3) | 2)
+          .bytes(this.encode(split.element, element))
+          .finish(),
+      );
     }
     return Buffer.concat(parts);
   }

@@ -25,9 +25,7 @@ describe('buildSnapshot', () => {
     const before = buildSnapshot(fakeGateway());
     const after = buildSnapshot(fakeGateway({ endpointPorts: { 'backend-b': 9090 } }));
     expect(after.typeVersion(TypeUrl.ClusterLoadAssignment)).not.toBe(before.typeVersion(TypeUrl.ClusterLoadAssignment));
-    expect(after.resource(TypeUrl.ClusterLoadAssignment, 'backend-a')?.version).toBe(
-      before.resource(TypeUrl.ClusterLoadAssignment, 'backend-a')?.version,
-    );
+    expect(after.resource(TypeUrl.ClusterLoadAssignment, 'backend-a')?.version).toBe(before.resource(TypeUrl.ClusterLoadAssignment, 'backend-a')?.version);
     for (const typeUrl of [TypeUrl.Cluster, TypeUrl.Listener, TypeUrl.RouteConfiguration, TypeUrl.Secret]) {
       expect(after.typeVersion(typeUrl)).toBe(before.typeVersion(typeUrl));
     }
@@ -76,10 +74,7 @@ describe('checkConsistency', () => {
   it('reports a Listener whose RouteConfiguration or Secret is missing', () => {
     const input = fakeGateway({ clusters: [] });
     input[TypeUrl.Listener] = [{ name: 'l', resource: fakeListener('l', 'gone', { secret: 'no-cert' }) }];
-    expect(checkConsistency(buildSnapshot(input))).toEqual([
-      'listener "l" refers to missing route "gone"',
-      'listener "l" refers to missing secret "no-cert"',
-    ]);
+    expect(checkConsistency(buildSnapshot(input))).toEqual(['listener "l" refers to missing route "gone"', 'listener "l" refers to missing secret "no-cert"']);
   });
 
   it('allows routes to name clusters that do not exist (invalid backends answer 503)', () => {

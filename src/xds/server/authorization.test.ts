@@ -5,7 +5,13 @@ import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { fakeGateway } from '../../../test/support/fake-resources';
 import { TypeUrl } from '../resources';
-import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../../test/support/certificates';
+import {
+  issueCertificate,
+  issueGatewayClientCertificate,
+  makeCertificateAuthority,
+  type TestCertificate,
+  type TestCertificateAuthority,
+} from '../../../test/support/certificates';
 import {
   authorize,
   DEFAULT_TRUST_DOMAIN,
@@ -79,7 +85,13 @@ describe('gatewayOfSan', () => {
     ]) {
       expect([value, uri(value)]).toEqual([value, undefined]);
     }
-    for (const value of ['default.gateway.cluster.local', 'gw.default.gateway.cluster.local.evil', 'gw.default.gateway.example.org', '*.default.gateway.cluster.local', 'attache.attache-system.svc']) {
+    for (const value of [
+      'default.gateway.cluster.local',
+      'gw.default.gateway.cluster.local.evil',
+      'gw.default.gateway.example.org',
+      '*.default.gateway.cluster.local',
+      'attache.attache-system.svc',
+    ]) {
       expect([value, dns(value)]).toEqual([value, undefined]);
     }
     expect(gatewayOfSan({ type: 'email', value: 'gw.default.gateway.cluster.local' }, TD)).toBeUndefined();
@@ -207,7 +219,11 @@ describe('xDS over mTLS: a client gets only the Gateways its certificate names',
   /** Asks for `gateway`'s secrets: resolves to the names sent, or to the status the stream ended with. */
   function askForSecrets(h: AdsHarness, gateway: string): Promise<string[] | grpc.StatusObject> {
     const s = h.sotw();
-    s.send({ node: fakeNode(gateway, `envoy-of-${gateway}`), type_url: TypeUrl.Secret, resource_names: [gateway === 'team-a/gw' ? 'team-a-cert' : 'team-b-cert'] });
+    s.send({
+      node: fakeNode(gateway, `envoy-of-${gateway}`),
+      type_url: TypeUrl.Secret,
+      resource_names: [gateway === 'team-a/gw' ? 'team-a-cert' : 'team-b-cert'],
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('neither a response nor the end of the stream within 10 s')), 10_000);
       const cancel = s.wait((response) => {
@@ -236,7 +252,9 @@ describe('xDS over mTLS: a client gets only the Gateways its certificate names',
     });
     expect(h.events.pushes).toEqual([]);
     expect(h.server.connections()).toEqual([]);
-    const refusal = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'xDS stream refused: the client may not ask for this Gateway');
+    const refusal = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'xDS stream refused: the client may not ask for this Gateway');
     expect(refusal).toMatchObject({
       level: 40,
       key: 'team-b/gw',

@@ -239,7 +239,11 @@ export function xdsAuthorizer(options: XdsAuthorizationOptions, identityRequired
     const identity = peer.transport === 'mtls' ? { gateways: peer.gateways, ...peer.certificate } : { transport: peer.transport };
     const fields = { key: bounded(key), identity, reason: decision.reason };
     const warning = refusals.warn(`${peer.transport === 'mtls' ? peer.certificate.fingerprint256 : 'plaintext'} ${bounded(key)}`);
-    if (warning) log.warn({ ...fields, ...(warning.repeats > 0 ? { refusedSinceLastWarning: warning.repeats } : {}) }, 'xDS stream refused: the client may not ask for this Gateway');
+    if (warning)
+      log.warn(
+        { ...fields, ...(warning.repeats > 0 ? { refusedSinceLastWarning: warning.repeats } : {}) },
+        'xDS stream refused: the client may not ask for this Gateway',
+      );
     else log.debug(fields, 'xDS stream refused: the client may not ask for this Gateway');
     return decision.reason;
   };

@@ -127,9 +127,7 @@ describe('Delta ADS', () => {
     const response = await nextResponse(s);
     s.send({ type_url: CDS, response_nonce: response.nonce });
     await expectNoResponse(s);
-    expect(h.events.acks).toEqual([
-      expect.objectContaining({ typeUrl: CDS, nonce: response.nonce, version: response.system_version_info }),
-    ]);
+    expect(h.events.acks).toEqual([expect.objectContaining({ typeUrl: CDS, nonce: response.nonce, version: response.system_version_info })]);
   });
 
   it('honours subscription changes even when the nonce is stale', async () => {

@@ -24,7 +24,10 @@ function struct(fields: Record<string, unknown>): Struct {
   return { fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, value(v)])) } as Struct;
 }
 
-const node = (metadata: Record<string, unknown> | null, id = 'envoy-1'): Node__Output => ({ ...(fakeNode('gw', id) as Node__Output), metadata: metadata && (struct(metadata) as never) });
+const node = (metadata: Record<string, unknown> | null, id = 'envoy-1'): Node__Output => ({
+  ...(fakeNode('gw', id) as Node__Output),
+  metadata: metadata && (struct(metadata) as never),
+});
 
 describe('jsonSize', () => {
   it.each([['text'], [{ a: 1, b: [true, null, 'é'], c: { d: 'x"y' } }], [[]], [{}], [12.5]])('is the length of JSON.stringify: %j', (value) => {
@@ -51,17 +54,27 @@ describe('nodeRefusal', () => {
 
   it('refuses metadata over the limit, and an id or cluster over MAX_NODE_NAME_BYTES', () => {
     expect(nodeRefusal(node({ blob: 'x'.repeat(1013) }), limits)).toBeUndefined(); // {"blob":"…"} = 1024 bytes
-    expect(nodeRefusal(node({ blob: 'x'.repeat(1014) }), limits)).toBe('node.metadata is over 1024 bytes as JSON, the control plane\'s limit (--xds-max-node-metadata-bytes)');
-    expect(nodeRefusal(node(null, 'e'.repeat(MAX_NODE_NAME_BYTES + 1)), limits)).toBe(`node.id is ${MAX_NODE_NAME_BYTES + 1} bytes; at most ${MAX_NODE_NAME_BYTES} are accepted`);
+    expect(nodeRefusal(node({ blob: 'x'.repeat(1014) }), limits)).toBe(
+      "node.metadata is over 1024 bytes as JSON, the control plane's limit (--xds-max-node-metadata-bytes)",
+    );
+    expect(nodeRefusal(node(null, 'e'.repeat(MAX_NODE_NAME_BYTES + 1)), limits)).toBe(
+      `node.id is ${MAX_NODE_NAME_BYTES + 1} bytes; at most ${MAX_NODE_NAME_BYTES} are accepted`,
+    );
   });
 });
 
 describe('clientIdentity', () => {
-  const cert = (c: Partial<PeerCertificate>): { sslPeerCertificate: PeerCertificate } => ({ sslPeerCertificate: { raw: Buffer.from('der'), fingerprint256: 'AB:CD', ...c } as PeerCertificate });
+  const cert = (c: Partial<PeerCertificate>): { sslPeerCertificate: PeerCertificate } => ({
+    sslPeerCertificate: { raw: Buffer.from('der'), fingerprint256: 'AB:CD', ...c } as PeerCertificate,
+  });
 
   it('is the peer certificate with mTLS (its SANs, else its CN, else its fingerprint), else the peer IP', () => {
-    expect(clientIdentity({ getPeer: () => '10.0.0.1:5000', getAuthContext: () => cert({ subjectaltname: 'URI:spiffe://a/gw, DNS:gw.example' }) })).toBe('certificate DNS:gw.example, URI:spiffe://a/gw');
-    expect(clientIdentity({ getPeer: () => '10.0.0.1:5000', getAuthContext: () => cert({ subject: { CN: 'envoy' } as PeerCertificate['subject'] }) })).toBe('certificate CN=envoy');
+    expect(clientIdentity({ getPeer: () => '10.0.0.1:5000', getAuthContext: () => cert({ subjectaltname: 'URI:spiffe://a/gw, DNS:gw.example' }) })).toBe(
+      'certificate DNS:gw.example, URI:spiffe://a/gw',
+    );
+    expect(clientIdentity({ getPeer: () => '10.0.0.1:5000', getAuthContext: () => cert({ subject: { CN: 'envoy' } as PeerCertificate['subject'] }) })).toBe(
+      'certificate CN=envoy',
+    );
     expect(clientIdentity({ getPeer: () => '10.0.0.1:5000', getAuthContext: () => cert({}) })).toBe('certificate sha256 AB:CD');
     expect(clientIdentity({ getPeer: () => '10.0.0.1:5000', getAuthContext: () => ({}) })).toBe('address 10.0.0.1');
     expect(clientIdentity({ getPeer: () => '::1:5000' })).toBe('address ::1');
@@ -99,13 +112,19 @@ describe('an ADS server with per-client limits', () => {
     h.publish(fakeGateway());
     const first = h.sotw();
     const second = h.sotw();
-    for (const [s, id] of [[first, 'a'], [second, 'b']] as const) {
+    for (const [s, id] of [
+      [first, 'a'],
+      [second, 'b'],
+    ] as const) {
       s.send({ node: fakeNode('gw', id), type_url: CDS });
       expect(resourceNames(await nextResponse(s))).toEqual(['backend-a', 'backend-b']);
     }
     const third = h.delta();
     third.send({ node: fakeNode('gw', 'c'), type_url: CDS, resource_names_subscribe: ['*'] });
-    expect(await third.status).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED, details: "address 127.0.0.1 already has 2 ADS streams open, the control plane's limit (--xds-max-streams-per-client)" });
+    expect(await third.status).toMatchObject({
+      code: grpc.status.RESOURCE_EXHAUSTED,
+      details: "address 127.0.0.1 already has 2 ADS streams open, the control plane's limit (--xds-max-streams-per-client)",
+    });
     expect(h.server.connections().map((c) => c.nodeId)).toEqual(['a', 'b']);
 
     h.publish(fakeGateway({ clusters: ['backend-a'] }));

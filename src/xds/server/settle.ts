@@ -65,7 +65,16 @@ function reportNack(
   const rejectedVersion = response?.version ?? '';
   const event = stream.nodeEvent();
   stream.log.error(
-    { node: event.node.id, gateway: event.key, type: SHORT_NAME[sub.typeUrl], resources: sub.lastNack.rejected, message: detail.message, code: detail.code, nonce, rejectedVersion },
+    {
+      node: event.node.id,
+      gateway: event.key,
+      type: SHORT_NAME[sub.typeUrl],
+      resources: sub.lastNack.rejected,
+      message: detail.message,
+      code: detail.code,
+      nonce,
+      rejectedVersion,
+    },
     'xDS NACK: the proxy rejected configuration',
   );
   if (sub.typeUrl === TypeUrl.Cluster) stream.clustersRejected();

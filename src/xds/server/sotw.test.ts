@@ -136,18 +136,14 @@ describe('SotW ADS', () => {
     s.send({ type_url: SDS, resource_names: ['cert'] });
     for (let i = 0; i < 5; i++) await nextResponse(s);
 
-    h.publish(
-      fakeGateway({ secret: { name: 'cert', certificate: 'renewed' }, routeClusters: ['backend-a'], endpointPorts: { 'backend-b': 9000 } }),
-    );
+    h.publish(fakeGateway({ secret: { name: 'cert', certificate: 'renewed' }, routeClusters: ['backend-a'], endpointPorts: { 'backend-b': 9000 } }));
     const pushed = [await nextResponse(s), await nextResponse(s), await nextResponse(s)];
     expect(pushed.map((r) => r.type_url)).toEqual([SDS, EDS, RDS]);
     expect(pushed.map(resourceNames)).toEqual([['cert'], ['backend-b'], ['listener-80-routes']]);
     await expectNoResponse(s);
 
     // A rebuild with identical content pushes nothing.
-    h.publish(
-      fakeGateway({ secret: { name: 'cert', certificate: 'renewed' }, routeClusters: ['backend-a'], endpointPorts: { 'backend-b': 9000 } }),
-    );
+    h.publish(fakeGateway({ secret: { name: 'cert', certificate: 'renewed' }, routeClusters: ['backend-a'], endpointPorts: { 'backend-b': 9000 } }));
     await expectNoResponse(s);
   });
 

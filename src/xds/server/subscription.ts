@@ -136,8 +136,7 @@ export class TypeSubscription {
    */
   updateSotw(resourceNames: readonly string[]): void {
     if (resourceNames.length > 0) this.namesEverGiven = true;
-    this.wildcard =
-      resourceNames.includes(WILDCARD) || (!this.namesEverGiven && FULL_STATE_TYPES.has(this.typeUrl));
+    this.wildcard = resourceNames.includes(WILDCARD) || (!this.namesEverGiven && FULL_STATE_TYPES.has(this.typeUrl));
     this.explicit.clear();
     for (const name of resourceNames) if (name !== WILDCARD) this.explicit.add(name);
     this.pruneHeld();
@@ -195,9 +194,7 @@ export class TypeSubscription {
   /** The snapshot's resources this client should hold, sorted by name. */
   private scope(snapshot: Snapshot): SnapshotResource[] {
     const all = snapshot.resources(this.typeUrl);
-    const chosen = this.wildcard
-      ? [...all.values()]
-      : [...this.explicit].flatMap((name) => all.get(name) ?? []);
+    const chosen = this.wildcard ? [...all.values()] : [...this.explicit].flatMap((name) => all.get(name) ?? []);
     return sortByName(chosen);
   }
 

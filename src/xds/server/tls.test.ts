@@ -6,7 +6,13 @@ import pino from 'pino';
 import { fakeGateway } from '../../../test/support/fake-resources';
 import { buildSnapshot } from '../cache/snapshot';
 import { TypeUrl } from '../resources';
-import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority, type TestCertificate, type TestCertificateAuthority } from '../../../test/support/certificates';
+import {
+  issueCertificate,
+  issueGatewayClientCertificate,
+  makeCertificateAuthority,
+  type TestCertificate,
+  type TestCertificateAuthority,
+} from '../../../test/support/certificates';
 import { type AdsHarness, fakeNode, resourceNames, startAdsHarness } from '../../../test/support/fake-ads-client';
 import { loadXdsTlsFiles, xdsServerCredentials, XdsTlsError, XdsTlsFileProvider, type XdsTlsFiles } from './tls';
 
@@ -135,7 +141,9 @@ describe('xDS over mTLS', () => {
 
 describe('loadXdsTlsFiles', () => {
   it('names the file that is missing, not PEM, or does not match', () => {
-    expect(() => loadXdsTlsFiles({ ...files, keyFile: path.join(dir, 'nope.key') })).toThrow(new XdsTlsError(`xDS server key ${path.join(dir, 'nope.key')}: ENOENT`));
+    expect(() => loadXdsTlsFiles({ ...files, keyFile: path.join(dir, 'nope.key') })).toThrow(
+      new XdsTlsError(`xDS server key ${path.join(dir, 'nope.key')}: ENOENT`),
+    );
     fs.writeFileSync(files.clientCaFile, 'not a certificate');
     expect(() => loadXdsTlsFiles(files)).toThrow(`xDS client CA ${files.clientCaFile}: no PEM certificate in it`);
     writeServerFiles(pki);

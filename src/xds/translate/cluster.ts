@@ -1,5 +1,5 @@
 /** ClusterIR → Envoy Cluster (EDS over ADS) and its ClusterLoadAssignment. */
-import { ClusterIR } from '../../ir/types';
+import { type ClusterIR } from '../../ir/types';
 import type { Cluster } from '../../generated/envoy/config/cluster/v3/Cluster';
 import type { ClusterLoadAssignment } from '../../generated/envoy/config/endpoint/v3/ClusterLoadAssignment';
 import type { HttpProtocolOptions } from '../../generated/envoy/extensions/upstreams/http/v3/HttpProtocolOptions';

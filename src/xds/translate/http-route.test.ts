@@ -20,7 +20,10 @@ describe('path changes (HTTPPathModifier → Envoy)', () => {
       host_rewrite_literal: 'h.example.com',
       regex_rewrite: { pattern: { regex: '^/.*$' }, substitution: '/a\\\\1' },
     });
-    expect(buildRedirect({ kind: 'redirect', status: 301, path: { kind: 'full', value: '/new' } })).toEqual({ response_code: 'MOVED_PERMANENTLY', path_redirect: '/new' });
+    expect(buildRedirect({ kind: 'redirect', status: 301, path: { kind: 'full', value: '/new' } })).toEqual({
+      response_code: 'MOVED_PERMANENTLY',
+      path_redirect: '/new',
+    });
   });
 });
 

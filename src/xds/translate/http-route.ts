@@ -12,7 +12,7 @@
  *   - a new prefix of `/` (or empty) would leave `//bar` or an empty path: `regex_rewrite`
  *     `^<prefix>/*` → `/` instead, as Envoy Gateway does (`/foo`, `/foo/` → `/`; `/foo/bar` → `/bar`).
  */
-import { ForwardActionIR, PathRewriteIR, QueryParamMatchIR, RedirectActionIR } from '../../ir/types';
+import { type ForwardActionIR, type PathRewriteIR, type QueryParamMatchIR, type RedirectActionIR } from '../../ir/types';
 import type { RedirectAction } from '../../generated/envoy/config/route/v3/RedirectAction';
 import type { RouteAction } from '../../generated/envoy/config/route/v3/RouteAction';
 import type { HeaderMatcher } from '../../generated/envoy/config/route/v3/HeaderMatcher';

@@ -4,7 +4,7 @@
  * connections. TLS chains are chosen by SNI (`filter_chain_match.server_names`, read by the TLS
  * inspector) and fetch their certificates over SDS.
  */
-import { FilterChainIR, HTTPListener } from '../../ir/types';
+import { type FilterChainIR, type HTTPListener } from '../../ir/types';
 import type { FilterChain } from '../../generated/envoy/config/listener/v3/FilterChain';
 import type { Listener } from '../../generated/envoy/config/listener/v3/Listener';
 import type { HttpConnectionManager } from '../../generated/envoy/extensions/filters/network/http_connection_manager/v3/HttpConnectionManager';

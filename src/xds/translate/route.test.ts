@@ -16,10 +16,15 @@ describe('fractionalPercent', () => {
 describe('GRPC_OR_GRPC_WEB_CONTENT_TYPE', () => {
   // Envoy's safe_regex header match is a full match; JS needs the anchors spelled out.
   const fullMatch = new RegExp(`^(?:${GRPC_OR_GRPC_WEB_CONTENT_TYPE})$`);
-  it.each(['application/grpc', 'application/grpc+proto', 'application/grpc+json', 'application/grpc-web', 'application/grpc-web+proto', 'application/grpc-web-text', 'application/grpc-web-text+proto'])(
-    'matches %s (gRPC, or gRPC-Web the grpc_web filter translates)',
-    (contentType) => expect(fullMatch.test(contentType)).toBe(true),
-  );
+  it.each([
+    'application/grpc',
+    'application/grpc+proto',
+    'application/grpc+json',
+    'application/grpc-web',
+    'application/grpc-web+proto',
+    'application/grpc-web-text',
+    'application/grpc-web-text+proto',
+  ])('matches %s (gRPC, or gRPC-Web the grpc_web filter translates)', (contentType) => expect(fullMatch.test(contentType)).toBe(true));
   it.each(['application/grpcx', 'application/grpc-web+json', 'application/grpc-webx', 'application/json', 'text/plain'])('does not match %s', (contentType) => {
     expect(fullMatch.test(contentType)).toBe(false);
   });

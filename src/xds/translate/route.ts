@@ -10,11 +10,22 @@
  * `*_headers_to_remove`; on the route for rule filters, on the `weighted_clusters` entry for
  * backendRef filters. Mirrors render as `request_mirror_policies`.
  */
-import { DestinationIR, FilterChainIR, HeaderModifierIR, MirrorIR, RouteActionIR, RouteIR, RouteMatchIR } from '../../ir/types';
+import {
+  type DestinationIR,
+  type FilterChainIR,
+  type HeaderModifierIR,
+  type MirrorIR,
+  type RouteActionIR,
+  type RouteIR,
+  type RouteMatchIR,
+} from '../../ir/types';
 import type { RouteConfiguration } from '../../generated/envoy/config/route/v3/RouteConfiguration';
 import type { Route } from '../../generated/envoy/config/route/v3/Route';
 import type { RouteMatch } from '../../generated/envoy/config/route/v3/RouteMatch';
-import type { RouteAction, _envoy_config_route_v3_RouteAction_RequestMirrorPolicy as RequestMirrorPolicy } from '../../generated/envoy/config/route/v3/RouteAction';
+import type {
+  RouteAction,
+  _envoy_config_route_v3_RouteAction_RequestMirrorPolicy as RequestMirrorPolicy,
+} from '../../generated/envoy/config/route/v3/RouteAction';
 import type { _envoy_config_route_v3_WeightedCluster_ClusterWeight as ClusterWeight } from '../../generated/envoy/config/route/v3/WeightedCluster';
 import type { HeaderMatcher } from '../../generated/envoy/config/route/v3/HeaderMatcher';
 import type { HeaderValueOption } from '../../generated/envoy/config/core/v3/HeaderValueOption';

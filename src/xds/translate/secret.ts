@@ -4,7 +4,7 @@
  * the same ADS stream, never inline in the Listener: rotating a certificate then updates one
  * Secret and leaves the Listener, its connections and its warm state alone.
  */
-import { SecretIR } from '../../ir/types';
+import { type SecretIR } from '../../ir/types';
 import type { Secret } from '../../generated/envoy/extensions/transport_sockets/tls/v3/Secret';
 import type { DownstreamTlsContext } from '../../generated/envoy/extensions/transport_sockets/tls/v3/DownstreamTlsContext';
 import type { TransportSocket } from '../../generated/envoy/config/core/v3/TransportSocket';

@@ -9,7 +9,7 @@
  */
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { GatewayIR } from '../../ir/types';
+import { type GatewayIR } from '../../ir/types';
 import { expectGolden, goldenCases, leaveOutWhereEqual, objectsAt, readInput } from '../../../test/support/golden';
 import { anyToEnvoyJson } from '../envoy-json';
 import { encodeAny } from '../proto';
@@ -77,7 +77,11 @@ describe('xds.translate goldens', () => {
   const fixed = fixedValues(baseline);
 
   it(`${BASELINE} (every field)`, () => {
-    expectGolden(dir, BASELINE, `# Every field; the other cases leave out the fixed fields (FIXED_FIELDS in translate.test.ts) equal to these.\n${stringifyOutput(baseline)}`);
+    expectGolden(
+      dir,
+      BASELINE,
+      `# Every field; the other cases leave out the fixed fields (FIXED_FIELDS in translate.test.ts) equal to these.\n${stringifyOutput(baseline)}`,
+    );
   });
 
   it.each(goldenCases(dir).filter((name) => name !== BASELINE))('%s', (name) => {

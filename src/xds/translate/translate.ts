@@ -2,7 +2,7 @@
  * IR → Envoy resources for one Gateway's proxies, grouped by type URL: the input of a snapshot.
  * Pure; knows nothing of Gateway API.
  */
-import { GatewayIR } from '../../ir/types';
+import { type GatewayIR } from '../../ir/types';
 import { TypeUrl } from '../resources';
 import { buildCluster, buildClusterLoadAssignment } from './cluster';
 import { buildListener } from './listener';

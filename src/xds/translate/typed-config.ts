@@ -10,8 +10,7 @@ export function typedConfig<T extends object>(typeUrl: string, message: T): AnyE
 }
 
 export const TypedConfigUrl = {
-  HttpConnectionManager:
-    'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  HttpConnectionManager: 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
   Router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
   GrpcWeb: 'type.googleapis.com/envoy.extensions.filters.http.grpc_web.v3.GrpcWeb',
   GrpcStats: 'type.googleapis.com/envoy.extensions.filters.http.grpc_stats.v3.FilterConfig',
