@@ -3,6 +3,7 @@
  * must do, in neutral terms (no Gateway API or Envoy types). `gatewayapi/` produces it,
  * `xds/translate/` renders it. Names in it are already the final Envoy resource names.
  */
+import type { ClusterTrafficPolicyIR, RouteTrafficPolicyIR } from './traffic-policy';
 
 /** Everything the proxies of one Gateway serve. Keyed by `namespace/name` of the Gateway. */
 export interface GatewayIR {
@@ -74,6 +75,8 @@ export interface RouteIR {
   responseHeaders?: HeaderModifierIR;
   /** Copies of requests sent to other clusters (RequestMirror); responses are ignored. */
   mirrors?: MirrorIR[];
+  /** Retries, timeouts and local rate limits from BackendTrafficPolicies (forwarding routes only). */
+  trafficPolicy?: RouteTrafficPolicyIR;
 }
 
 export interface HeaderModifierIR {
@@ -185,6 +188,8 @@ export interface ClusterIR {
    */
   protocol: 'h2c' | 'http1';
   endpoints: EndpointIR[];
+  /** Connection-level settings from BackendTrafficPolicies that target this cluster's Service. */
+  trafficPolicy?: ClusterTrafficPolicyIR;
 }
 
 export interface EndpointIR {
