@@ -184,8 +184,38 @@ async function gatewayApiTypes() {
   write('gateway-api.ts', parts);
 }
 
+const ATTACHE_CRD_DIR = path.join(ROOT, 'crds/attache');
+/** Our own kinds (attache.dev), from their CRDs in crds/attache. */
+const ATTACHE_KINDS = [{ kind: 'BackendTrafficPolicy', version: 'v1alpha1' }];
+
+async function attacheTypes() {
+  const byKind = new Map();
+  for (const file of fs.readdirSync(ATTACHE_CRD_DIR).sort()) {
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(ATTACHE_CRD_DIR, file), 'utf8'))) {
+      const crd = doc.toJS();
+      if (crd && crd.kind === 'CustomResourceDefinition') byKind.set(crd.spec.names.kind, crd);
+    }
+  }
+  const parts = [header('the openAPIV3Schema of our CRDs in crds/attache')];
+  for (const { kind, version } of ATTACHE_KINDS) {
+    const crd = byKind.get(kind);
+    if (!crd) throw new Error(`no CRD for ${kind} in ${ATTACHE_CRD_DIR}`);
+    const served = crd.spec.versions.find((v) => v.name === version && v.served);
+    if (!served) throw new Error(`${kind} does not serve ${version}`);
+    parts.push(`// ${kind} ${crd.spec.group}/${version}`);
+    const props = served.schema.openAPIV3Schema.properties;
+    for (const field of ['spec', 'status']) {
+      if (!props[field]) continue;
+      const name = `${kind}${field === 'spec' ? 'Spec' : 'Status'}`;
+      parts.push((await compile({ ...toJsonSchema(props[field]), title: name }, name, OPTIONS)).trim());
+    }
+  }
+  write('attache.ts', parts);
+}
+
 async function main() {
   await gatewayApiTypes();
+  await attacheTypes();
   await coreTypes();
   if (stale > 0) process.exit(1);
 }

@@ -5,6 +5,7 @@
 import { type EndpointSlice, type Namespace, type Secret, type Service } from '../apis/core';
 import { type Gateway, type GatewayClass, type GRPCRoute, type HTTPRoute, type ReferenceGrant } from '../apis/gateway-api';
 import { type KubernetesObject } from '../apis/meta';
+import { type BackendTrafficPolicy } from '../apis/policy';
 
 export interface Resources {
   gatewayClasses: readonly GatewayClass[];
@@ -16,6 +17,7 @@ export interface Resources {
   endpointSlices: readonly EndpointSlice[];
   secrets: readonly Secret[];
   namespaces: readonly Namespace[];
+  backendTrafficPolicies: readonly BackendTrafficPolicy[];
 }
 
 /** The kinds the store accepts, and which Resources list each goes into. */
@@ -29,6 +31,7 @@ export const KIND_TO_FIELD = {
   EndpointSlice: 'endpointSlices',
   Secret: 'secrets',
   Namespace: 'namespaces',
+  BackendTrafficPolicy: 'backendTrafficPolicies',
 } as const satisfies Record<string, keyof Resources>;
 
 export type SupportedKind = keyof typeof KIND_TO_FIELD;
@@ -77,6 +80,7 @@ export function groupByKind(objects: Iterable<KubernetesObject>): Resources {
     endpointSlices: [],
     secrets: [],
     namespaces: [],
+    backendTrafficPolicies: [],
   };
   for (const obj of objects) {
     if (isSupportedKind(obj.kind)) out[KIND_TO_FIELD[obj.kind]].push(withNamespace(obj));
