@@ -46,6 +46,7 @@ export const ROOT_FILES: readonly string[] = [
   'envoy/extensions/filters/http/grpc_stats/v3/config.proto',
   'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+  'envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto',
 ];
 
 const LOADER_OPTIONS: protoLoader.Options = {
