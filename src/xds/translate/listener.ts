@@ -13,6 +13,7 @@ import type { Router } from '../../generated/envoy/extensions/filters/http/route
 import type { GrpcWeb } from '../../generated/envoy/extensions/filters/http/grpc_web/v3/GrpcWeb';
 import type { FilterConfig as GrpcStats } from '../../generated/envoy/extensions/filters/http/grpc_stats/v3/FilterConfig';
 import { downstreamTlsTransportSocket, tlsInspectorFilter } from './secret';
+import { localRateLimitFilter, needsLocalRateLimit } from './local-rate-limit';
 import { seconds, typedConfig, TypedConfigUrl } from './typed-config';
 
 export function buildListener(l: HTTPListener): Listener {
@@ -65,6 +66,8 @@ function httpFilters(l: FilterChainIR): HttpFilter[] {
     const stats: GrpcStats = { emit_filter_state: true, stats_for_all_methods: { value: true } };
     filters.push({ name: 'envoy.filters.http.grpc_stats', typed_config: typedConfig(TypedConfigUrl.GrpcStats, stats) });
   }
+  // Only where a route is rate limited, so chains without one keep today's filters.
+  if (needsLocalRateLimit(l)) filters.push(localRateLimitFilter());
   // The router is always last (HCM requirement).
   filters.push({ name: 'envoy.filters.http.router', typed_config: typedConfig<Router>(TypedConfigUrl.Router, {}) });
   return filters;

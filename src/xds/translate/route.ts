@@ -31,17 +31,25 @@ import type { HeaderMatcher } from '../../generated/envoy/config/route/v3/Header
 import type { HeaderValueOption } from '../../generated/envoy/config/core/v3/HeaderValueOption';
 import type { FractionalPercent } from '../../generated/envoy/type/v3/FractionalPercent';
 import { buildQueryParamMatcher, buildRedirect, clusterNotFoundCode, methodMatchers, rewriteFields } from './http-route';
-import { seconds } from './typed-config';
+import { type HashPolicies, routeHashPolicy } from './hash-policy';
+import { localRateLimitActions, localRateLimitPerRoute } from './local-rate-limit';
+import { buildRetryPolicy } from './retry-policy';
+import { buildRouteTimeouts } from './route-timeouts';
 
 /** The name weighted_clusters uses for the share of invalid backendRefs. It is never a real cluster. */
 const INVALID_BACKEND_CLUSTER = 'attache/invalid-backend';
 
-export function buildRouteConfiguration(l: FilterChainIR): RouteConfiguration {
+/** `hashPolicies`: the ring-hash clusters' hash policies (hash-policy.ts), for routes forwarding to them. */
+export function buildRouteConfiguration(l: FilterChainIR, hashPolicies: HashPolicies = new Map()): RouteConfiguration {
   return {
     name: l.routeConfigName,
     // `:authority` may carry a port (`example.com:8080`); hostnames match without it.
     ignore_port_in_host_matching: true,
-    virtual_hosts: l.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => buildRoute(r, l.grpc.web)) })),
+    virtual_hosts: l.virtualHosts.map((vh) => ({
+      name: vh.name,
+      domains: vh.domains,
+      routes: vh.routes.map((r) => buildRoute(r, l.grpc.web, hashPolicies)),
+    })),
   };
 }
 
@@ -53,13 +61,16 @@ export function buildRouteConfiguration(l: FilterChainIR): RouteConfiguration {
  */
 export const GRPC_OR_GRPC_WEB_CONTENT_TYPE = 'application/grpc(\\+.*)?|application/grpc-web(-text)?(\\+proto)?';
 
-function buildRoute(r: RouteIR, grpcWeb: boolean): Route {
+function buildRoute(r: RouteIR, grpcWeb: boolean, hashPolicies: HashPolicies): Route {
   const base: Route = { name: r.name, match: buildMatch(r.match, grpcWeb), ...headerOptions(r) };
   if (r.statPrefix !== undefined) base.stat_prefix = r.statPrefix;
   const action = r.action;
   if (action.kind === 'direct') return { ...base, direct_response: { status: action.status } };
   if (action.kind === 'redirect') return { ...base, redirect: buildRedirect(action) };
-  return { ...base, route: buildRouteAction(action, r.mirrors ?? []) };
+  const route: Route = { ...base, route: buildRouteAction(action, r, hashPolicies) };
+  const limit = r.trafficPolicy?.localRateLimit;
+  if (limit) route.typed_per_filter_config = localRateLimitPerRoute(limit);
+  return route;
 }
 
 function buildMatch(m: RouteMatchIR, grpcWeb: boolean): RouteMatch {
@@ -83,17 +94,26 @@ function buildHeaderMatcher(h: RouteMatchIR['headers'][number]): HeaderMatcher {
   };
 }
 
-function buildRouteAction(action: Extract<RouteActionIR, { kind: 'forward' }>, mirrors: readonly MirrorIR[]): RouteAction {
+function buildRouteAction(action: Extract<RouteActionIR, { kind: 'forward' }>, r: RouteIR, hashPolicies: HashPolicies): RouteAction {
+  const policy = r.trafficPolicy;
+  const mirrors = r.mirrors ?? [];
   const common: RouteAction = {
     cluster_not_found_response_code: clusterNotFoundCode(action.invalidBackendStatus),
     // gRPC streams may last for minutes: no route timeout (Envoy's default is 15 s), unless the
-    // HTTPRoute rule sets timeouts.request.
-    timeout: seconds((action.timeouts?.requestMs ?? 0) / 1000),
+    // HTTPRoute rule sets timeouts.request or a policy sets one (route-timeouts.ts).
+    ...buildRouteTimeouts(policy?.timeouts, action.timeouts?.requestMs),
     ...rewriteFields(action.rewrite),
   };
-  // timeouts.backendRequest bounds each upstream attempt; Envoy applies a retry policy's
-  // per_try_timeout to the first attempt too, and no retry_on means no retries.
-  if (action.timeouts?.backendRequestMs !== undefined) common.retry_policy = { per_try_timeout: seconds(action.timeouts.backendRequestMs / 1000) };
+  // timeouts.backendRequest bounds each upstream attempt (retry-policy.ts).
+  const retry = buildRetryPolicy(policy?.retry, action.timeouts?.backendRequestMs);
+  if (retry) common.retry_policy = retry;
+  const hash = routeHashPolicy(
+    action.destinations.map((d) => d.cluster),
+    hashPolicies,
+  );
+  if (hash.length > 0) common.hash_policy = hash;
+  const rateLimits = policy?.localRateLimit ? localRateLimitActions(policy.localRateLimit) : [];
+  if (rateLimits.length > 0) common.rate_limits = rateLimits;
   if (mirrors.length > 0) common.request_mirror_policies = mirrors.map(buildMirror);
   const [only] = action.destinations;
   // A lone backend with its own filters still needs weighted_clusters: only a ClusterWeight
