@@ -38,7 +38,7 @@ import type { TokenBucket } from '../../generated/envoy/type/v3/TokenBucket';
 import { millis } from './retry-policy';
 import { typedConfig, TypedConfigUrl } from './typed-config';
 
-export const LOCAL_RATE_LIMIT_FILTER = 'envoy.filters.http.local_ratelimit';
+const LOCAL_RATE_LIMIT_FILTER = 'envoy.filters.http.local_ratelimit';
 
 /** Stats under `<stat_prefix>.http_local_rate_limit.` (enabled, enforced, rate_limited, ok). */
 const STAT_PREFIX = 'local_rate_limit';
