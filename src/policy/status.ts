@@ -5,7 +5,7 @@
  *    and says when nothing of ours is affected yet);
  *  - False, TargetNotFound / Conflicted / Invalid: at least one target under that ancestor does
  *    not take it; the reason is the first such target's (in targetRefs order), the message names
- *    each one and why.
+ *    each one and why, then the targets under that ancestor it does apply to.
  * Targets of one policy under the same ancestor (two routes on one Gateway) share its entry: the
  * GEP keys status by ancestor, not by target. At most 16 ancestors (the CRD's bound), in the
  * order of first appearance.
@@ -40,10 +40,11 @@ function ancestorKey(a: AncestorRef): string {
 
 function accepted(outcomes: readonly TargetOutcome[]): { status: 'True' | 'False'; reason: string; message: string } {
   const problems = outcomes.flatMap((o) => (o.accepted ? [] : [o]));
-  if (problems.length > 0) return { status: 'False', reason: problems[0].reason, message: problems.map((p) => p.message).join('; ') };
+  const fine = outcomes.filter((o) => o.accepted);
+  const applies = fine.length > 0 ? [`applies to ${fine.map((o) => o.target.description).join(', ')}`] : [];
+  if (problems.length > 0) return { status: 'False', reason: problems[0].reason, message: [...problems.map((p) => p.message), ...applies].join('; ') };
   const notes = outcomes.flatMap((o) => (o.target.note !== undefined ? [o.target.note] : []));
-  const applies = `applies to ${outcomes.map((o) => o.target.description).join(', ')}`;
-  return { status: 'True', reason: 'Accepted', message: `Accepted: ${[applies, ...notes].join('; ')}` };
+  return { status: 'True', reason: 'Accepted', message: `Accepted: ${[...applies, ...notes].join('; ')}` };
 }
 
 export function policyStatus(policy: BackendTrafficPolicy, outcomes: readonly TargetOutcome[], options: PolicyOptions): PolicyStatusEntry {
