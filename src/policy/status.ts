@@ -16,7 +16,7 @@ import { type PolicyStatusEntry } from '../gatewayapi/status';
 import { type PolicyOptions } from './context';
 import { type AncestorRef, type ResolvedTarget } from './targets';
 
-export const MAX_ANCESTORS = 16;
+const MAX_ANCESTORS = 16;
 
 /** How one target took the policy. */
 export type TargetOutcome =

@@ -19,7 +19,7 @@ import { type BackendTrafficPolicy, type PolicyTargetReference } from '../apis/p
 import { namespacedName } from '../apis/meta';
 import { type PolicyContext, routeKey } from './context';
 
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** Most specific first, within each family: rule > route > listener > gateway; servicePort > service. */
 export type TargetLevel = 'rule' | 'route' | 'listener' | 'gateway' | 'servicePort' | 'service';

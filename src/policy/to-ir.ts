@@ -29,10 +29,10 @@ export type TrafficSettings = Omit<BackendTrafficPolicySpec, 'targetRefs'>;
 type Spec = TrafficSettings;
 
 /** When `retry.retryOn` is not given (the CRD documents it). */
-export const DEFAULT_RETRY_ON: readonly RetryTrigger[] = ['connect-failure', 'refused-stream', 'unavailable'];
+const DEFAULT_RETRY_ON: readonly RetryTrigger[] = ['connect-failure', 'refused-stream', 'unavailable'];
 const DEFAULT_RETRY_ATTEMPTS = 1;
 const DEFAULT_BACKOFF_BASE_MS = 25;
-export const HEALTH_CHECK_DEFAULTS = { intervalMs: 5000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 2 } as const;
+const HEALTH_CHECK_DEFAULTS = { intervalMs: 5000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 2 } as const;
 const RETRY_BUDGET_DEFAULTS = { percent: 20, minRetryConcurrency: 3 } as const;
 const UNIT_MS = { Second: 1000, Minute: 60_000, Hour: 3_600_000 } as const;
 
