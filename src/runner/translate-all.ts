@@ -160,7 +160,8 @@ function failedPolicyStatus(policy: BackendTrafficPolicy, failures: readonly Tra
     name: policy.metadata.name,
     generation,
     status: {
-      ancestors: policy.spec.targetRefs.slice(0, 16).map((t) => ({
+      // The policy broke the stage, so its shape is not to be trusted either.
+      ancestors: (Array.isArray(policy.spec?.targetRefs) ? policy.spec.targetRefs : []).slice(0, 16).map((t) => ({
         ancestorRef: {
           group: t.group,
           kind: t.kind,
