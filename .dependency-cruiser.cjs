@@ -1,7 +1,7 @@
 /**
  * Which folder may import which: the architecture of README "How it is built", checked.
  *
- * The pipeline, in order: sources → store → gatewayapi → ir → xds/translate → xds/cache → xds/server.
+ * The pipeline, in order: sources → store → gatewayapi → policy → ir → xds/translate → xds/cache → xds/server.
  * A stage imports only earlier ones (and the shared vocabularies: apis, the xds helpers, generated
  * Envoy types); two exceptions of data flow, not of layering: sources import the store's kinds and
  * change type (the contract they write into), and gatewayapi imports the IR types it produces.
@@ -27,6 +27,7 @@ const ELEMENTS = {
   sources: '^src/sources/',
   store: '^src/store/',
   gatewayapi: '^src/gatewayapi/',
+  policy: '^src/policy/',
   ir: '^src/ir/',
   xds: '^src/xds/[^/]+$', // the shared xds vocabulary: type URLs, proto loading, JSON form
   'xds/translate': '^src/xds/translate/',
@@ -48,12 +49,29 @@ const MAY_IMPORT = {
   store: ['apis'],
   sources: ['store', 'apis', 'project-root'],
   gatewayapi: ['store', 'ir', 'apis'],
+  // Traffic policies: the store's policies applied to gatewayapi's IR and status (it reads both).
+  policy: ['store', 'gatewayapi', 'ir', 'apis'],
   ir: ['types:apis'],
   xds: ['generated', 'project-root'],
   'xds/translate': ['ir', 'xds', 'generated'],
   'xds/cache': ['xds', 'generated'],
   'xds/server': ['xds/cache', 'xds', 'generated'],
-  runner: ['sources', 'store', 'gatewayapi', 'ir', 'xds/translate', 'xds/cache', 'xds/server', 'xds', 'rejections', 'status', 'metrics', 'apis', 'generated'],
+  runner: [
+    'sources',
+    'store',
+    'gatewayapi',
+    'policy',
+    'ir',
+    'xds/translate',
+    'xds/cache',
+    'xds/server',
+    'xds',
+    'rejections',
+    'status',
+    'metrics',
+    'apis',
+    'generated',
+  ],
   rejections: ['gatewayapi', 'store', 'xds/cache', 'xds', 'apis', 'generated', 'types:xds/server'],
   status: ['gatewayapi', 'store', 'apis'],
   debug: ['rejections', 'xds/cache', 'xds', 'apis', 'generated', 'types:xds/server', 'types:sources'],

@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   {
     // The translation stages: Gateway API objects → IR → Envoy resources, as pure functions.
-    files: ['src/gatewayapi/**/*.ts', 'src/ir/**/*.ts', 'src/xds/translate/**/*.ts'],
+    files: ['src/gatewayapi/**/*.ts', 'src/policy/**/*.ts', 'src/ir/**/*.ts', 'src/xds/translate/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

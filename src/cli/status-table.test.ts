@@ -50,6 +50,51 @@ describe('attache status table', () => {
     ]);
   });
 
+  it('lists each policy per ancestor, and under each route the policies in effect for it', () => {
+    const route: StatusEntry = {
+      kind: 'GRPCRoute',
+      namespace: 'app',
+      name: 'users',
+      status: { parents: [{ parentRef: { namespace: 'app', name: 'gw' }, controllerName: 'c', conditions: [ok('Accepted')] }] },
+    };
+    const policy: StatusEntry = {
+      kind: 'BackendTrafficPolicy',
+      namespace: 'app',
+      name: 'retry',
+      status: {
+        ancestors: [
+          {
+            ancestorRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'app', name: 'gw' },
+            controllerName: 'c',
+            conditions: [ok('Accepted')],
+          },
+          {
+            ancestorRef: { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'app', name: 'gone' },
+            controllerName: 'c',
+            conditions: [
+              {
+                type: 'Accepted',
+                status: 'False',
+                reason: 'TargetNotFound',
+                message: 'spec.targetRefs[1]: GRPCRoute app/gone not found',
+                lastTransitionTime: 't',
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const policies = new Map([['GRPCRoute app/users', ['app/retry', 'app/users-service']]]);
+    expect(statusTable([route, policy], policies).split('\n')).toEqual([
+      'KIND                  NAME                            CONDITIONS',
+      'GRPCRoute             app/users → app/gw              Accepted',
+      '  policies                                            app/retry, app/users-service',
+      'BackendTrafficPolicy  app/retry → Gateway app/gw      Accepted',
+      'BackendTrafficPolicy  app/retry → GRPCRoute app/gone  Accepted=False (TargetNotFound): spec.targetRefs[1]: GRPCRoute app/gone not found',
+      '',
+    ]);
+  });
+
   it('treats negative-polarity conditions as problems when True', () => {
     expect(isProblem({ ...ok('PartiallyInvalid') })).toBe(true);
     expect(isProblem({ ...ok('attache.dev/ProxyRejected') })).toBe(true);

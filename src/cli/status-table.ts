@@ -1,6 +1,6 @@
 /**
- * `attache status` as a person reads it: one line per GatewayClass, Gateway, listener and route
- * parent, the conditions that are as they should be by name only, and each problem spelled out
+ * `attache status` as a person reads it: one line per GatewayClass, Gateway, listener, route
+ * parent and policy ancestor, a line with the policies in effect under each route they reach, the conditions that are as they should be by name only, and each problem spelled out
  * with its reason and message (the same problems `attache validate` reports). `-o yaml|json`
  * print the full status instead.
  */
@@ -23,7 +23,8 @@ function name(e: StatusEntry): string {
   return e.namespace ? `${e.namespace}/${e.name}` : e.name;
 }
 
-export function statusTable(entries: readonly StatusEntry[]): string {
+/** `policies`: `Kind namespace/name` of a route → the BackendTrafficPolicies in effect for it (policy/policies-in-effect.ts). */
+export function statusTable(entries: readonly StatusEntry[], policies: ReadonlyMap<string, readonly string[]> = new Map()): string {
   const rows: Array<[string, string, string]> = [['KIND', 'NAME', 'CONDITIONS']];
   for (const e of entries) {
     if (e.kind === 'GatewayClass') {
@@ -32,12 +33,19 @@ export function statusTable(entries: readonly StatusEntry[]): string {
       const addresses = e.status.addresses.map((a) => a.value).join(', ');
       rows.push([e.kind, name(e), `${describe(e.status.conditions)}${addresses ? ` [${addresses}]` : ''}`]);
       for (const l of e.status.listeners) rows.push(['  listener', l.name, `${describe(l.conditions)} (${l.attachedRoutes} routes)`]);
+    } else if (e.kind === 'BackendTrafficPolicy') {
+      for (const a of e.status.ancestors) {
+        const target = `${a.ancestorRef.kind ?? ''} ${a.ancestorRef.namespace ?? e.namespace}/${a.ancestorRef.name}${a.ancestorRef.sectionName ? `/${a.ancestorRef.sectionName}` : ''}`;
+        rows.push([e.kind, `${name(e)} → ${target}`, describe(a.conditions)]);
+      }
     } else {
       for (const p of e.status.parents) {
         const parent = `${p.parentRef.namespace ?? e.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}`;
         rows.push([e.kind, `${name(e)} → ${parent}`, describe(p.conditions)]);
       }
       if (e.status.parents.length === 0) rows.push([e.kind, name(e), '(no parent of ours)']);
+      const inEffect = policies.get(`${e.kind} ${name(e)}`);
+      if (inEffect && inEffect.length > 0) rows.push(['  policies', '', inEffect.join(', ')]);
     }
   }
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));

@@ -1,13 +1,19 @@
 /**
- * `attache status`: the conditions of every GatewayClass, Gateway and route Attaché owns: a
- * table by default (status-table.ts), or as kubectl would show them (`-o yaml`, one document per
- * object; `-o json`). From files (`--path`, translated
- * offline, nothing served) or from a running control plane's debug endpoint (`--server`).
+ * `attache status`: the conditions of every GatewayClass, Gateway, route and BackendTrafficPolicy
+ * Attaché owns: a table by default (status-table.ts), which also lists for each route the
+ * policies in effect, or as kubectl would show them (`-o yaml`, one document per object; `-o json`).
+ * From files (`--path`, translated offline, nothing served) or from a running control plane's
+ * debug endpoint (`--server`: `/status`, and `/ir` for the policies in effect, read back from
+ * the IR the proxies are served, policy/policies-in-effect.ts).
  */
 import { stringify } from 'yaml';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { type StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
+import { type GatewayIR } from '../ir/types';
+import { applyTrafficPolicies } from '../policy/apply';
+import { policiesInEffect } from '../policy/policies-in-effect';
+import { BACKEND_TRAFFIC_POLICY_API_VERSION } from '../apis/policy';
 import { formatSourceError } from '../sources/file/parse';
 import { loadFiles, offlineOptions } from './load-files';
 import { fetchDebug } from './debug-client';
@@ -25,7 +31,7 @@ const SPECS: FlagSpec[] = [
 /** A status entry as the Kubernetes object it belongs to. */
 function asObject(entry: StatusEntry): object {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
+    apiVersion: entry.kind === 'BackendTrafficPolicy' ? BACKEND_TRAFFIC_POLICY_API_VERSION : 'gateway.networking.k8s.io/v1',
     kind: entry.kind,
     metadata: {
       name: entry.name,
@@ -36,21 +42,30 @@ function asObject(entry: StatusEntry): object {
   };
 }
 
-function renderStatus(entries: readonly StatusEntry[], output: string): string {
-  if (output === 'table') return statusTable(entries);
+interface Computed {
+  entries: StatusEntry[];
+  /** `Kind namespace/name` of a route → the policies in effect for it. */
+  policies: ReadonlyMap<string, readonly string[]>;
+}
+
+function renderStatus({ entries, policies }: Computed, output: string): string {
+  if (output === 'table') return statusTable(entries, policies);
   const objects = entries.map(asObject);
   if (output === 'json') return `${JSON.stringify(objects, null, 2)}\n`;
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }
 
-async function statusFromFiles(paths: string[], controllerName: string): Promise<{ entries: StatusEntry[]; errors: string[] }> {
+async function statusFromFiles(paths: string[], controllerName: string): Promise<Computed & { errors: string[] }> {
   const { resources, errors, schemas } = await loadFiles(paths);
-  const { status } = translate(resources, offlineOptions(controllerName), schemas.bundleVersion);
-  return { entries: status, errors: errors.map(formatSourceError) };
+  const options = offlineOptions(controllerName);
+  const { status, gateways } = applyTrafficPolicies(resources, translate(resources, options, schemas.bundleVersion), options);
+  return { entries: status, policies: policiesInEffect(gateways), errors: errors.map(formatSourceError) };
 }
 
-async function statusFromServer(server: string): Promise<StatusEntry[]> {
-  return (await fetchDebug(server, '/status?format=json')) as StatusEntry[];
+async function statusFromServer(server: string): Promise<Computed> {
+  const entries = (await fetchDebug(server, '/status?format=json')) as StatusEntry[];
+  const ir = (await fetchDebug(server, '/ir?format=json')) as GatewayIR[];
+  return { entries, policies: policiesInEffect(Array.isArray(ir) ? ir : []) };
 }
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {
@@ -68,8 +83,8 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(renderStatus(await statusFromServer(server), output));
     return 0;
   }
-  const { entries, errors } = await statusFromFiles(paths.length > 0 ? paths : ['examples'], flag(parsed, 'controller-name')!);
+  const { errors, ...computed } = await statusFromFiles(paths.length > 0 ? paths : ['examples'], flag(parsed, 'controller-name')!);
   for (const e of errors) process.stderr.write(`error: ${e}\n`);
-  process.stdout.write(renderStatus(entries, output));
+  process.stdout.write(renderStatus(computed, output));
   return errors.length > 0 ? 1 : 0;
 }

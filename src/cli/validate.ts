@@ -4,7 +4,8 @@
  * same fields, sources/file/api-versions.ts) in the files, then validates the result.
  * Objects of kinds Attaché does not consume are skipped, with one info line.
  * Input errors (file, document, object, field) and every status condition that reports a
- * problem (a route not accepted, an unresolved reference, an invalid listener) are printed;
+ * problem (a route not accepted, an unresolved reference, an invalid listener, a
+ * BackendTrafficPolicy not accepted at one of its targets) are printed;
  * the exit code is 1 when there is any, so it fits CI pipelines. Routes are checked whatever
  * their parents: a route file alone gets its rules checked, and a parentRef to a Gateway not in
  * the input is a warning (exit code unaffected).
@@ -16,6 +17,7 @@ import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { type RouteFinding } from '../gatewayapi/route-findings';
 import { type StatusEntry } from '../gatewayapi/status';
 import { translate } from '../gatewayapi/translate';
+import { applyTrafficPolicies } from '../policy/apply';
 import { fixApiVersionsInFile } from '../sources/file/api-version-fix';
 import { FILE_LIMITS } from '../sources/file/limits';
 import { formatSkipped, formatSourceError } from '../sources/file/parse';
@@ -41,6 +43,8 @@ export function statusProblems(entries: readonly StatusEntry[]): string[] {
       for (const l of e.status.listeners) report(`${id} listener ${l.name}`, l.conditions);
     } else if (e.kind === 'GatewayClass') {
       report(id, e.status.conditions);
+    } else if (e.kind === 'BackendTrafficPolicy') {
+      for (const a of e.status.ancestors) report(`${id} target ${a.ancestorRef.kind ?? ''} ${a.ancestorRef.name}`, a.conditions);
     } else {
       for (const p of e.status.parents) report(`${id} parent ${p.parentRef.namespace}/${p.parentRef.name}`, p.conditions);
     }
@@ -66,7 +70,9 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   const { resources, errors, schemas, objects, skipped } = await loadFiles(paths);
   const skippedLine = formatSkipped(skipped);
   if (skippedLine) process.stdout.write(`info: ${skippedLine}\n`);
-  const { status, routeFindings } = translate(resources, offlineOptions(flag(parsed, 'controller-name')), schemas.bundleVersion);
+  const options = offlineOptions(flag(parsed, 'controller-name'));
+  // Policies too: a target not found, a conflict or an invalid sectionName is a problem like a route's.
+  const { status, routeFindings } = applyTrafficPolicies(resources, translate(resources, options, schemas.bundleVersion), options);
   const route = (severity: RouteFinding['severity']): string[] =>
     routeFindings.filter((f) => f.severity === severity).map((f) => `${f.object}: ${f.field}: ${f.message}`);
   const problems = [...errors.map(formatSourceError), ...statusProblems(status), ...route('error')];

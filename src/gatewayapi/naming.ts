@@ -71,11 +71,19 @@ export function parseServiceClusterName(cluster: string): { namespace: string; n
 const ROUTE_KINDS: Readonly<Record<string, string>> = { grpcroute: 'GRPCRoute', httproute: 'HTTPRoute' };
 
 /**
- * The Gateway API route behind an Envoy route named by `routeName`, or undefined for any other
- * name. Used to say which route a proxy's rejection of a RouteConfiguration came from.
+ * The Gateway API route (and the index of its rule in `spec.rules`) behind an Envoy route named
+ * by `routeName`, or undefined for any other name. Used to say which route a proxy's rejection of
+ * a RouteConfiguration came from, and which route rule a traffic policy targets.
  */
-export function parseRouteName(route: string): { kind: string; namespace: string; name: string } | undefined {
-  const m = /^([a-z]+)\/([^/]+)\/([^/]+)\/rule\/\d+\/match\/\d+$/.exec(route);
+export function parseRouteName(route: string): { kind: string; namespace: string; name: string; rule: number } | undefined {
+  const m = /^([a-z]+)\/([^/]+)\/([^/]+)\/rule\/(\d+)\/match\/\d+$/.exec(route);
   const kind = m ? ROUTE_KINDS[m[1]] : undefined;
-  return m && kind ? { kind, namespace: m[2], name: m[3] } : undefined;
+  return m && kind ? { kind, namespace: m[2], name: m[3], rule: Number(m[4]) } : undefined;
+}
+
+/** The bound port of a filter chain named by `filterChainName`, and its Gateway listener for a TLS chain; undefined for any other name. */
+export function parseFilterChainName(chain: string): { port: number; gatewayListener?: string } | undefined {
+  const m = /^(?:http\/(\d+)|https\/(\d+)\/([^/]+))$/.exec(chain);
+  if (!m) return undefined;
+  return m[1] !== undefined ? { port: Number(m[1]) } : { port: Number(m[2]), gatewayListener: m[3] };
 }

@@ -34,6 +34,54 @@ const CLASS = {
   spec: { controllerName: 'attache.dev/gateway-controller' },
 } as KubernetesObject;
 
+function policy(name: string, spec: unknown): KubernetesObject {
+  return { apiVersion: 'attache.dev/v1alpha1', kind: 'BackendTrafficPolicy', metadata: { name, namespace: 'default' }, spec } as KubernetesObject;
+}
+
+const GOOD_ROUTE = [{ matches: [{ method: { service: 'a.B' } }], backendRefs: [{ name: 'backend', port: 9000 }] }];
+const SERVICE = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'backend', namespace: 'default' },
+  spec: { ports: [{ port: 9000 }] },
+} as KubernetesObject;
+
+describe('translateAll with traffic policies', () => {
+  it('applies them: the route gets the policy in its IR, the policy a status', () => {
+    const resources = groupByKind([
+      CLASS,
+      gateway('gw'),
+      SERVICE,
+      grpcRoute('good', GOOD_ROUTE),
+      policy('retry', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'good' }], retry: { attempts: 2 } }),
+    ]);
+    const result = translateAll(resources, OPTIONS);
+    expect(result.failures).toEqual([]);
+    const route = result.ir[0].listeners[0].filterChains[0].virtualHosts[0].routes[0];
+    expect(route.trafficPolicy).toMatchObject({ retry: { attempts: 2 }, policies: ['default/retry'] });
+    expect(result.status.find((s) => s.kind === 'BackendTrafficPolicy')).toMatchObject({
+      name: 'retry',
+      status: { ancestors: [{ conditions: [{ status: 'True' }] }] },
+    });
+  });
+
+  it('leaves out a policy that makes the stage throw, and applies the others', () => {
+    const resources = groupByKind([
+      CLASS,
+      gateway('gw'),
+      SERVICE,
+      grpcRoute('good', GOOD_ROUTE),
+      policy('broken', { targetRefs: 7 }),
+      policy('retry', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'good' }], retry: { attempts: 2 } }),
+    ]);
+    const result = translateAll(resources, OPTIONS);
+    expect(result.failures).toEqual([{ object: 'BackendTrafficPolicy default/broken', error: expect.any(String) }]);
+    expect(result.ir[0].listeners[0].filterChains[0].virtualHosts[0].routes[0].trafficPolicy?.policies).toEqual(['default/retry']);
+    const broken = result.status.find((s) => s.kind === 'BackendTrafficPolicy' && s.name === 'broken');
+    expect(broken).toMatchObject({ status: { ancestors: [] } });
+  });
+});
+
 describe('translateAll', () => {
   it('leaves out a route that makes translation throw, and translates the others', () => {
     const resources = groupByKind([

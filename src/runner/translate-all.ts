@@ -1,6 +1,6 @@
 /**
  * The pure middle of the pipeline, composed: store contents → (gatewayapi) IR + status →
- * (xds/translate) Envoy resources per Gateway key. No I/O; the serve loop and `attache translate`
+ * (policy) traffic policies applied, their status added → (xds/translate) Envoy resources per Gateway key. No I/O; the serve loop and `attache translate`
  * both call it, so what the CLI prints is what proxies get.
  *
  * Fault isolation: problems in objects become status conditions, never exceptions — but a bug
@@ -8,7 +8,8 @@
  * throws, the objects that throw on their own are found and left out (each gets
  * `Accepted=False` with the error), and the rest is translated without them. A Gateway whose
  * Envoy resources cannot be built is reported in `failures` and its proxies keep their last
- * snapshot (the reconciler does not empty a failed key).
+ * snapshot (the reconciler does not empty a failed key). Policies the same way: one whose
+ * application throws is left out (its status says so) and the others apply.
  */
 import { type GRPCRoute, type HTTPRoute } from '../apis/gateway-api';
 import { type Condition, describeObject } from '../apis/meta';
@@ -17,6 +18,9 @@ import { type TranslateOptions } from '../gatewayapi/options';
 import { type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
 import { translate, type TranslateResult } from '../gatewayapi/translate';
 import { type GatewayIR } from '../ir/types';
+import { type BackendTrafficPolicy } from '../apis/policy';
+import { type PolicyStatusEntry } from '../gatewayapi/status';
+import { applyTrafficPolicies } from '../policy/apply';
 import { type Resources } from '../store/resources';
 import { type EnvoyResources, translateGateway } from '../xds/translate/translate';
 
@@ -42,7 +46,8 @@ function message(err: unknown): string {
 }
 
 export function translateAll(resources: Resources, options: TranslateOptions, bundleVersion?: string): PipelineResult {
-  const { gateways, status, failures } = translateIsolated(resources, options, bundleVersion);
+  const translated = translateIsolated(resources, options, bundleVersion);
+  const { gateways, status, failures } = applyPoliciesIsolated(resources, translated, options);
   const out = new Map<string, EnvoyResources>();
   for (const ir of gateways) {
     try {
@@ -118,6 +123,64 @@ function failedRouteStatus(route: Route, failures: readonly TranslationFailure[]
     generation: route.metadata.generation,
     status: {
       parents: (route.spec.parentRefs ?? []).map((parentRef) => ({ parentRef, controllerName: options.controllerName, conditions: [accepted] })),
+    },
+  };
+}
+
+/** `applyTrafficPolicies`, leaving out the policies that make it throw on their own. */
+function applyPoliciesIsolated(
+  resources: Resources,
+  translated: TranslateResult & { failures: TranslationFailure[] },
+  options: TranslateOptions,
+): TranslateResult & { failures: TranslationFailure[] } {
+  try {
+    return { ...applyTrafficPolicies(resources, translated, options), failures: translated.failures };
+  } catch {
+    // Slow path, taken only after a bug: one application per policy to find the culprits.
+  }
+  const failures = [...translated.failures];
+  const policies = resources.backendTrafficPolicies.filter((policy) => {
+    const error = throws(() => applyTrafficPolicies({ ...resources, backendTrafficPolicies: [policy] }, translated, options));
+    if (error !== undefined) failures.push({ object: describeObject(policy), error });
+    return error === undefined;
+  });
+  const failed = resources.backendTrafficPolicies.filter((p) => !policies.includes(p));
+  const result = applyTrafficPolicies({ ...resources, backendTrafficPolicies: policies }, translated, options);
+  return { ...result, status: [...result.status, ...failed.map((p) => failedPolicyStatus(p, failures, options))], failures };
+}
+
+/** What a policy that could not be applied reports, on each of its targets as written. */
+function failedPolicyStatus(policy: BackendTrafficPolicy, failures: readonly TranslationFailure[], options: TranslateOptions): PolicyStatusEntry {
+  const id = describeObject(policy);
+  const error = failures.find((f) => f.object === id)?.error ?? 'unknown error';
+  const generation = policy.metadata.generation;
+  return {
+    kind: 'BackendTrafficPolicy',
+    namespace: policy.metadata.namespace,
+    name: policy.metadata.name,
+    generation,
+    status: {
+      // The policy broke the stage, so its shape is not to be trusted either.
+      ancestors: (Array.isArray(policy.spec?.targetRefs) ? policy.spec.targetRefs : []).slice(0, 16).map((t) => ({
+        ancestorRef: {
+          group: t.group,
+          kind: t.kind,
+          namespace: policy.metadata.namespace,
+          name: t.name,
+          ...(t.sectionName !== undefined ? { sectionName: t.sectionName } : {}),
+        },
+        controllerName: options.controllerName,
+        conditions: [
+          {
+            type: 'Accepted',
+            status: 'False',
+            reason: 'Invalid',
+            message: `Attaché failed to apply this policy and left it out (please report this bug): ${error}`,
+            observedGeneration: generation,
+            lastTransitionTime: options.now,
+          },
+        ],
+      })),
     },
   };
 }
