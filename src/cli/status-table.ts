@@ -32,6 +32,11 @@ export function statusTable(entries: readonly StatusEntry[]): string {
       const addresses = e.status.addresses.map((a) => a.value).join(', ');
       rows.push([e.kind, name(e), `${describe(e.status.conditions)}${addresses ? ` [${addresses}]` : ''}`]);
       for (const l of e.status.listeners) rows.push(['  listener', l.name, `${describe(l.conditions)} (${l.attachedRoutes} routes)`]);
+    } else if (e.kind === 'BackendTrafficPolicy') {
+      for (const a of e.status.ancestors) {
+        const target = `${a.ancestorRef.kind ?? ''} ${a.ancestorRef.namespace ?? e.namespace}/${a.ancestorRef.name}${a.ancestorRef.sectionName ? `/${a.ancestorRef.sectionName}` : ''}`;
+        rows.push([e.kind, `${name(e)} → ${target}`, describe(a.conditions)]);
+      }
     } else {
       for (const p of e.status.parents) {
         const parent = `${p.parentRef.namespace ?? e.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}`;

@@ -41,6 +41,8 @@ export function statusProblems(entries: readonly StatusEntry[]): string[] {
       for (const l of e.status.listeners) report(`${id} listener ${l.name}`, l.conditions);
     } else if (e.kind === 'GatewayClass') {
       report(id, e.status.conditions);
+    } else if (e.kind === 'BackendTrafficPolicy') {
+      for (const a of e.status.ancestors) report(`${id} target ${a.ancestorRef.kind ?? ''} ${a.ancestorRef.name}`, a.conditions);
     } else {
       for (const p of e.status.parents) report(`${id} parent ${p.parentRef.namespace}/${p.parentRef.name}`, p.conditions);
     }

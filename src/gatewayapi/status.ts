@@ -5,6 +5,7 @@
  */
 import { type ParentReference } from '../apis/gateway-api';
 import { type Condition } from '../apis/meta';
+import { type PolicyAncestorStatus } from '../apis/policy';
 
 export interface ObjectRef {
   kind: string;
@@ -48,4 +49,14 @@ export interface RouteStatusEntry extends ObjectRef {
   status: { parents: RouteParentStatus[] };
 }
 
-export type StatusEntry = GatewayClassStatusEntry | GatewayStatusEntry | RouteStatusEntry;
+/**
+ * GEP-713 PolicyStatus of one of our policies (BackendTrafficPolicy, attache.dev/v1alpha1): one
+ * ancestor per target (Gateway, route or Service) with its Accepted condition.
+ */
+export interface PolicyStatusEntry extends ObjectRef {
+  kind: 'BackendTrafficPolicy';
+  namespace: string;
+  status: { ancestors: PolicyAncestorStatus[] };
+}
+
+export type StatusEntry = GatewayClassStatusEntry | GatewayStatusEntry | RouteStatusEntry | PolicyStatusEntry;

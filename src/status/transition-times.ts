@@ -16,6 +16,8 @@ function collect(entry: StatusEntry, visit: (scope: ConditionScope, conditions: 
     for (const l of entry.status.listeners) visit(`${id}/listener/${l.name}`, l.conditions);
   } else if (entry.kind === 'GatewayClass') {
     visit(id, entry.status.conditions);
+  } else if (entry.kind === 'BackendTrafficPolicy') {
+    for (const a of entry.status.ancestors) visit(`${id}/ancestor/${JSON.stringify(a.ancestorRef)}`, a.conditions);
   } else {
     for (const p of entry.status.parents) visit(`${id}/parent/${JSON.stringify(p.parentRef)}`, p.conditions);
   }
