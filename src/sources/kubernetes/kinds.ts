@@ -18,6 +18,12 @@ export interface WatchedKind {
   fieldSelector?: string;
   /** Kinds whose status Attaché writes (through the `/status` subresource). */
   hasStatus: boolean;
+  /**
+   * Served by a CRD of our own that a cluster may not have installed (a Helm install with
+   * `crds.install=false`, or an older chart): a 404 on its list means "none of them", so the
+   * kind counts as listed and translation is not held back; the list is retried (informer.ts).
+   */
+  optional?: true;
 }
 
 export const WATCHED_KINDS: readonly WatchedKind[] = [
@@ -37,6 +43,7 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     hasStatus: false,
   },
   { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false, hasStatus: false },
+  { kind: 'BackendTrafficPolicy', apiVersion: 'attache.dev/v1alpha1', plural: 'backendtrafficpolicies', namespaced: true, hasStatus: true, optional: true },
 ];
 
 export function watchedKind(kind: string): WatchedKind {
