@@ -134,7 +134,7 @@ export class Informer {
     this.absent = true;
     this.handlers.onError(
       this.kind,
-      new Error(`${this.kind.plural}.${this.kind.apiVersion.split('/')[0]} is not served (CRD not installed?): treated as none; ${error.message}`),
+      new Error(`${this.kind.plural}.${this.kind.apiVersion.split('/')[0]} is not served (CRD not installed?): treated as none; ${error.message.trim()}`),
       this.timing.backoffMaxMs,
     );
     this.handlers.onReplace(this.kind, []);
