@@ -2,6 +2,7 @@
  * The API resources Kubernetes mode watches, and their REST paths. One table, so the informers,
  * the status writer and the RBAC the Helm chart will need are read from the same place.
  */
+import { BACKEND_TRAFFIC_POLICY_API_VERSION } from '../../apis/policy';
 import { type SupportedKind } from '../../store/resources';
 
 export interface WatchedKind {
@@ -43,7 +44,14 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     hasStatus: false,
   },
   { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false, hasStatus: false },
-  { kind: 'BackendTrafficPolicy', apiVersion: 'attache.dev/v1alpha1', plural: 'backendtrafficpolicies', namespaced: true, hasStatus: true, optional: true },
+  {
+    kind: 'BackendTrafficPolicy',
+    apiVersion: BACKEND_TRAFFIC_POLICY_API_VERSION,
+    plural: 'backendtrafficpolicies',
+    namespaced: true,
+    hasStatus: true,
+    optional: true,
+  },
 ];
 
 export function watchedKind(kind: string): WatchedKind {
