@@ -3,10 +3,9 @@
  * `gateway.networking.k8s.io/v1alpha3` (a version no Gateway API release defines) with Istio-like
  * fields, and Envoy Gateway users write `gateway.envoyproxy.io/v1alpha1`. Neither is ours. Such an
  * object is answered with what to write instead: our apiVersion, then, field by field, the name the
- * same setting has in attache.dev/v1alpha1 (or that it has none). The same table catches those
- * fields in an object that already says attache.dev/v1alpha1: the schema does not forbid unknown
- * fields (the API server prunes them; kubectl's strict field validation refuses them), so without
- * it `connectionPool` would be dropped without a word.
+ * same setting has in attache.dev/v1alpha1 (or that it has none). The same table answers those
+ * fields in an object that already says attache.dev/v1alpha1: validation would only call them
+ * unknown (validation/unknown-fields.ts), this says what they are called here.
  *
  * The table is data about other APIs; it never changes what an object means, only what the error says.
  */

@@ -201,6 +201,19 @@ describe('BackendTrafficPolicy CRD', () => {
     expect(errors).toContainEqual({ field, message: expect.stringMatching(message) as unknown as string });
   });
 
+  it('rejects fields the schema does not declare (kubectl would; the API server would drop them), in lists too', () => {
+    expect(errorsOf(onRoute({ retry: { atempts: 3 }, targetRefs: [{ ...ROUTE, section: 'a' }] }))).toEqual([
+      { field: 'spec.targetRefs[0].section', message: 'unknown field (the API server would drop it; kubectl refuses it)' },
+      { field: 'spec.retry.atempts', message: 'unknown field (the API server would drop it; kubectl refuses it)' },
+    ]);
+    expect(errorsOf({ ...onService({}), metadata: { name: 'p', namespace: 'default', labels: { a: 'b' } } } as KubernetesObject)).toEqual([]);
+  });
+
+  it('leaves unknown fields of the Gateway API kinds as they were (ignored)', () => {
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'r', namespace: 'default' }, spec: { extra: 1 } };
+    expect(errorsOf(route as unknown as KubernetesObject)).toEqual([]);
+  });
+
   it('rejects a policy without a spec', () => {
     expect(
       errorsOf({ apiVersion: 'attache.dev/v1alpha1', kind: 'BackendTrafficPolicy', metadata: { name: 'p', namespace: 'default' } } as KubernetesObject),
