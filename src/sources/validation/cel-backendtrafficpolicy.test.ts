@@ -1,9 +1,10 @@
 import { type KubernetesObject } from '../../apis/meta';
+import { type PolicyTargetReference } from '../../apis/policy';
 import { describeRuleCases, errorsOf, expectAllMessagesCovered, type Fields, type RuleCase, schemas } from './cel-test-support';
 import { validateAgainstCrd } from './validate';
 
-const ROUTE = { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'echo' };
-const SERVICE = { group: '', kind: 'Service', name: 'echo' };
+const ROUTE: PolicyTargetReference = { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'echo' };
+const SERVICE: PolicyTargetReference = { group: '', kind: 'Service', name: 'echo' };
 
 function policy(spec: Fields): KubernetesObject {
   return { apiVersion: 'attache.dev/v1alpha1', kind: 'BackendTrafficPolicy', metadata: { name: 'example', namespace: 'default' }, spec } as KubernetesObject;
