@@ -1,6 +1,6 @@
 /**
  * Global setup of the e2e-kubernetes project: one real API server (etcd + kube-apiserver from
- * scripts/kube.sh, Gateway API CRDs installed) for every test file, in a temporary directory on
+ * scripts/kube.sh, Gateway API CRDs installed, and ours from crds/attache) for every test file, in a temporary directory on
  * free ports; KUBECONFIG points the tests and the control planes they start at it. Each test file
  * uses its own namespace, GatewayClass and controllerName, so files do not see each other's
  * objects as theirs. global-teardown.ts stops it; a watchdog (KUBE_OWNER_PID) stops it too if
@@ -26,6 +26,25 @@ function canBind(address: string): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(0, address, () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * Our CRDs (BackendTrafficPolicy), as the Helm chart installs them; applying them here is also
+ * the check that a real API server accepts their schema and CEL rules (cost limits included).
+ */
+function installOurCrds(env: NodeJS.ProcessEnv, kubeconfigPath: string): void {
+  const kubectl = path.join(ROOT, '.cache/bin/kubectl');
+  const steps = [
+    ['apply', '--server-side', '--force-conflicts', '-f', path.join(ROOT, 'crds/attache')],
+    ['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/backendtrafficpolicies.attache.dev'],
+  ];
+  for (const args of steps) {
+    const r = spawnSync(kubectl, ['--kubeconfig', kubeconfigPath, '--request-timeout', '30s', ...args], { env, encoding: 'utf8', timeout: 90_000 });
+    if (r.status !== 0) {
+      spawnSync(KUBE_SH, ['stop'], { env, timeout: 30_000 });
+      throw new Error(`e2e-kubernetes: kubectl ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+    }
+  }
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -58,8 +77,9 @@ export default async function globalSetup(): Promise<void> {
     spawnSync(KUBE_SH, ['stop'], { env, timeout: 30_000 });
     throw new Error(`e2e-kubernetes: scripts/kube.sh start failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
   }
-  process.stderr.write(`e2e-kubernetes: API server on 127.0.0.1:${kubePort} up in ${Date.now() - started} ms (${dir})\n`);
   process.env.KUBECONFIG = path.join(dir, 'kubeconfig');
+  installOurCrds(env, process.env.KUBECONFIG);
+  process.stderr.write(`e2e-kubernetes: API server on 127.0.0.1:${kubePort} up in ${Date.now() - started} ms (${dir})\n`);
   process.env.ATTACHE_E2E_KUBE_DIR = dir;
   // What scripts/kube.sh needs to stop and start this same server again (api-restart.e2e.ts).
   process.env.ATTACHE_E2E_KUBE_ENV = JSON.stringify({ KUBE_DIR: dir, KUBE_PORT: env.KUBE_PORT, ETCD_PORT: env.ETCD_PORT, ETCD_PEER_PORT: env.ETCD_PEER_PORT });

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { type Condition } from '../apis/meta';
-import { type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
+import { type PolicyStatusEntry, type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
 import { KubernetesStatusWriter, type StatusApi } from './kubernetes-writer';
 import { type LiveObject } from './status-merge';
@@ -158,5 +158,83 @@ describe('KubernetesStatusWriter', () => {
     expect(await writer.idle(5000)).toBe(true);
     expect(writer.counters()).toMatchObject({ writes: 1, failures: 1 });
     expect(accepted(api, 'flaky')).toBe('True');
+  });
+});
+
+describe('KubernetesStatusWriter on BackendTrafficPolicy (GEP-713 ancestors)', () => {
+  const THEIRS = 'example.com/other-controller';
+  const ROUTE_REF = { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'ns', name: 'r' };
+  const SERVICE_REF = { group: '', kind: 'Service', namespace: 'ns', name: 'echo' };
+
+  function livePolicy(ancestors: unknown[]): LiveObject {
+    return { apiVersion: 'attache.dev/v1alpha1', kind: 'BackendTrafficPolicy', metadata: { name: 'p', namespace: 'ns', generation: 2 }, status: { ancestors } };
+  }
+
+  function policyEntry(reason: string, ancestorRef = ROUTE_REF): PolicyStatusEntry {
+    const status = reason === 'Accepted' ? 'True' : 'False';
+    const c: Condition = { type: 'Accepted', status, reason, message: reason, observedGeneration: 2, lastTransitionTime: 't' };
+    return {
+      kind: 'BackendTrafficPolicy',
+      namespace: 'ns',
+      name: 'p',
+      generation: 2,
+      status: { ancestors: [{ ancestorRef, controllerName: OURS, conditions: [c] }] },
+    };
+  }
+
+  const ancestorsOf = (api: FakeStatusApi) =>
+    api.objects.get(storeKey('BackendTrafficPolicy', 'ns', 'p'))?.status?.ancestors as Array<{
+      controllerName: string;
+      ancestorRef: { name: string };
+      conditions: Condition[];
+    }>;
+
+  it("writes our ancestors, keeps another controller's, and replaces ours on the next change", async () => {
+    const { api, view, writer, outcomes } = setup();
+    const theirs = { ancestorRef: { ...ROUTE_REF, name: 'theirs' }, controllerName: THEIRS, conditions: [] };
+    const stale = { ancestorRef: SERVICE_REF, controllerName: OURS, conditions: [] };
+    view.set(storeKey('BackendTrafficPolicy', 'ns', 'p'), api.add(livePolicy([theirs, stale])));
+    writer.update([policyEntry('Accepted')]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(outcomes).toEqual(['BackendTrafficPolicy written']);
+    expect(ancestorsOf(api).map((a) => [a.controllerName, a.ancestorRef.name, a.conditions[0]?.reason])).toEqual([
+      [THEIRS, 'theirs', undefined],
+      [OURS, 'r', 'Accepted'],
+    ]);
+    for (const [key, o] of api.objects) view.set(key, clone(o)); // the watch catches up
+    writer.update([policyEntry('Accepted')]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(api.puts).toBe(1); // unchanged: no write
+    writer.update([policyEntry('Conflicted')]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(ancestorsOf(api).map((a) => [a.controllerName, a.conditions[0]?.reason])).toEqual([
+      [THEIRS, undefined],
+      [OURS, 'Conflicted'],
+    ]);
+  });
+
+  it('keeps the lastTransitionTime of an ancestor condition whose status did not change', async () => {
+    const { api, view, writer } = setup();
+    const c: Condition = {
+      type: 'Accepted',
+      status: 'True',
+      reason: 'Accepted',
+      message: 'old',
+      observedGeneration: 1,
+      lastTransitionTime: '2026-01-01T00:00:00Z',
+    };
+    view.set(storeKey('BackendTrafficPolicy', 'ns', 'p'), api.add(livePolicy([{ ancestorRef: ROUTE_REF, controllerName: OURS, conditions: [c] }])));
+    writer.update([policyEntry('Accepted')]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(ancestorsOf(api)[0].conditions[0]).toMatchObject({ message: 'Accepted', lastTransitionTime: '2026-01-01T00:00:00Z' });
+  });
+
+  it('withdraws our ancestors from a policy translation no longer reports, leaving others’', async () => {
+    const { api, view, writer } = setup();
+    const theirs = { ancestorRef: ROUTE_REF, controllerName: THEIRS, conditions: [] };
+    view.set(storeKey('BackendTrafficPolicy', 'ns', 'p'), api.add(livePolicy([theirs, { ancestorRef: ROUTE_REF, controllerName: OURS, conditions: [] }])));
+    writer.update([]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(ancestorsOf(api).map((a) => a.controllerName)).toEqual([THEIRS]);
   });
 });

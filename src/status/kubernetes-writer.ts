@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import { type StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
-import { hasOurParents, type LiveObject, statusToWrite, wishOf } from './status-merge';
+import { hasOurParents, type LiveObject, SHARED_STATUS_KINDS, statusToWrite, wishOf } from './status-merge';
 
 /** What the writer needs from the API server (implemented by sources/kubernetes/kube-client.ts). */
 export interface StatusApi {
@@ -63,8 +63,6 @@ interface Wish {
   failures: number;
 }
 
-const ROUTE_KINDS = ['GRPCRoute', 'HTTPRoute'];
-
 export class KubernetesStatusWriter {
   private readonly queue = new Map<string, Wish>();
   private readonly inFlight = new Set<string>();
@@ -96,8 +94,8 @@ export class KubernetesStatusWriter {
       seen.add(key);
       this.consider(key, { kind: e.kind, namespace: e.namespace, name: e.name }, e);
     }
-    // Routes that no longer reach any of our Gateways: withdraw our parent entries.
-    for (const kind of ROUTE_KINDS) {
+    // Routes that no longer reach any of our Gateways, policies no longer ours: withdraw our entries.
+    for (const kind of SHARED_STATUS_KINDS) {
       for (const live of this.o.observedAll(kind)) {
         const key = storeKey(kind, live.metadata.namespace, live.metadata.name);
         if (!seen.has(key) && hasOurParents(live, this.o.controllerName)) {

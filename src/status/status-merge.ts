@@ -8,12 +8,14 @@
  *    route names (RouteStatus: "each controller ... must only write entries for parentRefs it
  *    manages"), so only entries whose `controllerName` is ours are replaced; others stay as they
  *    are, in place.
+ *  - BackendTrafficPolicy: `status.ancestors` (GEP-713 PolicyStatus) is shared the same way, by
+ *    `controllerName`, keyed by `ancestorRef`: the same merge, on the other list.
  *  - `lastTransitionTime` is taken from the live condition when its status did not change, so a
  *    restart does not move every transition time; comparisons ignore it.
  */
 import { GATEWAY_GROUP, type ParentReference } from '../apis/gateway-api';
 import { type Condition, type KubernetesObject } from '../apis/meta';
-import { type RouteParentStatus, type StatusEntry } from '../gatewayapi/status';
+import { type StatusEntry } from '../gatewayapi/status';
 
 export interface LiveObject extends KubernetesObject {
   status?: Record<string, unknown>;
@@ -22,18 +24,19 @@ export interface LiveObject extends KubernetesObject {
 /** What we want written: the status to PUT, or undefined when the object needs no write. */
 export function statusToWrite(entry: StatusEntry | undefined, live: LiveObject, controllerName: string): Record<string, unknown> | undefined {
   const current = live.status ?? {};
-  if (live.kind === 'GRPCRoute' || live.kind === 'HTTPRoute') {
-    const ours = entry && 'parents' in entry.status ? entry.status.parents : [];
-    const parents = (current.parents as RouteParentStatus[] | undefined) ?? [];
-    const mine = parents.filter((p) => p.controllerName === controllerName);
+  const shared = SHARED_LISTS[live.kind];
+  if (shared) {
+    const ours = entry ? shared.entries(entry) : [];
+    const entries = (current[shared.list] as SharedEntry[] | undefined) ?? [];
+    const mine = entries.filter((p) => p.controllerName === controllerName);
     const wanted = ours.map((p) => ({
       ...p,
-      parentRef: withDefaults(p.parentRef),
-      conditions: carryTimes(p.conditions, mine.find((m) => sameRef(m, p))?.conditions),
+      [shared.ref]: shared.withDefaults(p[shared.ref]),
+      conditions: carryTimes(p.conditions, mine.find((m) => refKey(shared, m) === refKey(shared, p))?.conditions),
     }));
-    if (canonical(byRef(mine)) === canonical(byRef(wanted))) return undefined;
+    if (canonical(byRef(shared, mine)) === canonical(byRef(shared, wanted))) return undefined;
     // Others' entries stay where they are; ours replace ours, in the order translation gave.
-    return { ...current, parents: [...parents.filter((p) => p.controllerName !== controllerName), ...wanted] };
+    return { ...current, [shared.list]: [...entries.filter((p) => p.controllerName !== controllerName), ...wanted] };
   }
   if (!entry) return undefined; // not ours (any more): leave it to the class's controller
   const wanted: Record<string, unknown> = { ...entry.status };
@@ -56,15 +59,60 @@ export function statusToWrite(entry: StatusEntry | undefined, live: LiveObject, 
  */
 export function wishOf(entry: StatusEntry | undefined): string {
   if (!entry) return canonical([]);
-  if ('parents' in entry.status) return canonical(byRef(entry.status.parents.map((p) => ({ ...p, parentRef: withDefaults(p.parentRef) }))));
+  const shared = SHARED_LISTS[entry.kind];
+  if (shared)
+    return canonical(
+      byRef(
+        shared,
+        shared.entries(entry).map((p) => ({ ...p, [shared.ref]: shared.withDefaults(p[shared.ref]) })),
+      ),
+    );
   return canonical(entry.status);
 }
 
-/** True when the route's live status holds parent entries of our controller. */
+/** The kinds whose status list is shared by controllers (routes' parents, policies' ancestors). */
+export const SHARED_STATUS_KINDS: readonly string[] = ['GRPCRoute', 'HTTPRoute', 'BackendTrafficPolicy'];
+
+/** True when the object's live status holds entries of our controller (route parents, policy ancestors). */
 export function hasOurParents(live: LiveObject, controllerName: string): boolean {
-  const parents = (live.status?.parents as RouteParentStatus[] | undefined) ?? [];
-  return parents.some((p) => p.controllerName === controllerName);
+  const shared = SHARED_LISTS[live.kind];
+  const entries = (shared && (live.status?.[shared.list] as SharedEntry[] | undefined)) ?? [];
+  return entries.some((p) => p.controllerName === controllerName);
 }
+
+/** One entry of a shared list: RouteParentStatus or PolicyAncestorStatus. */
+interface SharedEntry {
+  controllerName: string;
+  conditions: Condition[];
+  [ref: string]: unknown;
+}
+
+interface SharedList {
+  list: 'parents' | 'ancestors';
+  ref: 'parentRef' | 'ancestorRef';
+  entries(entry: StatusEntry): SharedEntry[];
+  /** The reference as the API server stores it (CRD defaults applied). */
+  withDefaults(ref: unknown): unknown;
+}
+
+const ROUTE_PARENTS: SharedList = {
+  list: 'parents',
+  ref: 'parentRef',
+  entries: (e) => ('parents' in e.status ? (e.status.parents as unknown as SharedEntry[]) : []),
+  withDefaults: (r) => withDefaults(r as ParentReference),
+};
+
+const SHARED_LISTS: Record<string, SharedList | undefined> = {
+  GRPCRoute: ROUTE_PARENTS,
+  HTTPRoute: ROUTE_PARENTS,
+  // Our CRD defaults nothing in ancestorRef: the policy stage writes group and kind itself.
+  BackendTrafficPolicy: {
+    list: 'ancestors',
+    ref: 'ancestorRef',
+    entries: (e) => ('ancestors' in e.status ? (e.status.ancestors as unknown as SharedEntry[]) : []),
+    withDefaults: (r) => r,
+  },
+};
 
 function carryTimes(next: Condition[], previous: Condition[] | undefined): Condition[] {
   return next.map((c) => {
@@ -78,16 +126,12 @@ function withDefaults(r: ParentReference): ParentReference {
   return { ...r, group: r.group ?? GATEWAY_GROUP, kind: r.kind ?? 'Gateway' };
 }
 
-function refKey(p: RouteParentStatus): string {
-  return canonical(withDefaults(p.parentRef));
+function refKey(shared: SharedList, p: SharedEntry): string {
+  return canonical(shared.withDefaults(p[shared.ref]));
 }
 
-function sameRef(a: RouteParentStatus, b: RouteParentStatus): boolean {
-  return refKey(a) === refKey(b);
-}
-
-function byRef(parents: readonly RouteParentStatus[]): RouteParentStatus[] {
-  return [...parents].sort((a, b) => (refKey(a) < refKey(b) ? -1 : refKey(a) > refKey(b) ? 1 : 0));
+function byRef(shared: SharedList, entries: readonly SharedEntry[]): SharedEntry[] {
+  return [...entries].sort((a, b) => (refKey(shared, a) < refKey(shared, b) ? -1 : refKey(shared, a) > refKey(shared, b) ? 1 : 0));
 }
 
 /**

@@ -9,6 +9,7 @@ import { isClusterScoped, isSupportedKind } from '../../store/resources';
 import { type CrdSchemas } from '../validation/crd-schemas';
 import { validateObject } from '../validation/validate';
 import { movedApiVersion, movedApiVersionMessage } from './api-versions';
+import { foreignPolicyErrors } from './foreign-policies';
 import { FILE_LIMITS, type FileLimits } from './limits';
 import { runInSlices, runToEnd, type Steps } from './cooperative';
 import { yamlDocumentSteps } from './yaml-documents';
@@ -73,6 +74,11 @@ function* parseSteps(file: string, text: string, schemas: CrdSchemas, limits: Fi
     const moved = movedTo(defaulted);
     if (moved) {
       errors.push({ file, document, object, field: 'apiVersion', message: moved });
+      continue;
+    }
+    const foreign = foreignPolicyErrors(defaulted);
+    if (foreign) {
+      for (const e of foreign) errors.push({ file, document, object, field: e.field, message: e.message });
       continue;
     }
     const result = validateObject(defaulted, schemas);

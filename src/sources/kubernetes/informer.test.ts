@@ -114,4 +114,33 @@ describe('Informer', () => {
     // random() = 0 takes the low end of the jitter: half of 4 ms, then half of 8 ms.
     expect(h.log).toEqual(['error connection refused retry 2', 'error boom retry 4', 'replace ']);
   });
+
+  it('delivers an optional kind whose CRD is not installed (404) as empty and synced, says so once, and picks the CRD up when it appears', async () => {
+    const notFound = (): KubeApiError => new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
+    const client = new FakeKubeClient([notFound(), notFound(), page('9', [item('p', '3')])], []);
+    const h = fakeHandlers();
+    const informer = new Informer(watchedKind('BackendTrafficPolicy'), client, h, timing);
+    informer.start();
+    await until(() => client.watches.length === 1);
+    await informer.stop();
+    expect(client.requests.map((r) => r.path)).toEqual(Array(3).fill('/apis/attache.dev/v1alpha1/backendtrafficpolicies'));
+    expect(h.log).toEqual([
+      'error backendtrafficpolicies.attache.dev is not served (CRD not installed?): treated as none; the server could not find the requested resource retry 100',
+      'replace ',
+      'replace BackendTrafficPolicy/p',
+    ]);
+    expect(client.watches[0]).toMatchObject({ resourceVersion: '9' });
+  });
+
+  it('keeps a required kind unsynced on 404 (only our optional CRDs may be absent)', async () => {
+    const client = new FakeKubeClient([new KubeApiError(404, 'NotFound', 'no grpcroutes')], []);
+    const h = fakeHandlers();
+    // A long backoff: the informer is still waiting to retry when it is looked at.
+    const informer = new Informer(watchedKind('GRPCRoute'), client, h, { ...timing, backoffInitialMs: 60_000, backoffMaxMs: 60_000 });
+    informer.start();
+    await until(() => h.log.length === 1);
+    expect(informer.hasSynced()).toBe(false);
+    await informer.stop();
+    expect(h.log).toEqual(['error no grpcroutes retry 30000']);
+  });
 });

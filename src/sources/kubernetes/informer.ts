@@ -7,6 +7,11 @@
  *  - 410 Gone (as an HTTP status or a watch ERROR event: the resourceVersion was compacted away)
  *    means events were lost: relist at once, and let the caller replace the whole kind.
  *  - Any other error backs off exponentially with jitter (capped), then resumes.
+ *  - A kind served by an optional CRD of ours (kinds.ts `optional`) whose list answers 404 Not
+ *    Found (the CRD is not installed, or was deleted) is delivered as empty and counts as synced,
+ *    so a cluster without our CRD still gets its Gateways translated; the list is retried every
+ *    `backoffMaxMs`, so installing the CRD later is picked up without a restart. Reported once
+ *    per absence, not at every retry.
  */
 import { type KubernetesObject } from '../../apis/meta';
 import { KubeApiError, type KubeClient, type WatchEvent } from './kube-client';
@@ -50,6 +55,8 @@ interface ListResponse {
 export class Informer {
   private resourceVersion = '';
   private synced = false;
+  /** An optional kind's CRD is not served (404 on the list): delivered as empty until it is. */
+  private absent = false;
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
 
@@ -88,6 +95,11 @@ export class Informer {
           this.resourceVersion = '';
           continue;
         }
+        if (this.kind.optional && isNotFound(e)) {
+          this.notServed(e as Error);
+          await this.sleep(this.timing.backoffMaxMs);
+          continue;
+        }
         failures++;
         const delay = this.backoff(failures);
         this.handlers.onError(this.kind, e as Error, delay);
@@ -110,7 +122,22 @@ export class Informer {
     } while (cont && !this.abort.signal.aborted);
     if (this.abort.signal.aborted) return;
     this.resourceVersion = resourceVersion;
+    this.absent = false;
     this.handlers.onReplace(this.kind, items);
+    this.synced = true;
+  }
+
+  /** The optional kind is not served: none of it exists, as far as translation is concerned. */
+  private notServed(error: Error): void {
+    this.resourceVersion = '';
+    if (this.absent) return;
+    this.absent = true;
+    this.handlers.onError(
+      this.kind,
+      new Error(`${this.kind.plural}.${this.kind.apiVersion.split('/')[0]} is not served (CRD not installed?): treated as none; ${error.message.trim()}`),
+      this.timing.backoffMaxMs,
+    );
+    this.handlers.onReplace(this.kind, []);
     this.synced = true;
   }
 
@@ -168,6 +195,10 @@ export class Informer {
       signal.addEventListener('abort', done, { once: true });
     });
   }
+}
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof KubeApiError && e.status === 404;
 }
 
 function isGone(e: unknown): boolean {

@@ -2,6 +2,7 @@
  * The API resources Kubernetes mode watches, and their REST paths. One table, so the informers,
  * the status writer and the RBAC the Helm chart will need are read from the same place.
  */
+import { BACKEND_TRAFFIC_POLICY_API_VERSION } from '../../apis/policy';
 import { type SupportedKind } from '../../store/resources';
 
 export interface WatchedKind {
@@ -18,6 +19,12 @@ export interface WatchedKind {
   fieldSelector?: string;
   /** Kinds whose status Attaché writes (through the `/status` subresource). */
   hasStatus: boolean;
+  /**
+   * Served by a CRD of our own that a cluster may not have installed (a Helm install with
+   * `crds.install=false`, or an older chart): a 404 on its list means "none of them", so the
+   * kind counts as listed and translation is not held back; the list is retried (informer.ts).
+   */
+  optional?: true;
 }
 
 export const WATCHED_KINDS: readonly WatchedKind[] = [
@@ -37,6 +44,14 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     hasStatus: false,
   },
   { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false, hasStatus: false },
+  {
+    kind: 'BackendTrafficPolicy',
+    apiVersion: BACKEND_TRAFFIC_POLICY_API_VERSION,
+    plural: 'backendtrafficpolicies',
+    namespaced: true,
+    hasStatus: true,
+    optional: true,
+  },
 ];
 
 export function watchedKind(kind: string): WatchedKind {

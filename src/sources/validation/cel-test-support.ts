@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { type KubernetesObject } from '../../apis/meta';
 import { type CelRuleSpec, type CrdSchemaNode } from './cel-value';
-import { DEFAULT_CRD_DIR, loadCrdSchemas } from './crd-schemas';
+import { ATTACHE_CRD_DIR, DEFAULT_CRD_DIR, loadCrdSchemas } from './crd-schemas';
 import type { FieldError } from './field-error';
 import { validateAgainstCrd } from './validate';
 
@@ -51,7 +51,7 @@ export function describeRuleCases(title: string, cases: RuleCase[]): void {
   });
 }
 
-/** Every rule of the v1 schema of `kind`'s CRD, once per schema node it sits on. */
+/** Every rule of the v1 schema (our kinds: their one version) of `kind`'s CRD, once per schema node it sits on. */
 export function ruleSites(kind: string): CelRuleSpec[] {
   const rules: CelRuleSpec[] = [];
   const visit = (node: CrdSchemaNode | undefined): void => {
@@ -61,11 +61,17 @@ export function ruleSites(kind: string): CelRuleSpec[] {
     visit(node.items);
     if (typeof node.additionalProperties === 'object') visit(node.additionalProperties);
   };
-  for (const file of fs.readdirSync(DEFAULT_CRD_DIR).filter((f) => f.endsWith('.yaml'))) {
-    for (const doc of parseAllDocuments(fs.readFileSync(path.join(DEFAULT_CRD_DIR, file), 'utf8'))) {
+  const files = [DEFAULT_CRD_DIR, ATTACHE_CRD_DIR].flatMap((dir) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => path.join(dir, f)),
+  );
+  for (const file of files) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const crd = doc.toJS() as { kind?: string; spec?: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: CrdSchemaNode } }[] } };
       if (crd?.kind !== 'CustomResourceDefinition' || crd.spec?.names.kind !== kind) continue;
-      visit(crd.spec.versions.find((v) => v.name === 'v1')?.schema.openAPIV3Schema);
+      visit((crd.spec.versions.find((v) => v.name === 'v1') ?? crd.spec.versions[0])?.schema.openAPIV3Schema);
     }
   }
   return rules;

@@ -1,6 +1,7 @@
 /**
  * JSON-schema validators compiled from the Gateway API CRDs' `openAPIV3Schema`
- * (crds/gateway-api/standard, a copy of the v1.6.1 bundle so a clone runs on its own).
+ * (crds/gateway-api/standard, a copy of the v1.6.1 bundle so a clone runs on its own) and from
+ * our own (crds/attache: BackendTrafficPolicy), the same way, so both are held to one standard.
  * Ajv applies the schema's `default`s while validating, as the apiserver does on create.
  * The CEL rules (`x-kubernetes-validations`) are compiled here too, once, and run by validate.ts.
  */
@@ -14,6 +15,9 @@ import { type CoreSchemas, DEFAULT_CORE_SCHEMA_DIR, loadCoreSchemas } from './co
 import { PROJECT_ROOT } from '../../project-root';
 
 export const DEFAULT_CRD_DIR = path.join(PROJECT_ROOT, 'crds/gateway-api/standard');
+/** Attaché's own kinds (attache.dev). */
+export const ATTACHE_CRD_DIR = path.join(PROJECT_ROOT, 'crds/attache');
+const DEFAULT_CRD_DIRS: readonly string[] = [DEFAULT_CRD_DIR, ATTACHE_CRD_DIR];
 
 interface CrdVersion {
   name: string;
@@ -56,7 +60,7 @@ const BUNDLE_VERSION = /gateway\.networking\.k8s\.io\/bundle-version:\s*["']?([^
  * memory that the process never gave back (bench/: RSS), for kinds most configurations never
  * use. A file whose kinds cannot be read without parsing is compiled at once.
  */
-export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR, coreDir: string = DEFAULT_CORE_SCHEMA_DIR): CrdSchemas {
+export function loadCrdSchemas(dirs: string | readonly string[] = DEFAULT_CRD_DIRS, coreDir: string = DEFAULT_CORE_SCHEMA_DIR): CrdSchemas {
   // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and int32/int64 formats.
   const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
   const validators = new Map<string, ValidateFunction>();
@@ -85,11 +89,14 @@ export function loadCrdSchemas(dir: string = DEFAULT_CRD_DIR, coreDir: string = 
     for (const [k, f] of pending) if (f === file) pending.delete(k);
     compileFile(file);
   };
-  for (const name of fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()) {
-    const file = path.join(dir, name);
+  const files = (typeof dirs === 'string' ? [dirs] : dirs).flatMap((dir) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((name) => path.join(dir, name)),
+  );
+  for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     bundleVersion ??= BUNDLE_VERSION.exec(text)?.[1];
     const kinds = [...text.matchAll(NAMES_KIND)].map((m) => m[1]);

@@ -5,11 +5,14 @@
  * an IP of the slice's type, a port is in range). Every error names the field.
  */
 import { type KubernetesObject } from '../../apis/meta';
+import { ATTACHE_GROUP } from '../../apis/policy';
 import { isSupportedKind } from '../../store/resources';
 import { type CrdSchemas, fieldOf, messageOf } from './crd-schemas';
 import { endpointSliceErrors } from './endpointslice-rules';
 import type { FieldError } from './field-error';
 import { serviceErrors } from './service-rules';
+import { type CrdSchemaNode } from './cel-value';
+import { unknownFields } from './unknown-fields';
 
 export type ValidationResult = { ok: true; object: KubernetesObject } | { ok: false; errors: FieldError[] };
 
@@ -51,6 +54,9 @@ export function validateAgainstCrd(obj: KubernetesObject, schemas: CrdSchemas): 
     const errors = (validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) }));
     return { ok: false, errors: dedupe(errors) };
   }
+  // Our own kinds only: see unknown-fields.ts.
+  const unknown = obj.apiVersion.startsWith(`${ATTACHE_GROUP}/`) ? unknownFields(validate.schema as CrdSchemaNode, obj) : [];
+  if (unknown.length) return { ok: false, errors: unknown };
   const rules = schemas.celRules(obj.apiVersion, obj.kind);
   const errors = rules ? schemas.cel.evaluate(rules, obj) : [];
   return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true, object: obj };
