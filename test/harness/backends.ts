@@ -30,7 +30,7 @@ export interface EchoBackends {
    */
   grpc(pod: string): RunningGrpcEchoServer;
   /** Starts a stopped backend again on the same address and port, SERVING (a pod coming back). */
-  restartOne(pod: string): Promise<void>;
+  startOne(pod: string): Promise<void>;
   /** Stops all; idempotent. */
   stop(): Promise<void>;
 }
@@ -69,8 +69,9 @@ export async function startEchoBackends(specs: readonly EchoBackendSpec[], ingre
       if (protocol !== 'grpc') throw new Error(`backend ${pod} is an HTTP echo server: no gRPC controls`);
       return one(pod).server as RunningGrpcEchoServer;
     },
-    async restartOne(pod: string) {
+    async startOne(pod: string) {
       const b = one(pod);
+      // Idempotent: makes sure the old server has let go of the port first.
       await b.server.stop();
       b.server = await startSpec(b);
     },
