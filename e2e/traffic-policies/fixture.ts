@@ -44,7 +44,6 @@ export async function startBackend(stack: GatewayStack, pod: string): Promise<vo
   await setOf(stack, pod).startOne(pod);
 }
 
-export const ECHO = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
 const BACKEND_PORT = 3000;
 
 type Plain = Record<string, unknown>;

@@ -17,15 +17,15 @@
  */
 import * as grpc from '@grpc/grpc-js';
 
-export const FAIL_FIRST = 'x-echo-fail-first';
-export const FAIL_CODE = 'x-echo-fail-code';
-export const FAIL_KEY = 'x-echo-fail-key';
-export const DELAY_MS = 'x-echo-delay-ms';
-export const DELAY_FIRST = 'x-echo-delay-first';
+const FAIL_FIRST = 'x-echo-fail-first';
+const FAIL_CODE = 'x-echo-fail-code';
+const FAIL_KEY = 'x-echo-fail-key';
+const DELAY_MS = 'x-echo-delay-ms';
+const DELAY_FIRST = 'x-echo-delay-first';
 
 const MAX_COUNT = 1_000_000;
 /** A minute: longer only ties a backend up. */
-export const MAX_DELAY_MS = 60_000;
+const MAX_DELAY_MS = 60_000;
 /** Keys remembered per backend; the oldest is forgotten beyond this (tests use a handful). */
 export const MAX_KEYS = 10_000;
 
