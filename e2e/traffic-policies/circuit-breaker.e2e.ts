@@ -1,8 +1,9 @@
 /**
  * Circuit breaking through a real Envoy: a Service whose policy allows 1 request in parallel and
  * 1 pending; concurrent slow calls overflow, and an overflowed call ends UNAVAILABLE and is
- * counted by Envoy (`upstream_rq_pending_overflow`, the counter HTTP/2 request overflow uses,
- * or `upstream_rq_overflow`). The same calls to a Service without the policy all succeed.
+ * counted by Envoy: `upstream_rq_active_overflow` (what Envoy 1.40 counts when max_requests
+ * overflows), `upstream_rq_pending_overflow` or `upstream_rq_overflow` (older names and the
+ * pending queue), one per overflowed call. The same calls to a Service without the policy all succeed.
  */
 import { loopbackAddress } from '../../test/harness';
 import {
@@ -55,16 +56,24 @@ afterAll(async () => {
 
 const slow = (authority: string) => () => ({ target: s.target, authority, metadata: { 'x-echo-delay-ms': '500' }, timeoutMs: 10_000 });
 
+const OVERFLOW_COUNTERS = ['upstream_rq_active_overflow', 'upstream_rq_pending_overflow', 'upstream_rq_overflow'];
+
+async function overflows(cluster: string): Promise<number> {
+  let sum = 0;
+  for (const name of OVERFLOW_COUNTERS) sum += await clusterStat(s.envoy, cluster, name);
+  return sum;
+}
+
 describe('circuit breaker on a Service', () => {
   it(`ends the calls beyond 1 parallel + 1 pending UNAVAILABLE, and Envoy counts them (${CALLS} concurrent slow calls)`, async () => {
     const cluster = clusterOf('echo-cb');
-    const before = (await clusterStat(s.envoy, cluster, 'upstream_rq_pending_overflow')) + (await clusterStat(s.envoy, cluster, 'upstream_rq_overflow'));
+    const before = await overflows(cluster);
     const counts = tally(await callMany(CALLS, slow('cb.example.com'), CALLS));
-    const after = (await clusterStat(s.envoy, cluster, 'upstream_rq_pending_overflow')) + (await clusterStat(s.envoy, cluster, 'upstream_rq_overflow'));
+    const after = await overflows(cluster);
     expect(counts[LIMITED]).toBeGreaterThanOrEqual(1);
     expect(counts['!UNAVAILABLE']).toBeGreaterThanOrEqual(1);
     expect((counts[LIMITED] ?? 0) + (counts['!UNAVAILABLE'] ?? 0)).toBe(CALLS);
-    // Every overflowed call is counted (1 in flight + 1 pending at most were let through at once).
+    // Every overflowed call is counted, once.
     expect(after - before).toBe(counts['!UNAVAILABLE']);
   });
 

@@ -190,14 +190,21 @@ export async function hostHealth(envoy: RunningEnvoy, cluster: string): Promise<
 /** Waits (bounded) until Envoy sees the host at `address` of `cluster` healthy (or not). */
 export async function waitForHost(envoy: RunningEnvoy, cluster: string, address: string, healthy: boolean, timeoutMs = 15_000): Promise<void> {
   let last: HostHealth[] = [];
-  await waitFor(
-    async () => {
-      last = await hostHealth(envoy, cluster);
-      const h = last.find((x) => x.address === address);
-      return h !== undefined && h.healthy === healthy;
-    },
-    { timeoutMs, description: `host ${address} of ${cluster} ${healthy ? 'healthy' : 'unhealthy'} (last: ${JSON.stringify(last)})` },
-  );
+  try {
+    await waitFor(
+      async () => {
+        last = await hostHealth(envoy, cluster);
+        const h = last.find((x) => x.address === address);
+        return h !== undefined && h.healthy === healthy;
+      },
+      { timeoutMs },
+    );
+  } catch (err) {
+    // The hosts as last seen say why (which flags were set), more than "timed out".
+    throw new Error(`host ${address} of ${cluster} not ${healthy ? 'healthy' : 'unhealthy'}: ${String(err)}; last seen: ${JSON.stringify(last)}`, {
+      cause: err,
+    });
+  }
 }
 
 interface PolicyCondition {
