@@ -6,8 +6,11 @@
  * same scenario on a Service without the policy fails RPCs (while a pod is down Envoy still sends
  * it calls), so the test can fail.
  *
- * "Wait until the proxy stops sending" is polled on Envoy's /clusters health flags, not slept:
- * interval 200 ms × unhealthyThreshold 2 is the least it takes. The health checks carry the
+ * "Wait until the proxy stops sending" is polled, not slept: first Envoy's /clusters health flags
+ * (interval 200 ms × unhealthyThreshold 2 is the least it takes), then the backend itself until
+ * the load's next calls no longer reach it — /clusters shows the main thread's view, and Envoy
+ * delivers health changes to the load balancers up to `update_merge_window` (1 s by default)
+ * later: stopping at the first sight of the flag failed ~20 calls per pod. The health checks carry the
  * Service's DNS name as :authority, never the cluster name (grpc-go resets streams whose
  * :authority has slashes: Envoy Gateway's bug).
  */
@@ -83,8 +86,10 @@ async function drainEach(stack: GatewayStack, load: Load, pods: readonly Backend
   await load.settle(CALLS_PER_PHASE);
   for (const p of pods) {
     backendOf(stack, p.pod).setServingStatus('NOT_SERVING');
-    if (cluster) await waitForHost(s.envoy, cluster, p.address, false);
-    else await load.settle(CALLS_PER_PHASE);
+    if (cluster) {
+      await waitForHost(s.envoy, cluster, p.address, false);
+      await waitUntilIdle(load, p.pod);
+    } else await load.settle(CALLS_PER_PHASE);
     await stopBackend(stack, p.pod);
     await load.settle(CALLS_PER_PHASE);
     await startBackend(stack, p.pod);
@@ -92,6 +97,19 @@ async function drainEach(stack: GatewayStack, load: Load, pods: readonly Backend
     await load.settle(CALLS_PER_PHASE);
   }
   return load.stop();
+}
+
+/**
+ * Waits (bounded) until `CALLS_PER_PHASE` load calls in a row completed without one reaching
+ * `pod`: with 3 endpoints in round robin, a pod still in rotation gets a third of them.
+ */
+async function waitUntilIdle(load: Load, pod: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const before = backendOf(s.stack, pod).served().length;
+    await load.settle(CALLS_PER_PHASE);
+    if (backendOf(s.stack, pod).served().length === before) return;
+  }
+  throw new Error(`${pod}: Envoy still sends it calls after ${20 * CALLS_PER_PHASE} calls`);
 }
 
 describe('draining backends one by one under gRPC load', () => {
