@@ -16,5 +16,5 @@ npx proto-loader-gen-types --keepCase --longs String --enums String --defaults -
 # The echo backends' protos (tools/echo, the tests): not part of the product.
 rm -rf tools/generated
 npx proto-loader-gen-types --keepCase --longs String --enums String --defaults --oneofs \
-  --grpcLib @grpc/grpc-js -I protos -O tools/generated/ grpcecho.proto attache/testing/v1/ticker.proto
+  --grpcLib @grpc/grpc-js -I protos -O tools/generated/ grpcecho.proto attache/testing/v1/ticker.proto grpc/health/v1/health.proto
 echo "generated $(find src/generated -name '*.ts' | wc -l) files"

@@ -9,7 +9,7 @@
  * `backendsFromEndpointSlices` (from tools/echo) turns the EndpointSlices a test feeds the control
  * plane into the matching backend specs, so slices and listening servers cannot drift apart.
  */
-import { startEchoServer, type RunningEchoServer } from '../../tools/echo/echo-server';
+import { startEchoServer, type RunningEchoServer, type RunningGrpcEchoServer } from '../../tools/echo/echo-server';
 import { startHttpEchoServer } from '../../tools/echo/http-echo-server';
 import type { EchoBackendSpec } from '../../tools/echo/endpoint-slice-backends';
 
@@ -24,6 +24,13 @@ export interface EchoBackends {
   backends: RunningBackend[];
   /** Stops one backend (e.g. to simulate a pod going away); idempotent. */
   stopOne(pod: string): Promise<void>;
+  /**
+   * A gRPC backend's controls (health status, fault switches, counters); throws for an HTTP one.
+   * After `restartOne`, the new server's.
+   */
+  grpc(pod: string): RunningGrpcEchoServer;
+  /** Starts a stopped backend again on the same address and port, SERVING (a pod coming back). */
+  startOne(pod: string): Promise<void>;
   /** Stops all; idempotent. */
   stop(): Promise<void>;
 }
@@ -34,9 +41,9 @@ export interface EchoBackends {
  */
 export async function startEchoBackends(specs: readonly EchoBackendSpec[], ingress = 'attache', protocol: 'grpc' | 'http' = 'grpc'): Promise<EchoBackends> {
   const start = protocol === 'http' ? startHttpEchoServer : startEchoServer;
-  const results = await Promise.allSettled(
-    specs.map((s) => start({ address: s.address, port: s.port, pod: s.pod, namespace: s.namespace, service: s.service, ingress })),
-  );
+  const startSpec = (s: EchoBackendSpec): Promise<RunningEchoServer> =>
+    start({ address: s.address, port: s.port, pod: s.pod, namespace: s.namespace, service: s.service, ingress });
+  const results = await Promise.allSettled(specs.map(startSpec));
   const backends: RunningBackend[] = [];
   const errors: string[] = [];
   results.forEach((r, i) => {
@@ -50,9 +57,24 @@ export async function startEchoBackends(specs: readonly EchoBackendSpec[], ingre
     await stop();
     throw new Error(`startEchoBackends: ${errors.join('; ')}`);
   }
+  const one = (pod: string): RunningBackend => {
+    const b = backends.find((x) => x.pod === pod);
+    if (!b) throw new Error(`no backend for pod ${pod}`);
+    return b;
+  };
   return {
     backends,
     stop,
+    grpc(pod: string) {
+      if (protocol !== 'grpc') throw new Error(`backend ${pod} is an HTTP echo server: no gRPC controls`);
+      return one(pod).server as RunningGrpcEchoServer;
+    },
+    async startOne(pod: string) {
+      const b = one(pod);
+      // Idempotent: makes sure the old server has let go of the port first.
+      await b.server.stop();
+      b.server = await startSpec(b);
+    },
     async stopOne(pod: string) {
       const matching = backends.filter((b) => b.pod === pod);
       if (matching.length === 0) throw new Error(`stopOne: no backend for pod ${pod}`);

@@ -8,7 +8,12 @@
  * `Echo` and `EchoTwo` echo; `EchoThree` answers UNIMPLEMENTED, as upstream does, so route
  * matching on the method can be told apart from "backend reached but method unknown".
  * The same server also serves `attache.testing.v1.Ticker` (ticker-service.ts), a
- * server-streaming RPC for long-stream tests.
+ * server-streaming RPC for long-stream tests, and `grpc.health.v1.Health` (health-service.ts)
+ * with a status switchable at run time (`setServingStatus`).
+ *
+ * Faults for resilience tests: `Echo` and `EchoTwo` fail or answer late as the request's
+ * metadata asks (fault-injection.ts: `x-echo-fail-first`, `x-echo-delay-ms`, ...), and
+ * `failAll(code)` makes one backend fail every such call (a bad endpoint for outlier detection).
  */
 import * as grpc from '@grpc/grpc-js';
 import { echoPackageDefinition } from '../../src/xds/proto';
@@ -17,7 +22,9 @@ import type { GrpcEchoHandlers } from '../generated/gateway_api_conformance/echo
 import type { EchoRequest__Output } from '../generated/gateway_api_conformance/echo_basic/grpcecho/EchoRequest';
 import type { EchoResponse } from '../generated/gateway_api_conformance/echo_basic/grpcecho/EchoResponse';
 import type { Header } from '../generated/gateway_api_conformance/echo_basic/grpcecho/Header';
-import { tickerHandlers, tickerService } from './ticker-service';
+import { TICKER_SERVICE, tickerHandlers, tickerService } from './ticker-service';
+import { HEALTH_SERVICE, HealthState, healthService, type ServingStatus } from './health-service';
+import { FaultInjector, type FaultDecision } from './fault-injection';
 
 export const ECHO_SERVICE = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho';
 
@@ -30,6 +37,10 @@ export interface EchoServerOptions {
   namespace?: string;
   service?: string;
   ingress?: string;
+  /** Health status at start (default SERVING). */
+  servingStatus?: ServingStatus;
+  /** Fail every Echo/EchoTwo call with this code from the start (see `failAll`). */
+  failCode?: grpc.status;
 }
 
 export interface RunningEchoServer {
@@ -40,7 +51,24 @@ export interface RunningEchoServer {
    * test see requests no client got an answer for, such as the copies a RequestMirror sends.
    */
   served(): ReadonlyArray<ServedCall>;
+  /**
+   * Graceful stop, like grpc-go's `GracefulStop`: no new connections or calls, in-flight calls
+   * finish (bounded by a 2 s grace, then connections are cut).
+   */
   stop(): Promise<void>;
+}
+
+/** What only the gRPC echo server can do: switch its health, inject faults. */
+export interface RunningGrpcEchoServer extends RunningEchoServer {
+  /** Echo/EchoTwo calls counted on a fault-injection key (`x-echo-fail-key`, default ''). */
+  callsOnKey(key?: string): number;
+  /** What `grpc.health.v1.Health` answers from now on (grpc-go's `SetServingStatus`). */
+  setServingStatus(status: ServingStatus): void;
+  servingStatus(): ServingStatus;
+  /** Health Check calls answered, and the `:authority` of the last ones. */
+  healthChecks(): { count: number; authorities: readonly string[] };
+  /** From now on every Echo/EchoTwo call fails with `code` (undefined: back to normal). */
+  failAll(code: grpc.status | undefined): void;
 }
 
 export interface ServedCall {
@@ -83,33 +111,60 @@ function headersOf(metadata: grpc.Metadata, authority: string): Header[] {
   return headers;
 }
 
-function echoHandler(method: string, identity: EchoIdentity, log: ServedCall[]): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
+/** A backend's fault state: metadata-driven faults, and the all-calls switch. */
+interface Faults {
+  injector: FaultInjector;
+  failAll?: grpc.status;
+}
+
+function echoHandler(method: string, identity: EchoIdentity, log: ServedCall[], faults: Faults): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
   return (call, callback) => {
     const authority = call.getHost();
     log.push({ method, authority });
     if (log.length > SERVED_LOG_MAX) log.shift();
-    const response: EchoResponse = {
-      assertions: {
-        fully_qualified_method: `/${ECHO_SERVICE}/${method}`,
-        headers: headersOf(call.metadata, authority),
-        authority,
-        context: {
-          namespace: identity.namespace,
-          ingress: identity.ingress,
-          service_name: identity.service,
-          pod: identity.pod,
-        },
-      },
-      request: call.request,
+    let decision: FaultDecision;
+    try {
+      decision = faults.injector.decide(call.metadata);
+    } catch (err) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const fail = faults.failAll ?? decision.fail;
+    const answer = (): void => {
+      if (fail !== undefined) callback({ code: fail, details: `echo ${identity.pod}: injected ${grpc.status[fail]}` });
+      else callback(null, echoResponse(method, identity, call.metadata, authority, call.request));
     };
-    callback(null, response);
+    if (decision.delayMs === 0) {
+      answer();
+      return;
+    }
+    const timer = setTimeout(answer, decision.delayMs);
+    // A caller that gives up (a per-try timeout, a deadline) frees the timer at once.
+    call.on('cancelled', () => clearTimeout(timer));
   };
 }
 
-function handlers(identity: EchoIdentity, log: ServedCall[]): GrpcEchoHandlers {
+function echoResponse(method: string, identity: EchoIdentity, metadata: grpc.Metadata, authority: string, request: EchoRequest__Output): EchoResponse {
   return {
-    Echo: echoHandler('Echo', identity, log),
-    EchoTwo: echoHandler('EchoTwo', identity, log),
+    assertions: {
+      fully_qualified_method: `/${ECHO_SERVICE}/${method}`,
+      headers: headersOf(metadata, authority),
+      authority,
+      context: {
+        namespace: identity.namespace,
+        ingress: identity.ingress,
+        service_name: identity.service,
+        pod: identity.pod,
+      },
+    },
+    request,
+  };
+}
+
+function handlers(identity: EchoIdentity, log: ServedCall[], faults: Faults): GrpcEchoHandlers {
+  return {
+    Echo: echoHandler('Echo', identity, log, faults),
+    EchoTwo: echoHandler('EchoTwo', identity, log, faults),
     EchoThree: (_call, callback) => {
       callback({ code: grpc.status.UNIMPLEMENTED, details: 'method EchoThree not implemented' });
     },
@@ -130,7 +185,9 @@ function bind(server: grpc.Server, target: string): Promise<number> {
   });
 }
 
-function shutdown(server: grpc.Server): Promise<void> {
+function shutdown(server: grpc.Server, health: HealthState): Promise<void> {
+  // Open Watch streams would hold tryShutdown for the whole grace period.
+  health.closeWatchers();
   return new Promise((resolve) => {
     // tryShutdown waits for in-flight calls; the timer bounds that so stop() always returns.
     const timer = setTimeout(() => {
@@ -144,7 +201,7 @@ function shutdown(server: grpc.Server): Promise<void> {
   });
 }
 
-export async function startEchoServer(opts: EchoServerOptions = {}): Promise<RunningEchoServer> {
+export async function startEchoServer(opts: EchoServerOptions = {}): Promise<RunningGrpcEchoServer> {
   const address = opts.address ?? '127.0.0.1';
   const identity: EchoIdentity = {
     pod: opts.pod ?? '',
@@ -154,8 +211,12 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
   };
   const server = new grpc.Server();
   const log: ServedCall[] = [];
-  server.addService(grpcEchoService(), handlers(identity, log));
+  const faults: Faults = { injector: new FaultInjector(), failAll: opts.failCode };
+  const health = new HealthState([ECHO_SERVICE, TICKER_SERVICE, HEALTH_SERVICE]);
+  if (opts.servingStatus) health.set(opts.servingStatus);
+  server.addService(grpcEchoService(), handlers(identity, log, faults));
   server.addService(tickerService(), tickerHandlers(identity.pod));
+  server.addService(healthService(), health.handlers());
   let port: number;
   try {
     port = await bind(server, hostPort(address, opts.port ?? 0));
@@ -168,6 +229,13 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
     address,
     port,
     served: () => [...log],
-    stop: () => (stopping ??= shutdown(server)),
+    callsOnKey: (key = '') => faults.injector.calls(key),
+    setServingStatus: (status) => health.set(status),
+    servingStatus: () => health.get(),
+    healthChecks: () => ({ count: health.checks(), authorities: health.checkAuthorities() }),
+    failAll: (code) => {
+      faults.failAll = code;
+    },
+    stop: () => (stopping ??= shutdown(server, health)),
   };
 }

@@ -6,8 +6,13 @@
  * HTTP_PORT, POD_NAME, NAMESPACE, SERVICE_NAME, INGRESS_NAME), so one manifest-style env
  * block can be reused and tweaked per process. Prints exactly one line once listening —
  * `echo <pod> listening on <addr>:<port>` — which launchers wait for.
+ *
+ * Health, for drain rehearsals by hand: SIGUSR2 sets `grpc.health.v1` to NOT_SERVING, SIGHUP
+ * back to SERVING; SIGTERM/SIGINT stop gracefully (in-flight calls finish). A grpc-go server's
+ * drain is then `kill -USR2 $pid; sleep <interval × unhealthy threshold>; kill $pid`.
+ * (Not SIGUSR1: Node reserves it for the inspector.)
  */
-import { startEchoServer, hostPort, type EchoServerOptions, type RunningEchoServer } from './echo-server';
+import { startEchoServer, hostPort, type EchoServerOptions, type RunningEchoServer, type RunningGrpcEchoServer } from './echo-server';
 
 const FLAGS = ['address', 'port', 'pod', 'namespace', 'service', 'ingress'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -70,4 +75,16 @@ export function runEchoProcess(label: string, start: (opts: EchoServerOptions) =
   });
 }
 
-if (require.main === module) runEchoProcess('echo', startEchoServer);
+/** The signals that switch a running process's health (see the header). */
+export function switchHealthOnSignals(server: RunningGrpcEchoServer, on: NodeJS.Process = process): void {
+  on.on('SIGUSR2', () => server.setServingStatus('NOT_SERVING'));
+  on.on('SIGHUP', () => server.setServingStatus('SERVING'));
+}
+
+if (require.main === module) {
+  runEchoProcess('echo', async (opts) => {
+    const server = await startEchoServer(opts);
+    switchHealthOnSignals(server);
+    return server;
+  });
+}
