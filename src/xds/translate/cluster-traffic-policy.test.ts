@@ -42,12 +42,19 @@ describe('clusterPolicyFields', () => {
       {
         timeout: { seconds: '0', nanos: 500_000_000 },
         interval: { seconds: '1', nanos: 0 },
+        no_traffic_interval: { seconds: '1', nanos: 0 },
         healthy_threshold: { value: 1 },
         unhealthy_threshold: { value: 2 },
         grpc_health_check: { service_name: '', authority: 'grpc.default.svc' },
       },
     ]);
     expect(clusterPolicyFields(cluster('http1', p)).health_checks).toBeUndefined();
+  });
+
+  it('lets a health change reach the load balancer at once (no 1 s update_merge_window) where it health-checks', () => {
+    const p = { healthCheck, policies: [] };
+    expect(clusterPolicyFields(cluster('h2c', p)).common_lb_config).toEqual({ update_merge_window: { seconds: '0', nanos: 0 } });
+    expect(clusterPolicyFields(cluster('h2c', { policies: [] })).common_lb_config).toBeUndefined();
   });
 
   it('enforces each outlier detector asked for, and splits local-origin failures out', () => {

@@ -15,7 +15,10 @@ import type { KeepaliveSettings } from '../../generated/envoy/config/core/v3/Kee
 import type { TcpKeepalive } from '../../generated/envoy/config/core/v3/TcpKeepalive';
 import { millis } from './retry-policy';
 
-type PolicyFields = Pick<Cluster, 'connect_timeout' | 'lb_policy' | 'circuit_breakers' | 'outlier_detection' | 'health_checks' | 'upstream_connection_options'>;
+type PolicyFields = Pick<
+  Cluster,
+  'connect_timeout' | 'lb_policy' | 'circuit_breakers' | 'outlier_detection' | 'health_checks' | 'common_lb_config' | 'upstream_connection_options'
+>;
 
 /** The cluster fields a policy sets; `connect_timeout` and `lb_policy` always (today's defaults without one). */
 export function clusterPolicyFields(c: ClusterIR): PolicyFields {
@@ -24,10 +27,16 @@ export function clusterPolicyFields(c: ClusterIR): PolicyFields {
   if (!p) return out;
   if (p.circuitBreaker) out.circuit_breakers = circuitBreakers(p.circuitBreaker);
   if (p.outlierDetection) out.outlier_detection = outlierDetection(p.outlierDetection);
-  // gRPC health checks are HTTP/2 requests: Envoy only sends them on an HTTP/2 cluster. The
-  // policy stage refuses a health check on a Service port that is not gRPC (h2c); this guard
-  // keeps a check off an HTTP/1.1 cluster, where it would mark every host unhealthy.
-  if (p.healthCheck && c.protocol === 'h2c') out.health_checks = [grpcHealthCheck(p.healthCheck)];
+  // gRPC health checks are HTTP/2 requests: Envoy only sends them on an HTTP/2 cluster. A check
+  // on an HTTP/1.1 cluster (a Service port only HTTPRoutes use) would mark every host unhealthy,
+  // so it is left out there (README "Traffic policies").
+  if (p.healthCheck && c.protocol === 'h2c') {
+    out.health_checks = [grpcHealthCheck(p.healthCheck)];
+    // Envoy batches host health changes for up to 1 s (update_merge_window) before its load
+    // balancers see them: a backend that said NOT_SERVING and then stops within that second
+    // would still get calls. A drain must take effect at the check that sees it.
+    out.common_lb_config = { update_merge_window: millis(0) };
+  }
   if (p.tcpKeepalive) out.upstream_connection_options = { tcp_keepalive: tcpKeepalive(p.tcpKeepalive) };
   return out;
 }
@@ -92,6 +101,9 @@ function grpcHealthCheck(h: GrpcHealthCheckIR): HealthCheck {
   return {
     timeout: millis(h.timeoutMs),
     interval: millis(h.intervalMs),
+    // Without it a host with no traffic of its own is checked only every 60 s (Envoy's default),
+    // which in practice is every host right after start: a NOT_SERVING went unnoticed.
+    no_traffic_interval: millis(h.intervalMs),
     healthy_threshold: { value: h.healthyThreshold },
     unhealthy_threshold: { value: h.unhealthyThreshold },
     grpc_health_check: { service_name: h.service, authority: h.authority },
