@@ -105,7 +105,7 @@ export interface BackendTrafficPolicySpec {
      */
     tcp?: {
       /**
-       * Connecting to a backend endpoint (Envoy cluster connect_timeout, default 10s).
+       * Connecting to a backend endpoint (Envoy cluster connect_timeout; default 5s, as without a policy).
        */
       connectTimeout?: string;
     };
