@@ -1,6 +1,7 @@
 import { MAX_PAGE, proxyPage } from '../debug/proxy-page';
-import type { ProxyView, SyncState } from '../debug/proxy-view';
+import type { ProxyView } from '../debug/proxy-view';
 import { leftOutNote, proxiesTable } from './proxies';
+import { manyProxies, manyProxiesBySync } from '../../test/support/proxy-views';
 
 const base = { cluster: 'default/gw', gateway: 'default/gw', peer: 'ipv4:127.0.0.1:1', connectedSince: '2026-01-01T00:00:00.000Z', rejected: [] };
 const type = { type: 'route', typeUrl: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration', wildcard: false, resources: 1, accepted: 1 };
@@ -62,24 +63,8 @@ describe('attache proxies table', () => {
   });
 });
 
-function view(i: number, sync: SyncState): ProxyView {
-  return {
-    nodeId: `envoy-${i}`,
-    cluster: 'default/gw',
-    gateway: 'default/gw',
-    protocol: 'SotW',
-    peer: '127.0.0.1:1',
-    connectedSince: 't',
-    sync,
-    inSync: sync === 'SYNCED',
-    types: [],
-    rejected: [],
-  };
-}
-/** 1,200 proxies: every 100th NACKED, every 7th STALE, the rest SYNCED (as in debug/proxy-page.test.ts). */
-const many = Array.from({ length: 1200 }, (_, i) => view(i, i % 100 === 0 ? 'NACKED' : i % 7 === 0 ? 'STALE' : 'SYNCED'));
-const counts = { NACKED: 12, STALE: many.filter((p) => p.sync === 'STALE').length, SYNCED: 0 };
-counts.SYNCED = 1200 - counts.NACKED - counts.STALE;
+const many = manyProxies;
+const counts = manyProxiesBySync;
 
 describe('attache proxies, when proxies are left out', () => {
   it('says which were shown, how many were left out, and the state of all of them', () => {

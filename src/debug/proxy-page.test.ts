@@ -1,26 +1,9 @@
-import type { ProxyView, SyncState } from './proxy-view';
 import { DEFAULT_PAGE, MAX_PAGE, proxyPage } from './proxy-page';
 import { startDebugServer, type DebugState } from './server';
+import { manyProxies, manyProxiesBySync } from '../../test/support/proxy-views';
 
-function view(i: number, sync: SyncState): ProxyView {
-  return {
-    nodeId: `envoy-${i}`,
-    cluster: 'default/gw',
-    gateway: 'default/gw',
-    protocol: 'SotW',
-    peer: '127.0.0.1:1',
-    connectedSince: 't',
-    sync,
-    inSync: sync === 'SYNCED',
-    types: [],
-    rejected: [],
-  };
-}
-
-/** 1,200 proxies: every 100th NACKED, every 7th STALE, the rest SYNCED. */
-const many = Array.from({ length: 1200 }, (_, i) => view(i, i % 100 === 0 ? 'NACKED' : i % 7 === 0 ? 'STALE' : 'SYNCED'));
-const counts = { NACKED: 12, STALE: many.filter((p) => p.sync === 'STALE').length, SYNCED: 0 };
-counts.SYNCED = 1200 - counts.NACKED - counts.STALE;
+const many = manyProxies;
+const counts = manyProxiesBySync;
 
 describe('proxyPage', () => {
   it('cuts a page, says how many are left out, and counts every proxy by sync state', () => {
