@@ -39,6 +39,22 @@ export default tseslint.config(
   js.configs.recommended,
   ...(TYPED ? tseslint.configs.recommendedTypeChecked : tseslint.configs.recommended),
   {
+    // The plain JavaScript of the repository (bin/, scripts/, the tools' configs) runs in Node as
+    // CommonJS (.mjs: ES modules): Node's globals, and require() is how it imports.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

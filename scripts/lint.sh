@@ -18,7 +18,7 @@ check() {
   echo "==> lint: $name"
   if "$@"; then echo "    $name: ok ($((SECONDS - start)) s)"; else echo "    $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
 }
-check eslint npx eslint src test tools e2e bench
+check eslint npx eslint .
 check prettier npx prettier --check --cache --log-level warn .
 check depcruise npm run --silent lint:deps
 check knip npx knip
