@@ -55,10 +55,11 @@ const OPTIONS = {
   style: { printWidth: 120, singleQuote: true },
 };
 
-function crds() {
+/** The CRDs in `dir`, by kind. */
+function crds(dir) {
   const out = new Map();
-  for (const file of fs.readdirSync(CRD_DIR).sort()) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, file), 'utf8'))) {
+  for (const file of fs.readdirSync(dir).sort()) {
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
       const crd = doc.toJS();
       if (crd && crd.kind === 'CustomResourceDefinition') out.set(crd.spec.names.kind, crd);
     }
@@ -163,46 +164,19 @@ async function coreTypes() {
   write('core.ts', parts);
 }
 
-async function gatewayApiTypes() {
-  const byKind = crds();
-  const parts = [header('the openAPIV3Schema of the Gateway API CRDs in crds/gateway-api/standard')];
-  for (const { kind, version } of KINDS) {
+/**
+ * `spec` and `status` of each kind, from the openAPIV3Schema of the version given, written to `file`.
+ * `label` names a CRD in the file's comments (the Gateway API bundle version, or nothing).
+ */
+async function crdTypes(dir, kinds, file, from, label) {
+  const byKind = crds(dir);
+  const parts = [header(from)];
+  for (const { kind, version } of kinds) {
     const crd = byKind.get(kind);
-    if (!crd) throw new Error(`no CRD for ${kind} in ${CRD_DIR}`);
+    if (!crd) throw new Error(`no CRD for ${kind} in ${dir}`);
     const served = crd.spec.versions.find((v) => v.name === version && v.served);
     if (!served) throw new Error(`${kind} does not serve ${version}`);
-    const bundle = crd.metadata.annotations['gateway.networking.k8s.io/bundle-version'];
-    parts.push(`// ${kind} ${crd.spec.group}/${version} (bundle ${bundle})`);
-    const props = served.schema.openAPIV3Schema.properties;
-    for (const field of ['spec', 'status']) {
-      if (!props[field]) continue;
-      const name = `${kind}${field === 'spec' ? 'Spec' : 'Status'}`;
-      const schema = { ...toJsonSchema(props[field]), title: name };
-      parts.push((await compile(schema, name, OPTIONS)).trim());
-    }
-  }
-  write('gateway-api.ts', parts);
-}
-
-const ATTACHE_CRD_DIR = path.join(ROOT, 'crds/attache');
-/** Our own kinds (attache.dev), from their CRDs in crds/attache. */
-const ATTACHE_KINDS = [{ kind: 'BackendTrafficPolicy', version: 'v1alpha1' }];
-
-async function attacheTypes() {
-  const byKind = new Map();
-  for (const file of fs.readdirSync(ATTACHE_CRD_DIR).sort()) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(ATTACHE_CRD_DIR, file), 'utf8'))) {
-      const crd = doc.toJS();
-      if (crd && crd.kind === 'CustomResourceDefinition') byKind.set(crd.spec.names.kind, crd);
-    }
-  }
-  const parts = [header('the openAPIV3Schema of our CRDs in crds/attache')];
-  for (const { kind, version } of ATTACHE_KINDS) {
-    const crd = byKind.get(kind);
-    if (!crd) throw new Error(`no CRD for ${kind} in ${ATTACHE_CRD_DIR}`);
-    const served = crd.spec.versions.find((v) => v.name === version && v.served);
-    if (!served) throw new Error(`${kind} does not serve ${version}`);
-    parts.push(`// ${kind} ${crd.spec.group}/${version}`);
+    parts.push(`// ${kind} ${crd.spec.group}/${version}${label(crd)}`);
     const props = served.schema.openAPIV3Schema.properties;
     for (const field of ['spec', 'status']) {
       if (!props[field]) continue;
@@ -210,8 +184,17 @@ async function attacheTypes() {
       parts.push((await compile({ ...toJsonSchema(props[field]), title: name }, name, OPTIONS)).trim());
     }
   }
-  write('attache.ts', parts);
+  write(file, parts);
 }
+
+const gatewayApiTypes = () =>
+  crdTypes(CRD_DIR, KINDS, 'gateway-api.ts', 'the openAPIV3Schema of the Gateway API CRDs in crds/gateway-api/standard', (crd) => {
+    return ` (bundle ${crd.metadata.annotations['gateway.networking.k8s.io/bundle-version']})`;
+  });
+
+/** Our own kinds (attache.dev), from their CRDs in crds/attache. */
+const ATTACHE_KINDS = [{ kind: 'BackendTrafficPolicy', version: 'v1alpha1' }];
+const attacheTypes = () => crdTypes(path.join(ROOT, 'crds/attache'), ATTACHE_KINDS, 'attache.ts', 'the openAPIV3Schema of our CRDs in crds/attache', () => '');
 
 async function main() {
   await gatewayApiTypes();
