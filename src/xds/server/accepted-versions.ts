@@ -60,6 +60,11 @@ export class AcceptedVersions {
     return this.versions.keys();
   }
 
+  /** The version of `name` the client runs, undefined if none (or unknown). */
+  version(name: string): string | undefined {
+    return this.versions.get(name);
+  }
+
   /** The resources of a rejected response that differ from what the client runs. */
   rejectedIn(response: SettledResponse): RejectedResource[] {
     return response.resources.flatMap((r) => {

@@ -18,10 +18,12 @@ import { CallbackInvoker, type XdsCallbacks } from './callbacks';
 import { DeltaStream } from './delta';
 import { SotwStream } from './sotw';
 import type { ConnectionInfo, LiveStream, StreamContext } from './stream-context';
+import type { ProxySync } from './proxy-sync';
 import { DEFAULT_XDS_LIMITS, StreamLimiter, type XdsLimits } from './limits';
 
 export type { ConnectionInfo } from './stream-context';
 export type { SubscriptionInfo } from './subscription-info';
+export type { ProxySync } from './proxy-sync';
 
 export interface XdsServerOptions {
   cache: ConfigWatcher;
@@ -63,6 +65,8 @@ export interface XdsServer {
   shutdown(): Promise<void>;
   /** The live streams, oldest first. */
   connections(): ConnectionInfo[];
+  /** What each identified proxy runs of what it is served (proxy-sync.ts), oldest stream first. */
+  proxies(): ProxySync[];
   readonly instanceId: string;
 }
 
@@ -118,6 +122,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     },
     shutdown: () => shutdown(server, ctx, options.shutdownGraceMs ?? 2000),
     connections: () => [...ctx.streams.values()].map((stream) => stream.info()),
+    proxies: () => [...ctx.streams.values()].flatMap((stream) => stream.sync() ?? []),
   };
 }
 

@@ -8,6 +8,7 @@ import type { ConfigWatcher } from '../cache/snapshot-cache';
 import type { StreamAuthorizer } from './authorization';
 import type { CallbackInvoker, XdsProtocol } from './callbacks';
 import type { SubscriptionInfo } from './subscription-info';
+import type { ProxySync } from './proxy-sync';
 import type { StreamLimiter } from './limits';
 
 /** One live stream, for `connections()` and debug output. */
@@ -29,6 +30,8 @@ export interface ConnectionInfo {
 /** What the server needs of a live stream, whatever its protocol. */
 export interface LiveStream {
   info(): ConnectionInfo;
+  /** What the proxy runs of what it is served (proxy-sync.ts); undefined until its node is known. */
+  sync(): ProxySync | undefined;
   /** Ends the stream with a status; the client (Envoy) reconnects with backoff. */
   fail(code: grpc.status, details: string): void;
 }

@@ -22,6 +22,7 @@ import { structToJson } from '../envoy-json';
 import { PushLog } from './push-log';
 import { settleResponse, type SettlingStream } from './settle';
 import { normalizeNode } from './wire';
+import { proxySync, type ProxySync, type StandingRejection } from './proxy-sync';
 
 /** Step 1 and 3 of a transition (warming.ts): what others refer to, in ADS_PUSH_ORDER. */
 const MAKE_TYPES: readonly TypeUrl[] = [TypeUrl.Secret, TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment];
@@ -125,6 +126,17 @@ export abstract class XdsStream<Req, Res> implements LiveStream {
         return sub ? [sub.describe()] : [];
       }),
     };
+  }
+
+  sync(): ProxySync | undefined {
+    if (!this.node || this.key === undefined || this.closed || this.ending) return undefined;
+    let rejection: StandingRejection | undefined;
+    for (const typeUrl of ADS_PUSH_ORDER) {
+      const nack = this.subscriptions.get(typeUrl)?.lastNack;
+      if (nack && !rejection) rejection = { typeUrl, names: nack.rejected, message: nack.errorDetail.message };
+    }
+    const accepted = (typeUrl: TypeUrl, name: string): string | undefined => this.subscriptions.get(typeUrl)?.acceptedVersion(name);
+    return { streamId: this.id, nodeId: this.node.id, key: this.key, ...proxySync(this.currentSnapshot(), accepted, rejection) };
   }
 
   private receive(request: Req): void {

@@ -113,6 +113,11 @@ export class TypeSubscription {
     return this.accepted.rejectedIn(response);
   }
 
+  /** The version of `name` the client runs (has ACKed), undefined if none. */
+  acceptedVersion(name: string): string | undefined {
+    return this.accepted.version(name);
+  }
+
   /** SotW: the first request's `version_info`. Empty means the client holds nothing of this type yet. */
   startSotw(clientVersion: string): void {
     this.clientVersionAtStart = clientVersion;
