@@ -23,6 +23,7 @@ import { debugState } from './debug-state';
 import { DEBUG_FLAGS, debugListenerConfig, startDebugListeners } from './serve-debug';
 import { createLogger } from './logger';
 import { type KubernetesRunnerOptions, startKubernetesRunner } from '../runner/kubernetes-runner';
+import { DataPlaneStatus } from '../runner/data-plane-status';
 import { flag, flagList, type FlagSpec, type ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
@@ -92,6 +93,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   // The reconciler's Gateways, read at each scrape: only they become `gateway` label values.
   const metrics = new AttacheMetrics({ processMetrics: true, gateways: (): string[] => reconciler.gatewayKeys() });
   const reconciler = new Reconciler(store, cache, options, log, schemas.bundleVersion, { metrics });
+  // Kubernetes mode: Programmed only while a proxy runs the configuration (before the first
+  // status write). File mode keeps the translated status: its conditions are read by people
+  // and tests that start Envoy after the control plane; `attache proxies` shows what runs.
+  const dataPlane = sourceKind === 'kubernetes' ? new DataPlaneStatus(reconciler) : undefined;
   const source: RunningSource =
     sourceKind === 'kubernetes'
       ? await startKubernetesRunner({ ...kubernetesOptions(parsed, store, reconciler, log), metrics })
@@ -101,9 +106,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     cache,
     logger: log,
     limits,
-    callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks()),
+    callbacks: combineCallbacks(metrics.xdsCallbacks(), reconciler.proxyCallbacks(), ...(dataPlane ? [dataPlane.callbacks()] : [])),
     authorization: { trustDomain: tlsProvider?.trustDomain },
   });
+  dataPlane?.attach(() => xds.proxies());
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider.provider));
   const state = {
     ...debugState(
@@ -127,6 +133,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  dataPlane?.stop();
   await source.stop();
   await Promise.all([xds.shutdown(), debug.close()]);
   tlsProvider?.provider.stop();

@@ -25,6 +25,9 @@ export const Reason = {
   UnsupportedProtocol: 'UnsupportedProtocol',
   UnsupportedAddress: 'UnsupportedAddress',
   AddressNotUsable: 'AddressNotUsable',
+  AddressNotAssigned: 'AddressNotAssigned',
+  /** Gateway and listener Programmed: valid, but no proxy runs the configuration yet. */
+  Pending: 'Pending',
   InvalidParameters: 'InvalidParameters',
   InvalidRouteKinds: 'InvalidRouteKinds',
   NotAllowedByListeners: 'NotAllowedByListeners',

@@ -126,6 +126,19 @@ export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<Listene
   };
 }
 
+/** Whether Envoy is given a listener for this Gateway listener (an address no proxy can bind gets none: Envoy would reject the whole update). */
+function served(gateway: GatewayContext, l: ListenerContext): boolean {
+  return isListenerProgrammed(l) && !gateway.addressNotUsable;
+}
+
+/**
+ * Gateway listener name → the Envoy Listener that serves it, for the listeners Envoy is given:
+ * what a proxy must run for the listener's `Programmed` (programmed.ts).
+ */
+export function envoyListeners(gateway: GatewayContext): Map<string, string> {
+  return new Map(gateway.listeners.filter((l) => served(gateway, l)).map((l) => [l.listener.name, listenerName(gateway.address, l.port)]));
+}
+
 /** Route candidates per Gateway listener; a listener is a key as soon as one route attaches to it. */
 export type AttachedCandidates = ReadonlyMap<ListenerContext, readonly HostedCandidate[]>;
 
@@ -143,8 +156,7 @@ export type AttachedCandidates = ReadonlyMap<ListenerContext, readonly HostedCan
 export function buildGatewayIR(gateway: GatewayContext, attached: AttachedCandidates, clusters: ClusterIR[]): GatewayIR {
   const byPort = new Map<number, ListenerContext[]>();
   for (const l of gateway.listeners) {
-    // An address no proxy can bind gets no listener: Envoy would reject the whole update.
-    if (isListenerProgrammed(l) && !gateway.addressNotUsable) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
+    if (served(gateway, l)) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
   }
   const listeners: HTTPListener[] = [...byPort.entries()]
     .sort(([a], [b]) => a - b)

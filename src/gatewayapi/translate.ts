@@ -10,7 +10,8 @@ import { namespacedName } from '../apis/meta';
 import { type ClusterIR, type GatewayIR } from '../ir/types';
 import { type Resources } from '../store/resources';
 import type { GatewayContext, HostedCandidate, ListenerContext, ParentAttachment } from './contexts';
-import { buildGatewayContexts, buildGatewayIR, gatewayStatus } from './gateway';
+import { buildGatewayContexts, buildGatewayIR, envoyListeners, gatewayStatus } from './gateway';
+import { type ListenerResources } from './programmed';
 import { gatewayClassStatus, ownedGatewayClasses } from './gateway-class';
 import { translateGRPCRoute } from './grpcroute';
 import type { TranslatedRoute } from './route-candidates';
@@ -27,6 +28,8 @@ export interface TranslateResult {
   status: StatusEntry[];
   /** Problems of routes no status covers, and parentRefs to Gateways not in the input (`attache validate` prints them). */
   routeFindings: RouteFinding[];
+  /** Per Gateway key, the Envoy Listener of each served Gateway listener (programmed.ts reads it). */
+  listenerResources: ListenerResources;
 }
 
 /** Every route kind Attaché translates; one attacher and one status builder serve them all. */
@@ -59,7 +62,12 @@ export function translate(resources: Resources, options: TranslateOptions, bundl
     routes.map((r) => ({ route: r.route, translated: r.translated, hasStatus: r.attachments.length > 0 })),
     resources.gateways,
   );
-  return { gateways: gateways.map((g) => gatewayIR(g, routes)), status, routeFindings: findings };
+  return {
+    gateways: gateways.map((g) => gatewayIR(g, routes)),
+    status,
+    routeFindings: findings,
+    listenerResources: new Map(gateways.map((g) => [g.key, envoyListeners(g)])),
+  };
 }
 
 function gatewayIR(gateway: GatewayContext, routes: readonly AttachedRoute[]): GatewayIR {

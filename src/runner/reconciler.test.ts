@@ -392,3 +392,30 @@ describe('Reconciler metrics', () => {
     expect(line('attache_convergence_duration_seconds_sum{path="full"}')).toBeGreaterThanOrEqual(0.05);
   });
 });
+
+describe('Reconciler: Programmed from the data plane', () => {
+  const programmed = (status: StatusEntry[]): string[] => {
+    const gw = status.find((e) => e.kind === 'Gateway');
+    if (gw?.kind !== 'Gateway') return [];
+    const of = (cs: typeof gw.status.conditions): string => cs.filter((c) => c.type === 'Programmed').map((c) => `${c.status}/${c.reason}`)[0] ?? '';
+    return [of(gw.status.conditions), ...gw.status.listeners.map((l) => of(l.conditions))];
+  };
+
+  it('keeps status as translated until a data plane is set, then follows it without translating again', () => {
+    const { store, reconciler } = setup();
+    store.replaceAll(objects(BASE));
+    reconciler.reconcile();
+    expect(programmed(reconciler.status())).toEqual(['True/Programmed', 'True/Programmed']);
+    const seen: StatusEntry[][] = [];
+    reconciler.onStatusChange((s) => seen.push(s));
+    reconciler.setDataPlane(new Map());
+    expect(programmed(reconciler.status())).toEqual(['False/Pending', 'False/Pending']);
+    reconciler.setDataPlane(new Map([[GW, { connected: 1, current: true, listeners: new Set(['listener/127.0.0.1/10080']) }]]));
+    expect(programmed(reconciler.status())).toEqual(['True/Programmed', 'True/Programmed']);
+    expect(seen).toHaveLength(2);
+    // A rebuild keeps the data plane's verdict.
+    store.replaceAll(objects(BASE, route('r', 'a.example.com')));
+    reconciler.reconcile();
+    expect(programmed(reconciler.status())).toEqual(['True/Programmed', 'True/Programmed']);
+  });
+});

@@ -17,6 +17,7 @@
 import type { Logger } from 'pino';
 import { ResourceIndex } from '../gatewayapi/resource-index';
 import { type TranslateOptions } from '../gatewayapi/options';
+import { type DataPlane, type ListenerResources, withDataPlane } from '../gatewayapi/programmed';
 import { type StatusEntry } from '../gatewayapi/status';
 import { type GatewayIR } from '../ir/types';
 import type { AttacheMetrics, RebuildPath } from '../metrics/registry';
@@ -53,6 +54,9 @@ type StatusListener = (status: StatusEntry[]) => void;
 
 export class Reconciler {
   private rawStatus: StatusEntry[] = [];
+  private listenerResources: ListenerResources = new Map();
+  /** What the proxies run, once a data-plane loop feeds it (Kubernetes mode); undefined: status as translated. */
+  private dataPlane: DataPlane | undefined;
   private lastStatus: StatusEntry[] = [];
   private lastIR: GatewayIR[] = [];
   private keys = new Set<string>();
@@ -114,6 +118,15 @@ export class Reconciler {
   /** What proxies of a Gateway rejected: still unanswered, held routes, pinned resources. */
   proxyRejections(gateway: string): ReturnType<ProxyRejections['forGateway']> {
     return this.rejections.forGateway(gateway);
+  }
+
+  /**
+   * What the proxies of each Gateway run (runner/data-plane-status.ts): from the first call on,
+   * Gateways and listeners are `Programmed` only while a proxy runs them.
+   */
+  setDataPlane(plane: DataPlane): void {
+    this.dataPlane = plane;
+    if (this.built) this.refreshStatus();
   }
 
   gatewayKeys(): string[] {
@@ -191,6 +204,7 @@ export class Reconciler {
     this.publishProxySnapshots(resources, options);
     // Status describes the objects as written, also while some proxy is served an older version.
     this.rawStatus = result.status;
+    this.listenerResources = result.listenerResources;
     this.lastIR = result.ir;
     this.built = true;
     this.hooks.metrics?.heldRoutes.set(this.rejections.heldRoutes().length);
@@ -311,7 +325,8 @@ export class Reconciler {
   }
 
   private refreshStatus(): void {
-    this.lastStatus = carryTransitionTimes(this.lastStatus, withProxyConditions(this.rawStatus, this.rejections));
+    const programmed = this.dataPlane ? withDataPlane(this.rawStatus, this.listenerResources, this.dataPlane, this.options().now) : this.rawStatus;
+    this.lastStatus = carryTransitionTimes(this.lastStatus, withProxyConditions(programmed, this.rejections));
     for (const listener of this.statusListeners) listener(this.lastStatus);
   }
 }

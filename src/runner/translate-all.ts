@@ -15,6 +15,7 @@ import { type GRPCRoute, type HTTPRoute } from '../apis/gateway-api';
 import { type Condition, describeObject } from '../apis/meta';
 import { gatewayKey } from '../gatewayapi/naming';
 import { type TranslateOptions } from '../gatewayapi/options';
+import { type ListenerResources } from '../gatewayapi/programmed';
 import { type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
 import { translate, type TranslateResult } from '../gatewayapi/translate';
 import { type GatewayIR } from '../ir/types';
@@ -39,6 +40,8 @@ export interface PipelineResult {
   ir: GatewayIR[];
   status: StatusEntry[];
   failures: TranslationFailure[];
+  /** Per Gateway key, the Envoy Listener of each served Gateway listener (gatewayapi/programmed.ts). */
+  listenerResources: ListenerResources;
 }
 
 function message(err: unknown): string {
@@ -47,7 +50,7 @@ function message(err: unknown): string {
 
 export function translateAll(resources: Resources, options: TranslateOptions, bundleVersion?: string): PipelineResult {
   const translated = translateIsolated(resources, options, bundleVersion);
-  const { gateways, status, failures } = applyPoliciesIsolated(resources, translated, options);
+  const { gateways, status, failures, listenerResources } = applyPoliciesIsolated(resources, translated, options);
   const out = new Map<string, EnvoyResources>();
   for (const ir of gateways) {
     try {
@@ -56,7 +59,7 @@ export function translateAll(resources: Resources, options: TranslateOptions, bu
       failures.push({ object: `Gateway ${ir.key}`, gatewayKey: ir.key, error: message(err) });
     }
   }
-  return { resources: out, ir: gateways, status, failures };
+  return { resources: out, ir: gateways, status, failures, listenerResources };
 }
 
 type Route = GRPCRoute | HTTPRoute;
