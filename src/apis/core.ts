@@ -12,6 +12,13 @@ export type ServicePort = Generated.ServicePort;
 export interface Service extends Generated.Service, KubernetesObject {
   kind: 'Service';
   metadata: NamespacedObjectMeta;
+  /** Only `loadBalancer` reaches the store (sources/kubernetes forStore): a provisioned Gateway's addresses. */
+  status?: ServiceStatus;
+}
+
+/** Service.status as the API server writes it (the generated types leave status out). */
+export interface ServiceStatus {
+  loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
 }
 
 export interface EndpointSlice extends Omit<Generated.EndpointSlice, 'addressType'>, KubernetesObject {

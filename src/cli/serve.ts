@@ -85,6 +85,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     defaultAddress: flag(parsed, 'default-address')!,
     addressPool,
     privilegedPortShift: Number(flag(parsed, 'port-shift')),
+    // TODO(lead, on merging i16-prov): sourceKind === 'kubernetes' && flag(parsed, 'provision') === 'true'.
+    provisioned: false,
     now: new Date().toISOString(),
   });
   const schemas = loadCrdSchemas();

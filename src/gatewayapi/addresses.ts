@@ -6,6 +6,7 @@
  * (only a hash collision probes to the next free address). Without a pool, every Gateway gets
  * the default address.
  */
+import { type Service } from '../apis/core';
 import { type Gateway } from '../apis/gateway-api';
 import { gatewayKey } from './naming';
 
@@ -79,4 +80,29 @@ export function allocateAddresses(gateways: readonly Gateway[], pool: AddressPoo
     out.set(key, toDotted(pool.base + slot));
   }
   return out;
+}
+
+/** An entry of GatewayStatus.addresses. */
+export interface GatewayStatusAddress {
+  type: 'IPAddress' | 'Hostname';
+  value: string;
+}
+
+/**
+ * A provisioned Gateway's addresses (`--provision`), from the Service generated for it: the
+ * load balancer's ingress (`ip` → IPAddress, `hostname` → Hostname), else the Service's cluster
+ * IPs (every family of a dual-stack Service); none while the Service does not exist or has
+ * neither (headless). Deduplicated, in the Service's order.
+ */
+export function serviceAddresses(service: Service | undefined): GatewayStatusAddress[] {
+  if (!service) return [];
+  const ingress = service.status?.loadBalancer?.ingress ?? [];
+  const fromIngress = ingress.flatMap((i): GatewayStatusAddress[] =>
+    i.ip ? [{ type: 'IPAddress', value: i.ip }] : i.hostname ? [{ type: 'Hostname', value: i.hostname }] : [],
+  );
+  const clusterIPs = service.spec?.clusterIPs?.length ? service.spec.clusterIPs : service.spec?.clusterIP ? [service.spec.clusterIP] : [];
+  const found =
+    fromIngress.length > 0 ? fromIngress : clusterIPs.filter((ip) => ip !== 'None' && ip !== '').map((ip) => ({ type: 'IPAddress' as const, value: ip }));
+  const seen = new Set<string>();
+  return found.filter((a) => !seen.has(`${a.type}/${a.value}`) && seen.add(`${a.type}/${a.value}`));
 }

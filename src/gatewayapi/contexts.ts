@@ -7,6 +7,7 @@
  */
 import type { Gateway, GatewayListener, ParentReference } from '../apis/gateway-api';
 import type { FilterChainIR, RouteIR, SecretIR } from '../ir/types';
+import type { GatewayStatusAddress } from './addresses';
 import type { TranslationIssue } from './conditions';
 import type { MatchPrecedence, RouteSource } from './precedence';
 
@@ -37,6 +38,10 @@ export interface GatewayContext {
   addressProblem?: string;
   /** Why a supported address cannot be bound, if so (Programmed=False, AddressNotUsable; no listener is served). */
   addressNotUsable?: string;
+  /** Provisioned mode: the addresses of the Gateway's generated Service, what status.addresses lists. */
+  statusAddresses?: GatewayStatusAddress[];
+  /** Provisioned mode: why there is no address yet (Programmed=False, AddressNotAssigned; listeners are still served). */
+  addressNotAssigned?: string;
   listeners: ListenerContext[];
   /** Which gRPC filters this Gateway allows on chains that carry GRPCRoutes (its annotations). */
   grpcFilters: GrpcFilters;

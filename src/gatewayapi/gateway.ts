@@ -5,12 +5,12 @@
  */
 import { type Gateway, type GatewayClass } from '../apis/gateway-api';
 import { type ClusterIR, type FilterChainIR, type GatewayIR, type HTTPListener, type SecretIR } from '../ir/types';
-import { allocateAddresses, inPool, wantsAssignedAddress } from './addresses';
+import { allocateAddresses, type GatewayStatusAddress, inPool, serviceAddresses, wantsAssignedAddress } from './addresses';
 import { ConditionBuilder, ConditionType, Reason } from './conditions';
 import type { GatewayContext, GrpcFilters, HostedCandidate, ListenerContext } from './contexts';
 import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, listenerStatus } from './listener';
 import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteConfigName } from './naming';
-import { type TranslateOptions } from './options';
+import { PROVISIONED_BIND_ADDRESS, type TranslateOptions } from './options';
 import { type ResourceIndex } from './resource-index';
 import { type GatewayStatusEntry } from './status';
 import { ANY_HOST } from './hostnames';
@@ -40,15 +40,19 @@ export function buildGatewayContexts(
 ): GatewayContext[] {
   const classNames = new Set(ownClasses.map((c) => c.metadata.name));
   const ours = gateways.filter((g) => classNames.has(g.spec.gatewayClassName));
-  const pooled = options.addressPool ? allocateAddresses(ours, options.addressPool) : new Map<string, string>();
+  const pooled = options.addressPool && !options.provisioned ? allocateAddresses(ours, options.addressPool) : new Map<string, string>();
   return ours.map((gateway) => {
-    const { address, problem, notUsable } = bindAddress(gateway, pooled, options);
+    const { address, problem, notUsable, statusAddresses, notAssigned } = options.provisioned
+      ? provisionedAddress(gateway, index)
+      : bindAddress(gateway, pooled, options);
     return {
       gateway,
       key: gatewayKey(gateway.metadata.namespace, gateway.metadata.name),
       address,
       addressProblem: problem,
       addressNotUsable: notUsable,
+      ...(statusAddresses ? { statusAddresses } : {}),
+      ...(notAssigned ? { addressNotAssigned: notAssigned } : {}),
       listeners: buildListenerContexts(gateway, address, options, index),
       grpcFilters: grpcFiltersOf(gateway),
     };
@@ -60,11 +64,7 @@ export function buildGatewayContexts(
  * supported. With `--address-pool`, a static address must come from the pool: the pool is what
  * the operator made bindable, so any other address is not usable (GatewayStaticAddresses).
  */
-function bindAddress(
-  gateway: Gateway,
-  pooled: ReadonlyMap<string, string>,
-  options: TranslateOptions,
-): { address: string; problem?: string; notUsable?: string } {
+function bindAddress(gateway: Gateway, pooled: ReadonlyMap<string, string>, options: TranslateOptions): BoundAddress {
   const requested = gateway.spec.addresses ?? [];
   const key = gatewayKey(gateway.metadata.namespace, gateway.metadata.name);
   if (wantsAssignedAddress(gateway)) return { address: pooled.get(key) ?? options.defaultAddress };
@@ -75,6 +75,35 @@ function bindAddress(
     return { address, notUsable: `spec.addresses[0]: ${address} is outside the address pool (--address-pool), so no proxy can bind it` };
   }
   return { address };
+}
+
+interface BoundAddress {
+  address: string;
+  problem?: string;
+  notUsable?: string;
+  statusAddresses?: GatewayStatusAddress[];
+  notAssigned?: string;
+}
+
+/**
+ * Provisioned mode: the Gateway's own Envoys bind the wildcard address in their Pods, and its
+ * addresses are those of the Service generated for it (addresses.ts). An address asked for in
+ * spec.addresses must be one of them (the Service's type and parameters decide what it gets).
+ */
+function provisionedAddress(gateway: Gateway, index: ResourceIndex): BoundAddress {
+  const service = index.gatewayService(gateway);
+  const statusAddresses = serviceAddresses(service);
+  const base = { address: PROVISIONED_BIND_ADDRESS, statusAddresses };
+  if (!service) return { ...base, notAssigned: 'No address yet: the Service of this Gateway does not exist yet' };
+  const serviceName = `${service.metadata.namespace}/${service.metadata.name}`;
+  if (statusAddresses.length === 0) return { ...base, notAssigned: `No address yet: Service ${serviceName} has no load-balancer ingress or cluster IP` };
+  const missing = (gateway.spec.addresses ?? []).findIndex((a) => a.value && !statusAddresses.some((s) => s.value === a.value));
+  if (missing >= 0) {
+    const value = gateway.spec.addresses![missing].value!;
+    const has = statusAddresses.map((a) => a.value).join(', ');
+    return { ...base, notUsable: `spec.addresses[${missing}]: ${value} is not an address of Service ${serviceName} (it has ${has})` };
+  }
+  return base;
 }
 
 /** ListenersNotValid SHOULD say which listeners are rejected (and why) and which are accepted (GatewaySpec.Listeners). */
@@ -112,17 +141,19 @@ export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<Listene
           : c.make(ConditionType.Accepted, anyValid, Reason.ListenersNotValid, listenersNotValidMessage(ctx.listeners)),
     ctx.addressNotUsable && !ctx.addressProblem && !parametersRef
       ? c.make(ConditionType.Programmed, false, Reason.AddressNotUsable, ctx.addressNotUsable)
-      : anyProgrammed && !ctx.addressProblem && !parametersRef
-        ? c.make(ConditionType.Programmed, true, Reason.Programmed, `Configuration is served to proxies with node.cluster "${ctx.key}"`)
-        : c.make(ConditionType.Programmed, false, Reason.Invalid, 'No valid listener to program'),
+      : ctx.addressNotAssigned && !ctx.addressProblem && !parametersRef
+        ? c.make(ConditionType.Programmed, false, Reason.AddressNotAssigned, ctx.addressNotAssigned)
+        : anyProgrammed && !ctx.addressProblem && !parametersRef
+          ? c.make(ConditionType.Programmed, true, Reason.Programmed, `Configuration is served to proxies with node.cluster "${ctx.key}"`)
+          : c.make(ConditionType.Programmed, false, Reason.Invalid, 'No valid listener to program'),
   ];
   return {
     kind: 'Gateway',
     namespace: ctx.gateway.metadata.namespace,
     name: ctx.gateway.metadata.name,
     generation: ctx.gateway.metadata.generation,
-    // Only addresses actually bound are listed (GatewayStatus.addresses).
-    status: { addresses: ctx.addressNotUsable ? [] : [{ type: 'IPAddress', value: ctx.address }], conditions, listeners },
+    // Only addresses actually bound are listed (GatewayStatus.addresses); provisioned: the Service's.
+    status: { addresses: ctx.statusAddresses ?? (ctx.addressNotUsable ? [] : [{ type: 'IPAddress', value: ctx.address }]), conditions, listeners },
   };
 }
 

@@ -13,9 +13,23 @@ export interface TranslateOptions {
    * (a listener on port 80 binds 10080). 0 binds the Gateway port as is.
    */
   privilegedPortShift: number;
+  /**
+   * Kubernetes mode with the provisioner (`--provision`): every Gateway has Envoys of its own in
+   * their own Pods, so listeners bind the wildcard address (PROVISIONED_BIND_ADDRESS) and
+   * status.addresses come from the Gateway's generated Service (addresses.ts), not from
+   * `defaultAddress`/`addressPool`. Unset or false: the unmanaged mode, as before.
+   */
+  provisioned?: boolean;
   /** lastTransitionTime for conditions (RFC 3339). */
   now: string;
 }
+
+/**
+ * Where provisioned Envoys bind: every IPv4 address of their Pod (the Service sends traffic to the
+ * Pod IP). IPv4 rather than `::` with ipv4_compat: it binds in every cluster, including those with
+ * IPv6 disabled in the Pod's kernel; IPv6 and dual-stack Gateways are not served yet.
+ */
+export const PROVISIONED_BIND_ADDRESS = '0.0.0.0';
 
 export const DEFAULT_CONTROLLER_NAME = 'attache.dev/gateway-controller';
 

@@ -79,4 +79,16 @@ describe('KubernetesSource', () => {
     expect(forStore(o as KubernetesObject)).toEqual({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', uid: 'u', generation: 2 } });
     expect(o.metadata.resourceVersion).toBe('9');
   });
+
+  it("keeps a Service's load-balancer status (a provisioned Gateway's address), nothing else of status", () => {
+    const o = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] }, conditions: [] } };
+    expect(forStore(o as KubernetesObject)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } },
+    });
+    const gw = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g' }, status: { loadBalancer: {} } };
+    expect(forStore(gw as KubernetesObject)).toEqual({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g' } });
+  });
 });

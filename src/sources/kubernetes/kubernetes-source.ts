@@ -151,9 +151,13 @@ function referencedSecrets(gateways: readonly Gateway[]): Set<string> {
   return out;
 }
 
-/** The object without what the server maintains and translation never reads. */
+/**
+ * The object without what the server maintains and translation never reads. A Service keeps
+ * `status.loadBalancer`: a provisioned Gateway's addresses come from its Service (gatewayapi/addresses.ts).
+ */
 export function forStore(o: KubernetesObject): KubernetesObject {
-  const { status: _status, ...rest } = o as KubernetesObject & { status?: unknown };
+  const { status, ...rest } = o as KubernetesObject & { status?: { loadBalancer?: unknown } };
   const { managedFields: _managed, resourceVersion: _rv, ...metadata } = o.metadata as KubernetesObject['metadata'] & { managedFields?: unknown };
-  return { ...rest, metadata };
+  const kept = o.kind === 'Service' && status?.loadBalancer !== undefined ? { status: { loadBalancer: status.loadBalancer } } : {};
+  return { ...rest, metadata, ...kept };
 }
