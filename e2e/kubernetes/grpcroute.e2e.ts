@@ -15,7 +15,16 @@ import {
   startGatewayEnvoy,
   waitFor,
 } from '../../test/harness';
-import { apply, condition, get, parentsOf, remove, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import {
+  apply,
+  condition,
+  get,
+  type LiveCondition,
+  parentsOf,
+  remove,
+  type RunningKubernetesControlPlane,
+  startKubernetesControlPlane,
+} from '../../test/harness/kubernetes';
 import { gateway, gatewayClass, grpcRoute, namespace, type Scope, service } from './fixtures';
 
 const S: Scope = { namespace: 'e2e-grpcroute', gatewayClass: 'e2e-grpcroute', controllerName: 'attache.dev/e2e-grpcroute' };
@@ -143,9 +152,25 @@ describe('Kubernetes mode: GRPCRoute from the API server to Envoy and back', () 
   });
 
   it('writes nothing when nothing changed: a restarted control plane finds its status in place', async () => {
+    const xdsPort = cp.xds.port;
     await cp.stop();
-    cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: address });
+    // On the same xDS port, so the Envoy reconnects (as to a restarted Pod behind its Service):
+    // the Gateway stays Programmed, not False until the Envoy is back.
+    cp = await startKubernetesControlPlane({ controllerName: S.controllerName, defaultAddress: address, xdsPort });
     await waitFor(async () => (await cp.debug('/readyz')).startsWith('ready'), { timeoutMs: 15_000, description: 'control plane ready' });
+    await waitFor(
+      async () => {
+        const entries = JSON.parse(await cp.debug('/status?format=json')) as Array<{
+          kind: string;
+          name: string;
+          awaitingProxies?: boolean;
+          status: { conditions?: LiveCondition[] };
+        }>;
+        const gw = entries.find((e) => e.kind === 'Gateway' && e.name === GATEWAY);
+        return gw !== undefined && !gw.awaitingProxies && condition(gw.status.conditions, 'Programmed')?.status === 'True';
+      },
+      { timeoutMs: 30_000, description: 'the Envoy reconnected and runs the configuration' },
+    );
     await waitFor(async () => (await cp.statusWrites()).queued === 0 && (await cp.statusWrites()).inFlight === 0, { timeoutMs: 10_000 });
     expect((await cp.statusWrites()).writes).toBe(0);
   });

@@ -213,7 +213,14 @@ describe('Helm chart charts/attache', () => {
         description: 'route status written with the chart RBAC',
       },
     );
-    expect(condition((await get('gateway', 'gw', S.namespace)).status?.conditions, 'Programmed')?.status).toBe('True');
+    // No Envoy yet: accepted, not programmed (once proxies had their time to reconnect to a new control plane).
+    await waitFor(
+      async () => {
+        const conditions = (await get('gateway', 'gw', S.namespace)).status?.conditions;
+        return condition(conditions, 'Accepted')?.status === 'True' && condition(conditions, 'Programmed')?.reason === 'Pending';
+      },
+      { timeoutMs: 30_000, description: 'Gateway status written with the chart RBAC' },
+    );
     expect(await cp.statusWrites()).toMatchObject({ leader: true, failures: 0 });
     expect(cp.proc.logs()).not.toMatch(/forbidden/i);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -317,6 +324,10 @@ describe('Helm chart charts/attache', () => {
       expect(r.pod).toBe('echo-pod-1');
     });
     expect((await envoy.stats('ssl.handshake'))['cluster.xds_cluster.ssl.handshake']).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => condition((await get('gateway', GATEWAY, S.namespace)).status?.conditions, 'Programmed')?.status === 'True', {
+      timeoutMs: 15_000,
+      description: 'Gateway Programmed=True once the Envoy runs its configuration',
+    });
     await envoy.stop();
   });
 });

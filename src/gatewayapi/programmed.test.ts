@@ -81,6 +81,14 @@ describe('withDataPlane', () => {
     for (const l of entry.status.listeners) expect(l.conditions.find((c) => c.type === 'Programmed')?.status).toBe('False');
   });
 
+  it('while proxies may be reconnecting, marks a Gateway none runs (not written back) and only that one', () => {
+    const status = (plane: DataPlane) =>
+      withDataPlane(translated.status, translated.listenerResources, plane, NOW, { reconnecting: true }).find((e) => e.kind === 'Gateway');
+    expect(status(STATES['no-proxy'])).toMatchObject({ awaitingProxies: true });
+    expect(status(STATES.current)).not.toHaveProperty('awaitingProxies');
+    expect(gatewayStatus(STATES['no-proxy'])).not.toHaveProperty('awaitingProxies');
+  });
+
   it('does not change its input', () => {
     const before = JSON.stringify(translated.status);
     gatewayStatus(STATES['no-proxy']);

@@ -35,6 +35,16 @@ export type DataPlane = ReadonlyMap<string, GatewayDataPlane>;
 /** Per Gateway key, Gateway listener name → the Envoy Listener serving it (gateway.ts `envoyListeners`). */
 export type ListenerResources = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
+/** How the data plane's state is to be read. */
+export interface DataPlaneOptions {
+  /**
+   * Proxies may still be reconnecting (this control plane started moments ago): a Gateway that
+   * none runs yet is marked `awaitingProxies` rather than reported not programmed, so a
+   * restart does not flip every Gateway to False and back (the Kubernetes writer skips it).
+   */
+  reconnecting?: boolean;
+}
+
 const NONE: GatewayDataPlane = { connected: 0, current: false, listeners: new Set() };
 
 function pending(condition: Condition, message: string, now: string): Condition {
@@ -66,7 +76,7 @@ function listenerWithDataPlane(l: ListenerStatus, key: string, envoyListener: st
   return { ...l, conditions: l.conditions.map((c) => (isProgrammed(c) ? pending(c, message, now) : c)) };
 }
 
-function gatewayWithDataPlane(entry: GatewayStatusEntry, resources: ListenerResources, plane: DataPlane, now: string): GatewayStatusEntry {
+function gatewayWithDataPlane(entry: GatewayStatusEntry, resources: ListenerResources, plane: DataPlane, now: string, o: DataPlaneOptions): GatewayStatusEntry {
   const key = gatewayKey(entry.namespace, entry.name);
   const ours = plane.get(key) ?? NONE;
   const bound = resources.get(key);
@@ -74,10 +84,17 @@ function gatewayWithDataPlane(entry: GatewayStatusEntry, resources: ListenerReso
   const conditions = ours.current
     ? entry.status.conditions
     : entry.status.conditions.map((c) => (isProgrammed(c) ? pending(c, gatewayMessage(key, ours), now) : c));
-  return { ...entry, status: { ...entry.status, conditions, listeners } };
+  const awaiting = o.reconnecting === true && !ours.current && entry.status.conditions.some(isProgrammed);
+  return { ...entry, ...(awaiting ? { awaitingProxies: true as const } : {}), status: { ...entry.status, conditions, listeners } };
 }
 
 /** `status` with Gateway and listener `Programmed` set by what the proxies run (new entries; the input is not changed). */
-export function withDataPlane(status: readonly StatusEntry[], resources: ListenerResources, plane: DataPlane, now: string): StatusEntry[] {
-  return status.map((entry) => (entry.kind === 'Gateway' ? gatewayWithDataPlane(entry, resources, plane, now) : entry));
+export function withDataPlane(
+  status: readonly StatusEntry[],
+  resources: ListenerResources,
+  plane: DataPlane,
+  now: string,
+  o: DataPlaneOptions = {},
+): StatusEntry[] {
+  return status.map((entry) => (entry.kind === 'Gateway' ? gatewayWithDataPlane(entry, resources, plane, now, o) : entry));
 }

@@ -30,6 +30,8 @@ export interface ListenerStatus {
 export interface GatewayStatusEntry extends ObjectRef {
   kind: 'Gateway';
   namespace: string;
+  /** Set while proxies may still be reconnecting to a control plane that just started (programmed.ts): not written back. */
+  awaitingProxies?: true;
   status: {
     addresses: Array<{ type: string; value: string }>;
     conditions: Condition[];

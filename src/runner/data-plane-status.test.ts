@@ -32,7 +32,7 @@ describe('DataPlaneStatus', () => {
   it('starts the sink with no proxy, and evaluates a burst of proxy events once, at most once per interval', () => {
     const planes: DataPlane[] = [];
     let proxies: ProxySync[] = [];
-    const loop = new DataPlaneStatus({ setDataPlane: (p) => planes.push(p) }, { settleMs: 50, minIntervalMs: 1000 });
+    const loop = new DataPlaneStatus({ setDataPlane: (p) => planes.push(p) }, { settleMs: 50, minIntervalMs: 1000, startupGraceMs: 0 });
     expect(planes).toHaveLength(1);
     expect(planes[0].size).toBe(0);
     loop.attach(() => proxies);
@@ -61,9 +61,23 @@ describe('DataPlaneStatus', () => {
     loop.stop();
   });
 
+  it('says proxies may be reconnecting until the startup grace ends, then evaluates', () => {
+    const calls: Array<{ size: number; reconnecting?: boolean }> = [];
+    const loop = new DataPlaneStatus({ setDataPlane: (p, o) => calls.push({ size: p.size, reconnecting: o.reconnecting }) }, { startupGraceMs: 15_000 });
+    loop.attach(() => []);
+    jest.advanceTimersByTime(1000);
+    expect(calls).toEqual([{ size: 0, reconnecting: true }]);
+    jest.advanceTimersByTime(14_100);
+    expect(calls).toEqual([
+      { size: 0, reconnecting: true },
+      { size: 0, reconnecting: false },
+    ]);
+    loop.stop();
+  });
+
   it('hands over only a changed summary', () => {
     const planes: DataPlane[] = [];
-    const loop = new DataPlaneStatus({ setDataPlane: (p) => planes.push(p) });
+    const loop = new DataPlaneStatus({ setDataPlane: (p) => planes.push(p) }, { startupGraceMs: 0 });
     loop.attach(() => [proxy(1, 'ns/a', true, ['l1'])]);
     loop.evaluate();
     loop.evaluate();

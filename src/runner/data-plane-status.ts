@@ -9,8 +9,10 @@
  * `settleMs` after the first event (so an ACK and the push it releases are seen together); so a
  * flapping proxy (connect, ACK, killed, again, many times a second) costs at most one status
  * write per Gateway per second, whatever its rate, and never queues more than one timer.
+ * For `startupGraceMs` after start, Gateways no proxy runs yet are left as the API shows them
+ * (programmed.ts `reconnecting`): proxies of a restarted control plane get time to reconnect.
  */
-import type { DataPlane, GatewayDataPlane } from '../gatewayapi/programmed';
+import type { DataPlane, DataPlaneOptions, GatewayDataPlane } from '../gatewayapi/programmed';
 import type { XdsCallbacks } from '../xds/server/callbacks';
 import type { ProxySync } from '../xds/server/proxy-sync';
 
@@ -19,11 +21,18 @@ export interface DataPlaneStatusOptions {
   settleMs?: number;
   /** Least time between two evaluations (default 1000 ms). */
   minIntervalMs?: number;
+  /**
+   * After this control plane starts, how long proxies get to reconnect before a Gateway none of
+   * them runs is reported not programmed (default 15 s: Envoy retries its xDS stream with a
+   * backoff from 0.5 s). Meanwhile such Gateways keep the status the API shows (a restart or a
+   * new leader does not flip every Gateway to False and back); new ones get theirs after it.
+   */
+  startupGraceMs?: number;
 }
 
 /** What the reconciler offers this loop. */
 export interface DataPlaneSink {
-  setDataPlane(plane: DataPlane): void;
+  setDataPlane(plane: DataPlane, options: DataPlaneOptions): void;
 }
 
 /** Per Gateway key: how many proxies are connected, whether one is current, what Listeners they run, why not. */
@@ -42,15 +51,16 @@ export function summarize(proxies: readonly ProxySync[]): DataPlane {
 }
 
 /** A canonical text of a summary, to tell a change. */
-function fingerprint(plane: DataPlane): string {
-  return JSON.stringify(
-    [...plane.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, g]) => [k, g.connected, g.current, [...g.listeners].sort(), g.behind]),
-  );
+function fingerprint(plane: DataPlane, reconnecting: boolean): string {
+  const gateways = [...plane.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, g]) => [k, g.connected, g.current, [...g.listeners].sort(), g.behind]);
+  return JSON.stringify([reconnecting, gateways]);
 }
 
 export class DataPlaneStatus {
   private readonly settleMs: number;
   private readonly minIntervalMs: number;
+  private readonly graceEnds: number;
+  private readonly graceTimer: NodeJS.Timeout;
   private proxies: () => readonly ProxySync[] = () => [];
   private timer: NodeJS.Timeout | undefined;
   private lastRun = -Infinity;
@@ -64,9 +74,14 @@ export class DataPlaneStatus {
   ) {
     this.settleMs = o.settleMs ?? 50;
     this.minIntervalMs = o.minIntervalMs ?? 1000;
+    const graceMs = o.startupGraceMs ?? 15_000;
+    this.graceEnds = performance.now() + graceMs;
     const none = new Map<string, GatewayDataPlane>();
-    this.last = fingerprint(none);
-    sink.setDataPlane(none);
+    const reconnecting = graceMs > 0;
+    this.last = fingerprint(none, reconnecting);
+    sink.setDataPlane(none, { reconnecting });
+    this.graceTimer = setTimeout(() => this.schedule(), graceMs);
+    this.graceTimer.unref();
   }
 
   /** Where proxies' states are read (the xDS server, once it exists). */
@@ -83,6 +98,7 @@ export class DataPlaneStatus {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.graceTimer);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -90,10 +106,11 @@ export class DataPlaneStatus {
   /** Reads the proxies now; hands a changed summary to the sink. */
   evaluate(): void {
     const plane = summarize(this.proxies());
-    const text = fingerprint(plane);
+    const reconnecting = performance.now() < this.graceEnds;
+    const text = fingerprint(plane, reconnecting);
     if (text === this.last) return;
     this.last = text;
-    this.sink.setDataPlane(plane);
+    this.sink.setDataPlane(plane, { reconnecting });
   }
 
   private schedule(): void {

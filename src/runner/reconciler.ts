@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import { ResourceIndex } from '../gatewayapi/resource-index';
 import { type TranslateOptions } from '../gatewayapi/options';
-import { type DataPlane, type ListenerResources, withDataPlane } from '../gatewayapi/programmed';
+import { type DataPlane, type DataPlaneOptions, type ListenerResources, withDataPlane } from '../gatewayapi/programmed';
 import { type StatusEntry } from '../gatewayapi/status';
 import { type GatewayIR } from '../ir/types';
 import type { AttacheMetrics, RebuildPath } from '../metrics/registry';
@@ -57,6 +57,7 @@ export class Reconciler {
   private listenerResources: ListenerResources = new Map();
   /** What the proxies run, once a data-plane loop feeds it (Kubernetes mode); undefined: status as translated. */
   private dataPlane: DataPlane | undefined;
+  private dataPlaneOptions: DataPlaneOptions = {};
   private lastStatus: StatusEntry[] = [];
   private lastIR: GatewayIR[] = [];
   private keys = new Set<string>();
@@ -124,8 +125,9 @@ export class Reconciler {
    * What the proxies of each Gateway run (runner/data-plane-status.ts): from the first call on,
    * Gateways and listeners are `Programmed` only while a proxy runs them.
    */
-  setDataPlane(plane: DataPlane): void {
+  setDataPlane(plane: DataPlane, options: DataPlaneOptions = {}): void {
     this.dataPlane = plane;
+    this.dataPlaneOptions = options;
     if (this.built) this.refreshStatus();
   }
 
@@ -325,7 +327,9 @@ export class Reconciler {
   }
 
   private refreshStatus(): void {
-    const programmed = this.dataPlane ? withDataPlane(this.rawStatus, this.listenerResources, this.dataPlane, this.options().now) : this.rawStatus;
+    const programmed = this.dataPlane
+      ? withDataPlane(this.rawStatus, this.listenerResources, this.dataPlane, this.options().now, this.dataPlaneOptions)
+      : this.rawStatus;
     this.lastStatus = carryTransitionTimes(this.lastStatus, withProxyConditions(programmed, this.rejections));
     for (const listener of this.statusListeners) listener(this.lastStatus);
   }

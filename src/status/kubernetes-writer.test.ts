@@ -159,6 +159,24 @@ describe('KubernetesStatusWriter', () => {
     expect(writer.counters()).toMatchObject({ writes: 1, failures: 1 });
     expect(accepted(api, 'flaky')).toBe('True');
   });
+  it('leaves a Gateway whose proxies may still be reconnecting as the API shows it, and writes it once they are settled', async () => {
+    const { api, view, writer } = setup();
+    const live: LiveObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'ns', generation: 1 },
+      status: {},
+    };
+    view.set(storeKey('Gateway', 'ns', 'gw'), api.add(live));
+    const c: Condition = { type: 'Programmed', status: 'False', reason: 'Pending', message: 'm', observedGeneration: 1, lastTransitionTime: 't' };
+    const entry: StatusEntry = { kind: 'Gateway', namespace: 'ns', name: 'gw', generation: 1, status: { addresses: [], conditions: [c], listeners: [] } };
+    writer.update([{ ...entry, awaitingProxies: true }]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(api.puts).toBe(0);
+    writer.update([entry]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(api.puts).toBe(1);
+  });
 });
 
 describe('KubernetesStatusWriter on BackendTrafficPolicy (GEP-713 ancestors)', () => {

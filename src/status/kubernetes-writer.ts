@@ -92,6 +92,8 @@ export class KubernetesStatusWriter {
     for (const e of entries) {
       const key = storeKey(e.kind, e.namespace, e.name);
       seen.add(key);
+      // Its proxies may still be reconnecting to this (just started) control plane: what the API shows stands.
+      if (e.kind === 'Gateway' && e.awaitingProxies) continue;
       this.consider(key, { kind: e.kind, namespace: e.namespace, name: e.name }, e);
     }
     // Routes that no longer reach any of our Gateways, policies no longer ours: withdraw our entries.

@@ -126,6 +126,8 @@ export async function startKubernetesControlPlane(opts: {
   extraArgs?: readonly string[];
   /** Serve xDS over mTLS with these files; plaintext on loopback otherwise. */
   tls?: XdsTlsArgs;
+  /** The xDS port (default: a free one); a restart on the same port is one Envoys reconnect to. */
+  xdsPort?: number;
 }): Promise<RunningKubernetesControlPlane> {
   const serve = await startServe(['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName], opts);
   return {
