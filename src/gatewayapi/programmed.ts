@@ -39,8 +39,8 @@ export type ListenerResources = ReadonlyMap<string, ReadonlyMap<string, string>>
 export interface DataPlaneOptions {
   /**
    * Proxies may still be reconnecting (this control plane started moments ago): a Gateway that
-   * none runs yet is marked `awaitingProxies` rather than reported not programmed, so a
-   * restart does not flip every Gateway to False and back (the Kubernetes writer skips it).
+   * none runs yet is marked `awaitingProxies`, and the Kubernetes writer keeps the `Programmed`
+   * conditions the API shows for it, so a restart does not flip every Gateway to False and back.
    */
   reconnecting?: boolean;
 }

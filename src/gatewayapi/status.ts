@@ -30,7 +30,7 @@ export interface ListenerStatus {
 export interface GatewayStatusEntry extends ObjectRef {
   kind: 'Gateway';
   namespace: string;
-  /** Set while proxies may still be reconnecting to a control plane that just started (programmed.ts): not written back. */
+  /** Set while proxies may still be reconnecting to a control plane that just started (programmed.ts): its Programmed conditions are not written back. */
   awaitingProxies?: true;
   status: {
     addresses: Array<{ type: string; value: string }>;

@@ -9,7 +9,7 @@
  * `settleMs` after the first event (so an ACK and the push it releases are seen together); so a
  * flapping proxy (connect, ACK, killed, again, many times a second) costs at most one status
  * write per Gateway per second, whatever its rate, and never queues more than one timer.
- * For `startupGraceMs` after start, Gateways no proxy runs yet are left as the API shows them
+ * For `startupGraceMs` after start, Gateways no proxy runs yet keep the `Programmed` the API shows
  * (programmed.ts `reconnecting`): proxies of a restarted control plane get time to reconnect.
  */
 import type { DataPlane, DataPlaneOptions, GatewayDataPlane } from '../gatewayapi/programmed';
@@ -24,7 +24,7 @@ export interface DataPlaneStatusOptions {
   /**
    * After this control plane starts, how long proxies get to reconnect before a Gateway none of
    * them runs is reported not programmed (default 15 s: Envoy retries its xDS stream with a
-   * backoff from 0.5 s). Meanwhile such Gateways keep the status the API shows (a restart or a
+   * backoff from 0.5 s). Meanwhile such Gateways keep the `Programmed` the API shows (a restart or a
    * new leader does not flip every Gateway to False and back); new ones get theirs after it.
    */
   startupGraceMs?: number;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { type Condition } from '../apis/meta';
-import { type PolicyStatusEntry, type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
+import { type GatewayStatusEntry, type PolicyStatusEntry, type RouteStatusEntry, type StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
 import { KubernetesStatusWriter, type StatusApi } from './kubernetes-writer';
 import { type LiveObject } from './status-merge';
@@ -159,23 +159,44 @@ describe('KubernetesStatusWriter', () => {
     expect(writer.counters()).toMatchObject({ writes: 1, failures: 1 });
     expect(accepted(api, 'flaky')).toBe('True');
   });
-  it('leaves a Gateway whose proxies may still be reconnecting as the API shows it, and writes it once they are settled', async () => {
+  it('keeps the live Programmed of a Gateway whose proxies may still be reconnecting, writes the rest, and its own once they are settled', async () => {
     const { api, view, writer } = setup();
+    const cond = (type: string, status: Condition['status'], reason: string): Condition => ({
+      type,
+      status,
+      reason,
+      message: 'm',
+      observedGeneration: 1,
+      lastTransitionTime: 't',
+    });
     const live: LiveObject = {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'gw', namespace: 'ns', generation: 1 },
-      status: {},
+      status: { addresses: [], conditions: [cond('Accepted', 'True', 'Accepted'), cond('Programmed', 'True', 'Programmed')], listeners: [] },
     };
     view.set(storeKey('Gateway', 'ns', 'gw'), api.add(live));
-    const c: Condition = { type: 'Programmed', status: 'False', reason: 'Pending', message: 'm', observedGeneration: 1, lastTransitionTime: 't' };
-    const entry: StatusEntry = { kind: 'Gateway', namespace: 'ns', name: 'gw', generation: 1, status: { addresses: [], conditions: [c], listeners: [] } };
-    writer.update([{ ...entry, awaitingProxies: true }]);
+    const entry = (accepted: Condition['status']): StatusEntry => ({
+      kind: 'Gateway',
+      namespace: 'ns',
+      name: 'gw',
+      generation: 1,
+      status: { addresses: [], conditions: [cond('Accepted', accepted, 'Accepted'), cond('Programmed', 'False', 'Pending')], listeners: [] },
+    });
+    // Only Programmed differs: nothing to write while proxies may be reconnecting.
+    writer.update([{ ...(entry('True') as GatewayStatusEntry), awaitingProxies: true }]);
     expect(await writer.idle(5000)).toBe(true);
     expect(api.puts).toBe(0);
-    writer.update([entry]);
+    // Something else changed: written, with the live Programmed kept.
+    writer.update([{ ...(entry('False') as GatewayStatusEntry), awaitingProxies: true }]);
     expect(await writer.idle(5000)).toBe(true);
     expect(api.puts).toBe(1);
+    const written = api.objects.get(storeKey('Gateway', 'ns', 'gw'))!.status as { conditions: Condition[] };
+    expect(written.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=False', 'Programmed=True']);
+    view.set(storeKey('Gateway', 'ns', 'gw'), api.objects.get(storeKey('Gateway', 'ns', 'gw'))!);
+    writer.update([entry('False')]);
+    expect(await writer.idle(5000)).toBe(true);
+    expect(api.puts).toBe(2);
   });
 });
 

@@ -15,7 +15,8 @@
  *    A status edited by someone else is corrected at the next change, not at once.
  */
 import type { Logger } from 'pino';
-import { type StatusEntry } from '../gatewayapi/status';
+import { type Condition } from '../apis/meta';
+import { type GatewayStatusEntry, type StatusEntry } from '../gatewayapi/status';
 import { storeKey } from '../store/store';
 import { hasOurParents, type LiveObject, SHARED_STATUS_KINDS, statusToWrite, wishOf } from './status-merge';
 
@@ -50,6 +51,8 @@ export interface StatusWriteCounters {
   queued: number;
   inFlight: number;
 }
+
+const PROGRAMMED = 'Programmed';
 
 interface Ref {
   kind: string;
@@ -92,9 +95,8 @@ export class KubernetesStatusWriter {
     for (const e of entries) {
       const key = storeKey(e.kind, e.namespace, e.name);
       seen.add(key);
-      // Its proxies may still be reconnecting to this (just started) control plane: what the API shows stands.
-      if (e.kind === 'Gateway' && e.awaitingProxies) continue;
-      this.consider(key, { kind: e.kind, namespace: e.namespace, name: e.name }, e);
+      const entry = e.kind === 'Gateway' && e.awaitingProxies ? withLiveProgrammed(e, this.o.observed(e.kind, e.namespace, e.name)) : e;
+      this.consider(key, { kind: e.kind, namespace: e.namespace, name: e.name }, entry);
     }
     // Routes that no longer reach any of our Gateways, policies no longer ours: withdraw our entries.
     for (const kind of SHARED_STATUS_KINDS) {
@@ -229,6 +231,29 @@ export class KubernetesStatusWriter {
   private isIdle(): boolean {
     return this.queue.size === 0 && this.inFlight.size === 0 && this.retryTimers.size === 0;
   }
+}
+
+/**
+ * A Gateway whose proxies may still be reconnecting to this (just started) control plane
+ * (gatewayapi/programmed.ts): its `Programmed` conditions, the Gateway's and each listener's,
+ * stay as the API shows them (none where it shows none); the rest is written as computed.
+ */
+function withLiveProgrammed(entry: GatewayStatusEntry, live: LiveObject | undefined): GatewayStatusEntry {
+  type Listed = { name?: string; conditions?: Condition[] };
+  const status = (live?.status ?? {}) as { conditions?: Condition[]; listeners?: Listed[] };
+  const keep = (ours: readonly Condition[], theirs: readonly Condition[] | undefined): Condition[] => {
+    const live = theirs?.find((c) => c.type === PROGRAMMED);
+    return ours.flatMap((c) => (c.type !== PROGRAMMED ? [c] : live ? [live] : []));
+  };
+  const { awaitingProxies: _awaiting, ...rest } = entry;
+  return {
+    ...rest,
+    status: {
+      ...entry.status,
+      conditions: keep(entry.status.conditions, status.conditions),
+      listeners: entry.status.listeners.map((l) => ({ ...l, conditions: keep(l.conditions, status.listeners?.find((x) => x.name === l.name)?.conditions) })),
+    },
+  };
 }
 
 function statusCode(e: unknown): number | undefined {
