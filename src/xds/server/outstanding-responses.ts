@@ -35,12 +35,24 @@ export class OutstandingResponses {
    * Undefined if unknown or already settled.
    */
   take(nonce: string): OutstandingResponse | undefined {
+    return this.takeWithEarlier(nonce)?.response;
+  }
+
+  /**
+   * Like `take`, with the older responses it settles too, oldest first. Envoy answers only its
+   * latest state when responses of a type arrive faster than it sends requests (its request
+   * queue keeps one per type), so an ACK may stand for earlier responses too: it applied them in
+   * order.
+   */
+  takeWithEarlier(nonce: string): { response: OutstandingResponse; earlier: OutstandingResponse[] } | undefined {
     const found = this.byNonce.get(nonce);
     if (!found) return undefined;
-    for (const key of [...this.byNonce.keys()]) {
+    const earlier: OutstandingResponse[] = [];
+    for (const [key, response] of [...this.byNonce.entries()]) {
       this.byNonce.delete(key);
       if (key === nonce) break;
+      earlier.push(response);
     }
-    return found;
+    return { response: found, earlier };
   }
 }

@@ -106,4 +106,32 @@ describe('XdsServer.proxies()', () => {
     s.close();
     await eventually(() => h.server.proxies().length === 0);
   });
+
+  it('an ACK of the latest response stands for the earlier ones it did not answer (Envoy sends only its latest state)', async () => {
+    h.publish(fakeGateway());
+    const s = h.sotw();
+    s.send({ node: fakeNode('gw', 'envoy-1'), type_url: CDS });
+    const cds = await nextResponse(s);
+    s.send({ type_url: CDS, version_info: cds.version_info, response_nonce: cds.nonce });
+    s.send({ type_url: EDS, resource_names: ['backend-a', 'backend-b'] });
+    const eds = await nextResponse(s);
+    s.send({ type_url: EDS, resource_names: ['backend-a', 'backend-b'], version_info: eds.version_info, response_nonce: eds.nonce });
+    s.send({ type_url: LDS });
+    const lds = await nextResponse(s);
+    s.send({ type_url: LDS, version_info: lds.version_info, response_nonce: lds.nonce });
+    s.send({ type_url: RDS, resource_names: ['listener-80-routes'] });
+    const rds = await nextResponse(s);
+    s.send({ type_url: RDS, resource_names: ['listener-80-routes'], version_info: rds.version_info, response_nonce: rds.nonce });
+    await eventually(() => h.server.proxies()[0]?.current === true);
+
+    // Two endpoint changes, one CLA each, before the client answers; it ACKs only the second.
+    h.publish(fakeGateway({ endpointPorts: { 'backend-a': 9090 } }));
+    const first = await nextResponse(s);
+    h.publish(fakeGateway({ endpointPorts: { 'backend-a': 9090, 'backend-b': 9091 } }));
+    const second = await nextResponse(s);
+    expect([resourceNames(first), resourceNames(second)]).toEqual([['backend-a'], ['backend-b']]);
+    s.send({ type_url: EDS, resource_names: ['backend-a', 'backend-b'], version_info: second.version_info, response_nonce: second.nonce });
+    await eventually(() => h.events.acks.length === 5);
+    expect(h.server.proxies()[0]).toMatchObject({ current: true, listeners: ['listener-80'] });
+  });
 });

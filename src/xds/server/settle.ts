@@ -27,7 +27,8 @@ export interface SettlingStream {
  * @param clientVersion SotW `version_info` (what the client runs); Delta has none.
  */
 export function settleResponse(stream: SettlingStream, sub: TypeSubscription, nonce: string, errorDetail: Status__Output | null, clientVersion?: string): void {
-  const response = sub.takeOutstanding(nonce);
+  const taken = sub.takeOutstandingWithEarlier(nonce);
+  const response = taken?.response;
   if (errorDetail && !response && sub.lastNack?.nonce === nonce) {
     // gRPC clients repeat their NACK on every later request for the type until a new
     // response arrives; that is the same rejection, already reported.
@@ -40,6 +41,8 @@ export function settleResponse(stream: SettlingStream, sub: TypeSubscription, no
   if (!response) return;
   sub.lastVersionAcked = response.version;
   sub.lastNack = undefined;
+  // The client runs what it was sent before, too: it answered only its latest state (proxy-sync.ts reads this).
+  for (const earlier of taken?.earlier ?? []) sub.acceptResponse(earlier);
   sub.acceptResponse(response);
   stream.callbacks.ack({
     ...stream.nodeEvent(),

@@ -98,6 +98,11 @@ export class TypeSubscription {
     return this.outstanding.take(nonce);
   }
 
+  /** `takeOutstanding`, with the older responses it settles (outstanding-responses.ts). */
+  takeOutstandingWithEarlier(nonce: string): { response: OutstandingResponse; earlier: OutstandingResponse[] } | undefined {
+    return this.outstanding.takeWithEarlier(nonce);
+  }
+
   /** The client ACKed `response`. */
   acceptResponse(response: OutstandingResponse): void {
     this.accepted.accept(response);
