@@ -16,8 +16,7 @@ import { isProblem } from './status-table';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { type RouteFinding } from '../gatewayapi/route-findings';
 import { type StatusEntry } from '../gatewayapi/status';
-import { translate } from '../gatewayapi/translate';
-import { applyTrafficPolicies } from '../policy/apply';
+import { translateWithPolicies } from '../runner/translate-all';
 import { fixApiVersionsInFile } from '../sources/file/api-version-fix';
 import { FILE_LIMITS } from '../sources/file/limits';
 import { formatSkipped, formatSourceError } from '../sources/file/parse';
@@ -72,7 +71,8 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   if (skippedLine) process.stdout.write(`info: ${skippedLine}\n`);
   const options = offlineOptions(flag(parsed, 'controller-name'));
   // Policies too: a target not found, a conflict or an invalid sectionName is a problem like a route's.
-  const { status, routeFindings } = applyTrafficPolicies(resources, translate(resources, options, schemas.bundleVersion), options);
+  // What the serve loop does, isolation included: an object that makes a stage throw is one problem.
+  const { status, routeFindings } = translateWithPolicies(resources, options, schemas.bundleVersion);
   const route = (severity: RouteFinding['severity']): string[] =>
     routeFindings.filter((f) => f.severity === severity).map((f) => `${f.object}: ${f.field}: ${f.message}`);
   const problems = [...errors.map(formatSourceError), ...statusProblems(status), ...route('error')];
