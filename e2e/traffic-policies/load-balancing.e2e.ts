@@ -12,7 +12,7 @@
  *  - LeastRequest: one of 5 pods answers every call 1 s late, so it holds its calls; Envoy's
  *    two-choice pick (two random hosts, the one with fewer requests in flight) avoids it unless
  *    both choices are that pod (1 in 25), so it gets far less than an even share (40) of 200 calls,
- *    4 at a time: at most half of it, 20 (measured: 8 of 100, 11 of 200). The same pods and
+ *    4 at a time: at most half of it, 20 (measured: 8 of 100; 7 and 11 of 200). The same pods and
  *    calls under round robin (the control, a Service without the policy) give the slow pod its
  *    full share, 40 — what LeastRequest rendered as round robin would do.
  */
