@@ -87,6 +87,7 @@ describe('local rate limit', () => {
       tally(await callMany(BURST, () => ({ target: s.target, authority, method }), BURST));
     const echo = await burst('per-method.example.com', 'Echo');
     const echoTwo = await burst('per-method.example.com', 'EchoTwo');
+    process.stderr.write(`per-method buckets: Echo ${JSON.stringify(echo)}, EchoTwo ${JSON.stringify(echoTwo)}\n`);
     expectLimited(echo);
     expectLimited(echoTwo);
     // Control: one bucket for the rule; Echo's burst leaves EchoTwo nothing (a refill is a minute away).
