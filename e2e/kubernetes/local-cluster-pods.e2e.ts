@@ -1,0 +1,267 @@
+/**
+ * The local cluster runs generic workloads (tools/local-cluster): a Deployment of stock Envoy
+ * (image envoyproxy/envoy, bootstrap from a ConfigMap, an init container that validates it,
+ * a readiness probe on the admin port) with 2 replicas behind a `type: LoadBalancer` Service,
+ * through kube-controller-manager (Deployment → ReplicaSet → Pods, EndpointSlices) and our
+ * kubelet (each Pod a process in a network namespace of its own) and service proxy (an ingress
+ * address, forwarded to the ready endpoints). Killing an Envoy gets it restarted and traffic
+ * keeps flowing; deleting the Deployment leaves no process and no namespace behind.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT, spawnTracked, type TrackedProcess, waitFor } from '../../test/harness';
+import { apply, get, kubectl, list } from '../../test/harness/kubernetes';
+import { namespace } from './fixtures';
+
+const NS = 'e2e-local-cluster-pods';
+const ENVOY_IMAGE = 'envoyproxy/envoy:v1.36.2';
+const READY_TIMEOUT_MS = 90_000;
+
+/** Envoy: a listener on 0.0.0.0:8080 answering 200 with the Pod's name in a header, admin on 0.0.0.0:9901 (/ready). */
+const BOOTSTRAP = `
+admin:
+  address: {socket_address: {address: 0.0.0.0, port_value: 9901}}
+static_resources:
+  listeners:
+  - name: http
+    address: {socket_address: {address: 0.0.0.0, port_value: 8080}}
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: http
+          http_filters:
+          - name: envoy.filters.http.router
+            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+          route_config:
+            virtual_hosts:
+            - name: all
+              domains: ["*"]
+              routes:
+              - match: {prefix: /}
+                direct_response: {status: 200, body: {inline_string: "hello from the local cluster\\n"}}
+              response_headers_to_add:
+              - header: {key: x-pod, value: "%ENVIRONMENT(POD_NAME)%"}
+`;
+
+function objects(): object[] {
+  const labels = { app: 'envoy' };
+  return [
+    namespace(NS),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'envoy-bootstrap', namespace: NS }, data: { 'envoy.yaml': BOOTSTRAP } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'envoy', namespace: NS },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: 2,
+            initContainers: [
+              // Runs to completion before Envoy starts: the mounted bootstrap is valid.
+              {
+                name: 'validate',
+                image: ENVOY_IMAGE,
+                command: ['envoy'],
+                args: ['--mode', 'validate', '-c', '/etc/envoy/envoy.yaml'],
+                volumeMounts: [{ name: 'bootstrap', mountPath: '/etc/envoy' }],
+              },
+            ],
+            containers: [
+              {
+                name: 'envoy',
+                image: ENVOY_IMAGE,
+                // $(POD_NAME) is expanded from the environment, as by the kubelet.
+                args: ['-c', '/etc/envoy/envoy.yaml', '--disable-hot-restart', '--service-node', '$(POD_NAME)', '--log-level', 'warn'],
+                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+                ports: [
+                  { name: 'http', containerPort: 8080 },
+                  { name: 'admin', containerPort: 9901 },
+                ],
+                readinessProbe: { httpGet: { path: '/ready', port: 'admin' }, periodSeconds: 1 },
+                volumeMounts: [{ name: 'bootstrap', mountPath: '/etc/envoy', readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'bootstrap', configMap: { name: 'envoy-bootstrap' } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'envoy', namespace: NS },
+      spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    },
+  ];
+}
+
+interface PodView {
+  metadata: { name: string; uid: string; deletionTimestamp?: string };
+  status?: {
+    podIP?: string;
+    phase?: string;
+    conditions?: Array<{ type: string; status: string }>;
+    containerStatuses?: Array<{ name: string; restartCount: number; ready: boolean }>;
+  };
+}
+
+async function pods(): Promise<PodView[]> {
+  return JSON.parse(await kubectl(['get', 'pods', '-n', NS, '-l', 'app=envoy', '-o', 'json'])).items as PodView[];
+}
+
+const isReady = (p: PodView): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** Processes whose command line names the Pod's directory (its volumes are under <work-dir>/pods/<uid>). */
+function processesOf(uid: string): Array<{ pid: number; netns: string; cmdline: string }> {
+  const out: Array<{ pid: number; netns: string; cmdline: string }> = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.includes(`/pods/${uid}/`)) out.push({ pid: Number(entry), netns: fs.readlinkSync(`/proc/${entry}/ns/net`), cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Every process in one of `netns` (the Pods' namespaces: their holders and containers). */
+function processesIn(netns: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (netns.has(fs.readlinkSync(`/proc/${entry}/ns/net`))) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function httpGet(host: string, port: number): Promise<{ status: number; pod: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host, port, path: '/', timeout: 5000, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, pod: String(res.headers['x-pod'] ?? ''), body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+async function vethCount(): Promise<number> {
+  const { execFileSync } = await import('child_process');
+  return execFileSync('ip', ['-o', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('vp-')).length;
+}
+
+describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Service', () => {
+  let cluster: TrackedProcess;
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-local-cluster-'));
+    cluster = spawnTracked('local-cluster', process.execPath, [
+      path.join(ROOT, 'dist/tools/local-cluster/main.js'),
+      '--kubeconfig',
+      process.env.KUBECONFIG!,
+      '--work-dir',
+      workDir,
+      '--gateway-proxies=false',
+      '--log-level',
+      'info',
+    ]);
+    await waitFor(
+      async () => (await kubectl(['get', 'node', 'local-node', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']).catch(() => '')) === 'True',
+      {
+        timeoutMs: 30_000,
+        description: 'local-node Ready',
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await cluster?.stop(20_000);
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('serves through the load-balancer address, survives a killed Envoy, and cleans up after deletion', async () => {
+    await apply(objects());
+
+    // Deployment → 2 Pods, both Ready (their init container completed, /ready answered).
+    const ready = await waitFor(
+      async () => {
+        const ps = (await pods()).filter((p) => !p.metadata.deletionTimestamp);
+        return ps.length === 2 && ps.every(isReady) ? ps : undefined;
+      },
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, description: '2 Envoy Pods Ready' },
+    );
+    const podIPs = ready.map((p) => p.status!.podIP!);
+    expect(new Set(podIPs).size).toBe(2);
+    for (const ip of podIPs) expect(ip).toMatch(/^10\.245\./);
+
+    // The Service gets an ingress address, and answers there (from either Pod).
+    const ingress = await waitFor(
+      async () =>
+        ((await get('service', 'envoy', NS)) as unknown as { status?: { loadBalancer?: { ingress?: Array<{ ip: string }> } } }).status?.loadBalancer
+          ?.ingress?.[0]?.ip,
+      { timeoutMs: 30_000, description: 'status.loadBalancer.ingress' },
+    );
+    expect(ingress).toMatch(/^10\.244\.240\./);
+    const answered = new Set<string>();
+    await waitFor(
+      async () => {
+        const r = await httpGet(ingress, 80).catch(() => undefined);
+        if (r?.status === 200) answered.add(r.pod);
+        return answered.size === 2;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, description: 'both Pods answer through the load-balancer address' },
+    );
+    expect([...answered].sort()).toEqual(ready.map((p) => p.metadata.name).sort());
+
+    // Each Pod: its own network namespace; Envoy and nothing of another Pod in it.
+    const byPod = ready.map((p) => processesOf(p.metadata.uid).filter((x) => x.cmdline.includes('--service-node')));
+    for (const procs of byPod) expect(procs).toHaveLength(1);
+    const namespaces = new Set(byPod.map((procs) => procs[0].netns));
+    expect(namespaces.size).toBe(2);
+    expect(namespaces.has(fs.readlinkSync('/proc/self/ns/net'))).toBe(false);
+
+    // Kill one Envoy: the kubelet restarts it (restartCount 1), and the Service keeps answering.
+    const victim = ready[0];
+    process.kill(byPod[0][0].pid, 'SIGKILL');
+    await waitFor(
+      async () => {
+        const p = (await pods()).find((x) => x.metadata.uid === victim.metadata.uid);
+        const c = p?.status?.containerStatuses?.find((s) => s.name === 'envoy');
+        return c && c.restartCount === 1 && c.ready;
+      },
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, description: 'the killed Envoy restarted and Ready again' },
+    );
+    for (let i = 0; i < 10; i++) expect((await httpGet(ingress, 80)).status).toBe(200);
+
+    // Delete the Deployment: Pods, processes, namespaces and veths go.
+    await kubectl(['delete', 'deployment', 'envoy', '-n', NS, '--wait=false']);
+    await waitFor(async () => (await pods()).length === 0, { timeoutMs: 60_000, intervalMs: 500, description: 'Pods gone' });
+    await waitFor(() => ready.every((p) => processesOf(p.metadata.uid).length === 0) && processesIn(namespaces).length === 0, {
+      timeoutMs: 20_000,
+      description: 'no process of the deleted Pods left',
+    });
+    await waitFor(async () => (await vethCount()) === 0, { timeoutMs: 20_000, description: 'no veth left' });
+    expect(fs.readdirSync(path.join(workDir, 'pods'))).toEqual([]);
+    // Without ready endpoints the address no longer answers.
+    await expect(httpGet(ingress, 80)).rejects.toThrow();
+    await list('services', NS); // the Service itself stays (it was not deleted)
+  });
+});
