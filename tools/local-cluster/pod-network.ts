@@ -100,7 +100,7 @@ export class NodeNetwork {
 }
 
 /** Linux caps interface names at 15 characters. */
-export function vethName(podIP: string): string {
+function vethName(podIP: string): string {
   const p = podIP.split('.');
   return `vp-${p[2]}-${p[3]}`;
 }

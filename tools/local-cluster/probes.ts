@@ -13,7 +13,7 @@ export type ProbeResult = 'success' | 'failure' | 'unsupported';
 
 const DEFAULT_TIMEOUT_S = 1;
 
-export function probePort(port: number | string, container: Container): number | undefined {
+function probePort(port: number | string, container: Container): number | undefined {
   if (typeof port === 'number') return port;
   if (/^\d+$/.test(port)) return Number(port);
   return container.ports?.find((p) => p.name === port)?.containerPort;
