@@ -1,5 +1,6 @@
 /**
- * The local cluster runs generic workloads (tools/local-cluster): a Deployment of stock Envoy
+ * The local cluster runs generic workloads (tools/local-cluster), here the README's example
+ * (tools/local-cluster/examples/envoy-deployment.yaml): a Deployment of stock Envoy
  * (image envoyproxy/envoy, bootstrap from a ConfigMap, an init container that validates it,
  * a readiness probe on the admin port) with 2 replicas behind a `type: LoadBalancer` Service,
  * through kube-controller-manager (Deployment → ReplicaSet → Pods, EndpointSlices) and our
@@ -7,101 +8,19 @@
  * address, forwarded to the ready endpoints). Killing an Envoy gets it restarted and traffic
  * keeps flowing; deleting the Deployment leaves no process and no namespace behind.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, spawnTracked, type TrackedProcess, waitFor } from '../../test/harness';
-import { apply, get, kubectl, list } from '../../test/harness/kubernetes';
+import { apply, get, kubectl } from '../../test/harness/kubernetes';
 import { namespace } from './fixtures';
 
 const NS = 'e2e-local-cluster-pods';
-const ENVOY_IMAGE = 'envoyproxy/envoy:v1.36.2';
 const READY_TIMEOUT_MS = 90_000;
-
-/** Envoy: a listener on 0.0.0.0:8080 answering 200 with the Pod's name in a header, admin on 0.0.0.0:9901 (/ready). */
-const BOOTSTRAP = `
-admin:
-  address: {socket_address: {address: 0.0.0.0, port_value: 9901}}
-static_resources:
-  listeners:
-  - name: http
-    address: {socket_address: {address: 0.0.0.0, port_value: 8080}}
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: http
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-          route_config:
-            virtual_hosts:
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: {prefix: /}
-                direct_response: {status: 200, body: {inline_string: "hello from the local cluster\\n"}}
-              response_headers_to_add:
-              - header: {key: x-pod, value: "%ENVIRONMENT(POD_NAME)%"}
-`;
-
-function objects(): object[] {
-  const labels = { app: 'envoy' };
-  return [
-    namespace(NS),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'envoy-bootstrap', namespace: NS }, data: { 'envoy.yaml': BOOTSTRAP } },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'envoy', namespace: NS },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: 2,
-            initContainers: [
-              // Runs to completion before Envoy starts: the mounted bootstrap is valid.
-              {
-                name: 'validate',
-                image: ENVOY_IMAGE,
-                command: ['envoy'],
-                args: ['--mode', 'validate', '-c', '/etc/envoy/envoy.yaml'],
-                volumeMounts: [{ name: 'bootstrap', mountPath: '/etc/envoy' }],
-              },
-            ],
-            containers: [
-              {
-                name: 'envoy',
-                image: ENVOY_IMAGE,
-                // $(POD_NAME) is expanded from the environment, as by the kubelet.
-                args: ['-c', '/etc/envoy/envoy.yaml', '--disable-hot-restart', '--service-node', '$(POD_NAME)', '--log-level', 'warn'],
-                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-                ports: [
-                  { name: 'http', containerPort: 8080 },
-                  { name: 'admin', containerPort: 9901 },
-                ],
-                readinessProbe: { httpGet: { path: '/ready', port: 'admin' }, periodSeconds: 1 },
-                volumeMounts: [{ name: 'bootstrap', mountPath: '/etc/envoy', readOnly: true }],
-              },
-            ],
-            volumes: [{ name: 'bootstrap', configMap: { name: 'envoy-bootstrap' } }],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'envoy', namespace: NS },
-      spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-    },
-  ];
-}
+/** The README's example: ConfigMap (bootstrap), Deployment (2 replicas), Service (LoadBalancer). */
+const EXAMPLE = path.join(ROOT, 'tools/local-cluster/examples/envoy-deployment.yaml');
 
 interface PodView {
   metadata: { name: string; uid: string; deletionTimestamp?: string };
@@ -160,8 +79,7 @@ function httpGet(host: string, port: number): Promise<{ status: number; pod: str
   });
 }
 
-async function vethCount(): Promise<number> {
-  const { execFileSync } = await import('child_process');
+function vethCount(): number {
   return execFileSync('ip', ['-o', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.includes('vp-')).length;
@@ -198,7 +116,8 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
   });
 
   it('serves through the load-balancer address, survives a killed Envoy, and cleans up after deletion', async () => {
-    await apply(objects());
+    await apply([namespace(NS)]);
+    await kubectl(['apply', '--server-side', '-n', NS, '-f', EXAMPLE]);
 
     // Deployment → 2 Pods, both Ready (their init container completed, /ready answered).
     const ready = await waitFor(
@@ -238,6 +157,23 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
     expect(namespaces.size).toBe(2);
     expect(namespaces.has(fs.readlinkSync('/proc/self/ns/net'))).toBe(false);
 
+    // From inside a Pod's namespace, the node's namespace is reachable through the bridge: the
+    // Service's ClusterIP (local there), and so the other Pod behind it.
+    const clusterIP = ((await get('service', 'envoy', NS)) as unknown as { spec: { clusterIP: string } }).spec.clusterIP;
+    expect((await httpGet(clusterIP, 80)).status).toBe(200);
+    const fromPod = execFileSync(
+      'nsenter',
+      [
+        `--net=/proc/${byPod[0][0].pid}/ns/net`,
+        '--',
+        process.execPath,
+        '-e',
+        `require('http').get('http://${clusterIP}/', (r) => { console.log(r.statusCode); process.exit(0); }).on('error', (e) => { console.log(e.message); process.exit(1); })`,
+      ],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    expect(fromPod.trim()).toBe('200');
+
     // Kill one Envoy: the kubelet restarts it (restartCount 1), and the Service keeps answering.
     const victim = ready[0];
     process.kill(byPod[0][0].pid, 'SIGKILL');
@@ -258,10 +194,9 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
       timeoutMs: 20_000,
       description: 'no process of the deleted Pods left',
     });
-    await waitFor(async () => (await vethCount()) === 0, { timeoutMs: 20_000, description: 'no veth left' });
+    await waitFor(() => vethCount() === 0, { timeoutMs: 20_000, description: 'no veth left' });
     expect(fs.readdirSync(path.join(workDir, 'pods'))).toEqual([]);
     // Without ready endpoints the address no longer answers.
     await expect(httpGet(ingress, 80)).rejects.toThrow();
-    await list('services', NS); // the Service itself stays (it was not deleted)
   });
 });
