@@ -13,9 +13,10 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { ROOT, spawnTracked, type TrackedProcess, waitFor } from '../../test/harness';
-import { apply, get, kubectl } from '../../test/harness/kubernetes';
-import { namespace } from './fixtures';
+import { freePort, ROOT, spawnTracked, type TrackedProcess, waitFor } from '../../test/harness';
+import { apply, get, kubectl, startKubernetesControlPlane } from '../../test/harness/kubernetes';
+import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority } from '../../test/support/certificates';
+import { gatewayClass, namespace } from './fixtures';
 
 const NS = 'e2e-local-cluster-pods';
 const READY_TIMEOUT_MS = 90_000;
@@ -67,12 +68,12 @@ function processesIn(netns: ReadonlySet<string>): number[] {
   return out;
 }
 
-function httpGet(host: string, port: number): Promise<{ status: number; pod: string; body: string }> {
+function httpGet(host: string, port: number): Promise<{ status: number; pod: string; body: string; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host, port, path: '/', timeout: 5000, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, pod: String(res.headers['x-pod'] ?? ''), body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, pod: String(res.headers['x-pod'] ?? ''), body, location: res.headers.location }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -198,5 +199,138 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
     expect(fs.readdirSync(path.join(workDir, 'pods'))).toEqual([]);
     // Without ready endpoints the address no longer answers.
     await expect(httpGet(ingress, 80)).rejects.toThrow();
+  });
+
+  /**
+   * The shape of a provisioned Gateway's Pod: an init container of the control plane's image
+   * running `attache bootstrap` into an emptyDir, with the xDS client certificate from a Secret
+   * volume, then stock Envoy on that bootstrap; the control plane runs in the node's namespace,
+   * reached from the Pod at the bridge address over mTLS.
+   */
+  it('runs an Envoy Pod bootstrapped by `attache bootstrap` that gets its configuration over xDS from the bridge address', async () => {
+    const ns = 'e2e-local-cluster-xds';
+    const controllerName = 'attache.dev/e2e-local-cluster';
+    const serverName = 'attache-xds.e2e.test';
+    const ca = await makeCertificateAuthority();
+    const server = await issueCertificate([serverName], { ca });
+    const client = await issueGatewayClientCertificate(ca, [`${ns}/gw`]);
+    const certs = path.join(workDir, 'xds-server');
+    fs.mkdirSync(certs);
+    fs.writeFileSync(path.join(certs, 'tls.crt'), server.certPem);
+    fs.writeFileSync(path.join(certs, 'tls.key'), server.keyPem);
+    fs.writeFileSync(path.join(certs, 'ca.crt'), ca.certPem);
+    const xdsPort = await freePort();
+    await startKubernetesControlPlane({
+      controllerName,
+      // Each Envoy has a namespace of its own: its listeners bind the wildcard address there.
+      defaultAddress: '0.0.0.0',
+      tls: { certFile: path.join(certs, 'tls.crt'), keyFile: path.join(certs, 'tls.key'), clientCaFile: path.join(certs, 'ca.crt') },
+      // Pods reach the node's processes at the bridge address: listen there, not on loopback.
+      extraArgs: ['--xds-address', `0.0.0.0:${xdsPort}`, '--port-shift', '0'],
+    });
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    const labels = { app: 'gw-envoy' };
+    await apply([
+      namespace(ns),
+      gatewayClass('e2e-local-cluster', controllerName),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'gw', namespace: ns },
+        spec: { gatewayClassName: 'e2e-local-cluster', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] },
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'redirect', namespace: ns },
+        spec: {
+          parentRefs: [{ name: 'gw' }],
+          rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'redirected.example', statusCode: 302 } }] }],
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'gw-xds', namespace: ns },
+        data: { 'tls.crt': b64(client.certPem), 'tls.key': b64(client.keyPem), 'ca.crt': b64(ca.certPem) },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'gw-envoy', namespace: ns },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              automountServiceAccountToken: false,
+              terminationGracePeriodSeconds: 2,
+              initContainers: [
+                {
+                  name: 'bootstrap',
+                  image: 'attache:dev',
+                  env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+                  args: [
+                    'bootstrap',
+                    '--output=/etc/envoy/bootstrap/envoy.yaml',
+                    `--gateway=${ns}/gw`,
+                    '--node-id=$(POD_NAME)',
+                    `--xds=10.245.0.1:${xdsPort}`,
+                    '--xds-tls-cert=/etc/envoy/xds-tls/tls.crt',
+                    '--xds-tls-key=/etc/envoy/xds-tls/tls.key',
+                    '--xds-tls-ca=/etc/envoy/xds-tls/ca.crt',
+                    `--xds-tls-server-name=${serverName}`,
+                  ],
+                  volumeMounts: [
+                    { name: 'bootstrap', mountPath: '/etc/envoy/bootstrap' },
+                    { name: 'xds-tls', mountPath: '/etc/envoy/xds-tls', readOnly: true },
+                  ],
+                },
+              ],
+              containers: [
+                {
+                  name: 'envoy',
+                  image: 'docker.io/envoyproxy/envoy:v1.40.0',
+                  args: ['-c', '/etc/envoy/bootstrap/envoy.yaml', '--disable-hot-restart', '--log-level', 'warn'],
+                  ports: [{ name: 'http', containerPort: 8080 }],
+                  // The Gateway's listener exists only once xDS delivered it: ready means configured.
+                  readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+                  volumeMounts: [
+                    { name: 'bootstrap', mountPath: '/etc/envoy/bootstrap', readOnly: true },
+                    { name: 'xds-tls', mountPath: '/etc/envoy/xds-tls', readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: 'bootstrap', emptyDir: {} },
+                { name: 'xds-tls', secret: { secretName: 'gw-xds' } },
+              ],
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'gw', namespace: ns },
+        spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+      },
+    ]);
+    const ingress = await waitFor(
+      async () =>
+        ((await get('service', 'gw', ns)) as unknown as { status?: { loadBalancer?: { ingress?: Array<{ ip: string }> } } }).status?.loadBalancer?.ingress?.[0]
+          ?.ip,
+      { timeoutMs: 30_000, description: 'status.loadBalancer.ingress' },
+    );
+    const answer = await waitFor(
+      async () => {
+        const r = await httpGet(ingress, 80).catch(() => undefined);
+        return r?.status === 302 ? r : undefined;
+      },
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 250, description: "the Gateway's route answers through the load-balancer address" },
+    );
+    expect(answer.location).toMatch(/^http:\/\/redirected\.example/);
+    await kubectl(['delete', 'namespace', ns, '--wait=false']);
   });
 });
