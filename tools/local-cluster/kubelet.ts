@@ -167,7 +167,7 @@ export class LocalKubelet {
       );
       return running;
     }
-    const { env, unresolved } = containerEnv(pod, container, { podIP, nodeName: this.o.nodeName });
+    const { env, unresolved } = containerEnv(pod, container, { podIP, nodeName: this.o.nodeName, hostIP: this.o.nodeIP });
     // Certificates mounted from Secret volumes are not materialized: such a backend serves plain
     // HTTP only (see the README's list of what the local kubelet does not do).
     for (const v of ['TLS_SERVER_CERT', 'TLS_SERVER_PRIVKEY', 'TLS_SERVER_PRIV_KEY', 'TLS_CLIENT_CACERTS']) delete env[v];
@@ -215,7 +215,7 @@ export class LocalKubelet {
       if (c) configMaps.set(name, c);
     }
     const podIP = this.o.networkPool!.allocate(key);
-    const facts = { podIP, nodeName: this.o.nodeName };
+    const facts = { podIP, nodeName: this.o.nodeName, hostIP: this.o.nodeIP };
     const sources = { secret: (n: string) => secrets.get(n), configMap: (n: string) => configMaps.get(n), field: (f: string) => fieldValue(pod, f, facts) };
     const contents = new Map<string, Map<string, Buffer>>();
     for (const v of volumes) {
