@@ -175,6 +175,24 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
     );
     expect(fromPod.trim()).toBe('200');
 
+    // The API server too, as in a cluster: KUBERNETES_SERVICE_HOST is the `kubernetes` Service's
+    // ClusterIP, forwarded to it, and its certificate names that address.
+    const environ = fs.readFileSync(`/proc/${byPod[0][0].pid}/environ`, 'utf8').split('\0');
+    expect(environ).toEqual(expect.arrayContaining(['KUBERNETES_SERVICE_HOST=10.96.0.1', 'KUBERNETES_SERVICE_PORT=443']));
+    const ca = path.join(process.env.ATTACHE_E2E_KUBE_DIR!, 'pki/ca.crt');
+    const apiFromPod = execFileSync(
+      'nsenter',
+      [
+        `--net=/proc/${byPod[0][0].pid}/ns/net`,
+        '--',
+        process.execPath,
+        '-e',
+        `require('https').get({ host: '10.96.0.1', port: 443, path: '/readyz', ca: require('fs').readFileSync(${JSON.stringify(ca)}) }, (r) => { console.log(r.statusCode); process.exit(0); }).on('error', (e) => { console.log(e.message); process.exit(1); })`,
+      ],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    expect(apiFromPod.trim()).toMatch(/^(200|401|403)$/); // TLS verified; answered (anonymous: 401 or 403)
+
     // Kill one Envoy: the kubelet restarts it (restartCount 1), and the Service keeps answering.
     const victim = ready[0];
     process.kill(byPod[0][0].pid, 'SIGKILL');

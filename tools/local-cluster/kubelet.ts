@@ -43,6 +43,8 @@ export interface KubeletOptions {
   networkPool?: PodAddressPool;
   /** Where generic Pods' volumes are made (<workDir>/pods/<uid>). */
   workDir: string;
+  /** The `kubernetes` Service's ClusterIP and port: KUBERNETES_SERVICE_HOST/PORT in generic Pods' containers, as the kubelet sets them. */
+  kubernetesService?: { host: string; port: number };
 }
 
 interface RunningPod {
@@ -228,6 +230,8 @@ export class LocalKubelet {
     }
     const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
     const dir = path.join(this.o.workDir, 'pods', safeSegment(pod.metadata.uid ?? key));
+    const k = this.o.kubernetesService;
+    const kubernetesEnv: Record<string, string> = k ? { KUBERNETES_SERVICE_HOST: k.host, KUBERNETES_SERVICE_PORT: String(k.port) } : {};
     let generic: GenericPod;
     try {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -250,7 +254,7 @@ export class LocalKubelet {
           spec: c,
           argv,
           // A clean environment, as in a container: PATH (with this node's `node`, which bin/attache.js's first line names), HOSTNAME, then the container's.
-          env: { PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOSTNAME: pod.metadata.name, HOME: dir, ...env },
+          env: { PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOSTNAME: pod.metadata.name, HOME: dir, ...kubernetesEnv, ...env },
           cwd: workingDir && fs.existsSync(workingDir) ? workingDir : dir,
         };
       };

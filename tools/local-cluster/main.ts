@@ -89,10 +89,15 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     network,
     networkPool: network ? new PodAddressPool(offsetAddress(network.gateway, 1), Number(flag(parsed, 'max-pods'))) : undefined,
+    kubernetesService: serviceCidr ? { host: offsetAddress(serviceCidr.split('/')[0], 1), port: 443 } : undefined,
     workDir,
   });
   const [lbFirst, lbCount] = flag(parsed, 'load-balancer-addresses')!.split('+');
-  const services = new ServiceProxies({ client, pool: new PodAddressPool(lbFirst, Number(lbCount)), clusterIPs: serviceCidr !== '', log });
+  // Pods reach the API server as in a cluster: the `kubernetes` Service's ClusterIP (the first
+  // address of the service range), forwarded to the server of our kubeconfig.
+  const api = new URL(client.serverUrl);
+  const fixedBackends = new Map([['default/kubernetes', [{ ip: api.hostname, port: Number(api.port || 443) }]]]);
+  const services = new ServiceProxies({ client, pool: new PodAddressPool(lbFirst, Number(lbCount)), clusterIPs: serviceCidr !== '', fixedBackends, log });
   const certFile = flag(parsed, 'tls-cert');
   const keyFile = flag(parsed, 'tls-key');
   const endpoint =

@@ -41,6 +41,13 @@ describe('planListeners', () => {
     const other = svc('gw', { ...lb.spec, loadBalancerClass: 'example.com/lb' });
     expect(planListeners([other], slices, new Map([['ns/gw', '10.244.240.1']]), false)).toEqual([]);
   });
+  it('sends a Service with fixed backends there, whatever its slices say (the API server behind `kubernetes`)', () => {
+    const api = svc('kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] });
+    const fixed = new Map([['ns/kubernetes', [{ ip: '127.0.0.1', port: 6443 }]]]);
+    expect(planListeners([api], [], new Map(), true, fixed)).toEqual([
+      { key: '10.96.0.1:443', ip: '10.96.0.1', port: 443, service: 'ns/kubernetes:https', backends: [{ ip: '127.0.0.1', port: 6443 }] },
+    ]);
+  });
   it('matches slice ports by name: an unnamed port to an unnamed one', () => {
     const s = svc('u', { clusterIP: '10.96.0.11', ports: [{ port: 80 }] });
     const plan = planListeners([s], [slice('u', [{ port: 3000 }], [{ addresses: ['10.244.1.1'] }])], new Map(), true);

@@ -55,14 +55,17 @@ export function wantsLoadBalancer(s: Service): boolean {
 
 /**
  * `lbAddress`: the address given to each LoadBalancer Service (by key); `clusterIPs`: whether
- * ClusterIPs are served too. A listener address taken twice (two Services, one ClusterIP: cannot
- * happen; two ports alike: the API server refuses) keeps the first.
+ * ClusterIPs are served too; `fixed`: Services (by key) whose every port goes to the given
+ * backends instead of their EndpointSlices' (`default/kubernetes` → the API server, whose
+ * endpoints the local API server does not publish). A listener address taken twice (two
+ * Services, one ClusterIP: cannot happen; two ports alike: the API server refuses) keeps the first.
  */
 export function planListeners(
   services: readonly Service[],
   slices: readonly EndpointSlice[],
   lbAddress: ReadonlyMap<string, string>,
   clusterIPs: boolean,
+  fixed: ReadonlyMap<string, Backend[]> = new Map(),
 ): PlannedListener[] {
   const bySvc = new Map<string, EndpointSlice[]>();
   for (const slice of slices) {
@@ -80,7 +83,7 @@ export function planListeners(
     if (clusterIPs && svc.spec.clusterIP && svc.spec.clusterIP !== 'None') addresses.push(svc.spec.clusterIP);
     for (const port of svc.spec.ports ?? []) {
       if ((port.protocol ?? 'TCP') !== 'TCP') continue;
-      const backends = readyBackends(bySvc.get(key) ?? [], port.name ?? '');
+      const backends = fixed.get(key) ?? readyBackends(bySvc.get(key) ?? [], port.name ?? '');
       for (const ip of addresses) {
         const k = `${ip}:${port.port}`;
         if (!out.has(k)) out.set(k, { key: k, ip, port: port.port, service: `${key}:${port.name ?? port.port}`, backends });

@@ -24,6 +24,8 @@ export interface ServiceProxiesOptions {
   pool: PodAddressPool;
   /** Serve ClusterIPs too (their range must be local: --service-cidr). */
   clusterIPs: boolean;
+  /** Services (namespace/name) served by these backends whatever their EndpointSlices say. */
+  fixedBackends?: ReadonlyMap<string, Backend[]>;
   log: Logger;
 }
 
@@ -97,7 +99,7 @@ export class ServiceProxies {
           });
       }
     }
-    const plan = planListeners(services, slices, this.addresses, this.o.clusterIPs);
+    const plan = planListeners(services, slices, this.addresses, this.o.clusterIPs, this.o.fixedBackends);
     const planned = new Set(plan.map((l) => l.key));
     for (const key of [...this.listeners.keys()]) if (!planned.has(key)) await this.close(key);
     for (const l of plan) {
