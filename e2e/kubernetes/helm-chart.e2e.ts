@@ -184,6 +184,9 @@ describe('Helm chart charts/attache', () => {
       ['list', 'configmaps'],
       ['create', 'secrets'],
       ['update', 'leases', '-n', 'default'],
+      ['update', 'deployments'],
+      ['patch', 'configmaps'],
+      ['patch', 'daemonsets'],
     ]) {
       await expect(kubectl(['auth', 'can-i', ...denied, ...as])).rejects.toThrow(/exit 1: no\n/);
     }
@@ -199,7 +202,19 @@ describe('Helm chart charts/attache', () => {
       controllerName: S.controllerName,
       defaultAddress: address,
       kubeconfig: file,
-      extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace, '--xds-trust-domain', attache.flag('xds-trust-domain')],
+      extraArgs: [
+        '--leader-elect',
+        '--leader-elect-namespace',
+        S.namespace,
+        '--xds-trust-domain',
+        attache.flag('xds-trust-domain'),
+        // The provisioner as the chart runs it: its objects are written with the chart's RBAC alone.
+        `--provision=${attache.flag('provision')}`,
+        '--provision-xds-address',
+        attache.flag('provision-xds-address'),
+        '--provision-image',
+        attache.flag('provision-image'),
+      ],
       tls: { certFile: attache.flag('xds-tls-cert'), keyFile: attache.flag('xds-tls-key'), clientCaFile: attache.flag('xds-tls-client-ca') },
     });
     expect(cp.proc.logs()).toMatch(/xDS on 127\.0\.0\.1:\d+ \(mTLS\)/);
@@ -214,6 +229,15 @@ describe('Helm chart charts/attache', () => {
       },
     );
     expect(condition((await get('gateway', 'gw', S.namespace)).status?.conditions, 'Programmed')?.status).toBe('True');
+    for (const kind of ['serviceaccount', 'service', 'deployment', 'poddisruptionbudget']) {
+      await waitFor(
+        async () => (await kubectl(['get', kind, '-n', S.namespace, '-l', 'gateway.networking.k8s.io/gateway-name=gw', '-o', 'name'])).trim() !== '',
+        {
+          timeoutMs: 30_000,
+          description: `the provisioned ${kind}, written with the chart RBAC`,
+        },
+      );
+    }
     expect(await cp.statusWrites()).toMatchObject({ leader: true, failures: 0 });
     expect(cp.proc.logs()).not.toMatch(/forbidden/i);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
