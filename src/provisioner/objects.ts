@@ -42,16 +42,16 @@ const DEFAULT_TARGET_CPU = 80;
 const DEFAULT_LOG_LEVEL = 'warning';
 const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } };
 /** Envoy's admin API: the Pod's loopback only (it can stop Envoy, so never on the Pod network). */
-export const ADMIN_PORT = 19000;
+const ADMIN_PORT = 19000;
 /** A listener of the bootstrap answering GET /ready (attache bootstrap --ready-address): the readiness probe. */
-export const READY_PORT = 19001;
+const READY_PORT = 19001;
 /** The non-root user Envoy and the init container run as (distroless' nonroot). */
 const RUN_AS = 65532;
 const BOOTSTRAP_DIR = '/etc/envoy/bootstrap';
 const XDS_TLS_DIR = '/etc/envoy/xds-tls';
 
 /** The labels that select a Gateway's Envoy Pods (also on every object, with the Gateway's own). */
-export function selectorLabels(gateway: Gateway): Record<string, string> {
+function selectorLabels(gateway: Gateway): Record<string, string> {
   return { [NAME_LABEL]: 'envoy', [MANAGED_BY_LABEL]: MANAGED_BY, [GATEWAY_NAME_LABEL]: labelValue(gateway.metadata.name) };
 }
 

@@ -58,8 +58,16 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   const leading = (): boolean => !elector || elector.isLeader();
   // Like status, the provisioned objects are written by the leader only.
   const applier = o.provision && new ProvisionApplier({ client, log: o.log.child({ component: 'provisioner' }) });
-  const provisionNow = (): void => {
-    if (applier && o.provision && leading()) applier.sync(provision(o.store.resources(), o.provision));
+  // What the provisioner reads: a rebuild for anything else (EndpointSlices, mostly) skips it.
+  let provisionedFrom: unknown[] = [];
+  const provisionNow = (force = false): void => {
+    if (!applier || !o.provision || !leading()) return;
+    const r = o.store.resources();
+    const inputs = [...r.gatewayClasses, ...r.gateways, ...r.gatewayParameters];
+    // The store hands out the same object until it changes, so identity is enough.
+    if (!force && inputs.length === provisionedFrom.length && inputs.every((x, i) => x === provisionedFrom[i])) return;
+    provisionedFrom = inputs;
+    applier.sync(provision(r, o.provision));
   };
   const rebuild = (seenAt: number): void => {
     if (!source.hasSynced()) return;
@@ -78,7 +86,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
     // A new leader catches up at once with what the last rebuild computed.
     if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
     applier?.reset();
-    if (leader && o.reconciler.ready()) provisionNow();
+    if (leader && o.reconciler.ready()) provisionNow(true);
   });
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, rebuild);
   source.start(() => coalescer.notify());

@@ -27,11 +27,11 @@ import { GATEWAY_NAME_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, type Prov
 import { type ProvisionResult } from '../provisioner/provision';
 import { KubeApiError, type KubeClient } from '../sources/kubernetes/kube-client';
 
-export const FIELD_MANAGER = 'attache';
+const FIELD_MANAGER = 'attache';
 export const HASH_ANNOTATION = 'attache.dev/provisioned-hash';
 
 /** The kinds the provisioner writes, and their REST collections (what the chart's RBAC grants, and no more). */
-export const PROVISIONED_KINDS = [
+const PROVISIONED_KINDS = [
   { kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts' },
   { kind: 'Service', apiVersion: 'v1', plural: 'services' },
   { kind: 'Deployment', apiVersion: 'apps/v1', plural: 'deployments' },
@@ -67,7 +67,7 @@ function objectPath(kind: string, namespace: string, name: string): string {
 const keyOf = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
 /** The object with the hash of its content in an annotation (stable: the same object, the same hash). */
-export function withHash(object: ProvisionedObject): { object: ProvisionedObject; hash: string } {
+function withHash(object: ProvisionedObject): { object: ProvisionedObject; hash: string } {
   const hash = createHash('sha256').update(JSON.stringify(object)).digest('hex').slice(0, 16);
   const annotations = { ...(object.metadata.annotations ?? {}), [HASH_ANNOTATION]: hash };
   return { object: { ...object, metadata: { ...object.metadata, annotations } }, hash };
