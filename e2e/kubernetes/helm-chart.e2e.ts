@@ -20,6 +20,7 @@ import {
   backendsFromEndpointSlices,
   callEcho,
   type EchoBackends,
+  freePorts,
   loopbackAddress,
   ROOT,
   startEchoBackends,
@@ -212,6 +213,8 @@ describe('Helm chart charts/attache', () => {
         `--provision=${attache.flag('provision')}`,
         '--provision-xds-address',
         attache.flag('provision-xds-address'),
+        '--provision-xds-server-name',
+        attache.flag('provision-xds-server-name'),
         '--provision-image',
         attache.flag('provision-image'),
       ],
@@ -342,5 +345,42 @@ describe('Helm chart charts/attache', () => {
     });
     expect((await envoy.stats('ssl.handshake'))['cluster.xds_cluster.ssl.handshake']).toBeGreaterThanOrEqual(1);
     await envoy.stop();
+  });
+
+  it('routes a gRPC call through an Envoy run as the provisioned Deployment says, ready on /ready, over mTLS', async () => {
+    if (!cp) throw new Error('needs the control plane of the previous tests');
+    // The Deployment the provisioner wrote for Gateway gw, as the API server holds it.
+    const deployment = JSON.parse(await kubectl(['get', 'deployment', 'attache-gw', '-n', S.namespace, '-o', 'json'])) as Rendered;
+    // Its xDS client Secret (attache-gw-xds) holds what the chart generated for this Gateway.
+    const chartSecret = rendered.find(
+      (o) =>
+        o.kind === 'Secret' && (o.metadata as { annotations?: Record<string, string> }).annotations?.['attache.dev/gateway'] === `${S.namespace}/${GATEWAY}`,
+    );
+    if (!chartSecret) throw new Error('no chart client Secret for the Gateway');
+    const secret = { ...chartSecret, metadata: { name: 'attache-gw-xds' } };
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-provisioned-'));
+    const bootstrap = chartContainer([deployment, secret], 'Deployment', 'attache-gw', 'bootstrap', root);
+    const [readyPort] = await freePorts(1);
+    const yaml = await runBootstrapCommand(bootstrap, {
+      'node-id': 'provisioned-envoy',
+      xds: `${cp.xds.host}:${cp.xds.port}`,
+      admin: '127.0.0.1:0',
+      'ready-address': `${address}:${readyPort}`,
+    });
+    expect(await validateEnvoyConfig(await runBootstrapCommand(bootstrap, { 'node-id': 'provisioned-envoy' }))).toMatchObject({ ok: true });
+    const envoy = await startEnvoy({ bootstrapYaml: yaml, id: 'provisioned-envoy', cluster: `${S.namespace}/${GATEWAY}` });
+    await envoy.waitForListener(10080, 30_000);
+    await awaitConvergence(async () => {
+      const r = await callEcho({ target: `${address}:10080`, authority: 'app.example.com', method: 'Echo' });
+      expect(r.code).toBe(grpc.status.OK);
+    });
+    // The readiness probe's request, as the kubelet sends it (port and path from the Deployment).
+    const probe = (deployment as unknown as { spec: { template: { spec: { containers: Array<{ readinessProbe: { httpGet: { path: string } } }> } } } }).spec
+      .template.spec.containers[0].readinessProbe.httpGet;
+    const res = await fetch(`http://${address}:${readyPort}${probe.path}`);
+    expect(res.status).toBe(200);
+    expect((await fetch(`http://${address}:${readyPort}/stats`)).status).toBe(404);
+    await envoy.stop();
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
