@@ -67,7 +67,10 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
     // The store hands out the same object until it changes, so identity is enough.
     if (!force && inputs.length === provisionedFrom.length && inputs.every((x, i) => x === provisionedFrom[i])) return;
     provisionedFrom = inputs;
-    applier.sync(provision(r, o.provision));
+    const result = provision(r, o.provision);
+    // Their status says why too (Accepted=False, InvalidParameters); logged once per change.
+    for (const k of result.kept) o.log.warn({ gateway: k.gateway, problem: k.problem }, 'provisioned objects left as they are');
+    applier.sync(result);
   };
   const rebuild = (seenAt: number): void => {
     if (!source.hasSynced()) return;
