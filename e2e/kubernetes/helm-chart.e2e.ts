@@ -295,6 +295,20 @@ describe('Helm chart charts/attache', () => {
     );
   });
 
+  it('gives its GatewayClass a parametersRef to GatewayParameters when asked, and none by default', async () => {
+    const classOf = async (extra: string[]): Promise<Rendered | undefined> =>
+      parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...extra]))
+        .map((d) => d.toJS() as Rendered)
+        .find((o) => o?.kind === 'GatewayClass');
+    expect((await classOf([]))?.spec).toEqual({ controllerName: S.controllerName });
+    expect(((await classOf(['--set', 'gatewayClass.parameters.name=envoys']))?.spec as { parametersRef?: unknown }).parametersRef).toEqual({
+      group: 'attache.dev',
+      kind: 'GatewayParameters',
+      name: 'envoys',
+      namespace: S.namespace,
+    });
+  });
+
   it('uses supplied Secrets as given, and refuses only one of the two', async () => {
     const supplied = [
       '--set',
