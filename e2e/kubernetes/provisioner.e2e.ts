@@ -27,9 +27,9 @@ interface Owned {
   spec?: { replicas?: number; type?: string; ports?: Array<{ port: number; targetPort: number }> };
 }
 
-async function read(kind: string): Promise<Owned | undefined> {
+async function read(kind: string, name = NAME): Promise<Owned | undefined> {
   try {
-    return JSON.parse(await kubectl(['get', kind, NAME, '-n', S.namespace, '-o', 'json'])) as Owned;
+    return JSON.parse(await kubectl(['get', kind, name, '-n', S.namespace, '-o', 'json'])) as Owned;
   } catch (e) {
     if (/NotFound/.test((e as Error).message)) return undefined;
     throw e;
@@ -132,6 +132,12 @@ describe('the provisioner on a real API server', () => {
       timeoutMs: 30_000,
       description: 'the second Gateway provisioned',
     });
+    await waitFor(() => read('poddisruptionbudget', 'attache-gw2'), { timeoutMs: 30_000, description: "the second Gateway's last object" });
+    // The restarted control plane applied the second Gateway's four objects and nothing of the first.
+    const provisioned = async (): Promise<{ applied: number; failed: number }> =>
+      ((await cp!.statusWrites()) as unknown as { provisioned: { applied: number; failed: number } }).provisioned;
+    await waitFor(async () => (await provisioned()).applied >= 4, { description: 'the applier counted its writes' });
+    expect(await provisioned()).toMatchObject({ applied: 4, failed: 0 });
     expect(await versions()).toEqual(before);
     await remove('gateway', 'gw2', S.namespace);
   });

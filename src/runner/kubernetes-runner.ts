@@ -99,7 +99,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   }, SYNC_REPORT_EVERY_MS);
   report.unref();
   return {
-    statusWrites: () => ({ ...writer.counters(), leader: leading() }),
+    statusWrites: () => ({ ...writer.counters(), leader: leading(), ...(applier ? { provisioned: applier.counters() } : {}) }),
     stop: async () => {
       clearInterval(report);
       await elector?.stop();
