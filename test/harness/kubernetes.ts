@@ -127,7 +127,12 @@ export async function startKubernetesControlPlane(opts: {
   /** Serve xDS over mTLS with these files; plaintext on loopback otherwise. */
   tls?: XdsTlsArgs;
 }): Promise<RunningKubernetesControlPlane> {
-  const serve = await startServe(['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName], opts);
+  // Unmanaged (--provision=false): these tests run their Envoys themselves; a test of the
+  // provisioner turns it on in extraArgs (the last value of a flag wins).
+  const serve = await startServe(
+    ['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName, '--provision=false'],
+    opts,
+  );
   return {
     proc: serve.proc,
     xds: serve.xds,
