@@ -6,7 +6,7 @@
  * Envoy types); two exceptions of data flow, not of layering: sources import the store's kinds and
  * change type (the contract they write into), and gatewayapi imports the IR types it produces.
  * Beside the pipeline: runner (wires the stages into the change loops), rejections (the NACK
- * feedback loop), status (write-back), debug, metrics, and cli, which may import everything.
+ * feedback loop), status (write-back), provisioner (the Envoys' Deployments), debug, metrics, and cli, which may import everything.
  * Only runner and cli import values from both ends of the pipeline. Tests beside the code may
  * also use earlier stages to build their inputs, and test/support.
  *
@@ -33,6 +33,7 @@ const ELEMENTS = {
   'xds/translate': '^src/xds/translate/',
   'xds/cache': '^src/xds/cache/',
   'xds/server': '^src/xds/server/',
+  provisioner: '^src/provisioner/',
   runner: '^src/runner/',
   rejections: '^src/rejections/',
   status: '^src/status/',
@@ -56,6 +57,8 @@ const MAY_IMPORT = {
   'xds/translate': ['ir', 'xds', 'generated'],
   'xds/cache': ['xds', 'generated'],
   'xds/server': ['xds/cache', 'xds', 'generated'],
+  // The provisioner: Resources → the objects each Gateway's Envoys run as (beside the pipeline; it reads gatewayapi's parameters and bind ports).
+  provisioner: ['gatewayapi', 'store', 'apis'],
   runner: [
     'sources',
     'store',
@@ -66,6 +69,7 @@ const MAY_IMPORT = {
     'xds/cache',
     'xds/server',
     'xds',
+    'provisioner',
     'rejections',
     'status',
     'metrics',

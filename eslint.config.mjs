@@ -71,8 +71,8 @@ export default tseslint.config(
     },
   },
   {
-    // The translation stages: Gateway API objects → IR → Envoy resources, as pure functions.
-    files: ['src/gatewayapi/**/*.ts', 'src/policy/**/*.ts', 'src/ir/**/*.ts', 'src/xds/translate/**/*.ts'],
+    // The translation stages: Gateway API objects → IR → Envoy resources, as pure functions; and the provisioner (objects → the Envoys' objects).
+    files: ['src/gatewayapi/**/*.ts', 'src/policy/**/*.ts', 'src/ir/**/*.ts', 'src/xds/translate/**/*.ts', 'src/provisioner/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -101,14 +101,16 @@ describe('Envoy accepts what we generate', () => {
     if (!result.ok) throw new Error(`envoy rejected ${file}:\n${result.output}`);
   });
 
-  it.each([false, true])('the rendered bootstrap (delta=%s) passes envoy --mode validate', async (delta) => {
+  it.each([false, true])('the rendered bootstrap (delta=%s, with the /ready listener of provisioned Envoys) passes envoy --mode validate', async (delta) => {
     const yaml = renderBootstrap({
       delta,
       gateway: 'default/grpc-gateway',
       nodeId: 'n',
       xds: { host: '127.0.0.1', port: 18000 },
       admin: { host: '127.0.0.1', port: 0 },
+      ready: { host: '0.0.0.0', port: 19001 },
     });
+    expect(yaml).toContain('envoy.filters.http.health_check');
     const result = await validateEnvoyConfig(yaml);
     if (!result.ok) throw new Error(result.output);
   });

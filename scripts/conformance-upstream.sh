@@ -73,7 +73,7 @@ spec: {controllerName: attache.dev/gateway-controller}
 YAML
   # Gateways get addresses from 10.244.200.0/24 (Pods use 10.244.1.0 and up) and their real
   # listener ports: we run as root, or as root of a user namespace, in our own network namespace.
-  bin/attache.js serve --source kubernetes --kubeconfig "$KUBECONFIG" --address-pool 10.244.200.0/24 --port-shift 0 \
+  bin/attache.js serve --source kubernetes --kubeconfig "$KUBECONFIG" --address-pool 10.244.200.0/24 --port-shift 0 --provision=false \
     --xds-plaintext --xds-address 127.0.0.1:18000 --debug-address 127.0.0.1:18001 > "$OUT/attache.log" 2>&1 &
   PIDS+=($!)
   # The kubelet endpoint's certificate (the API server reads container logs there; it does not

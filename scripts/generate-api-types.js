@@ -193,7 +193,10 @@ const gatewayApiTypes = () =>
   });
 
 /** Our own kinds (attache.dev), from their CRDs in crds/attache. */
-const ATTACHE_KINDS = [{ kind: 'BackendTrafficPolicy', version: 'v1alpha1' }];
+const ATTACHE_KINDS = [
+  { kind: 'BackendTrafficPolicy', version: 'v1alpha1' },
+  { kind: 'GatewayParameters', version: 'v1alpha1' },
+];
 const attacheTypes = () => crdTypes(path.join(ROOT, 'crds/attache'), ATTACHE_KINDS, 'attache.ts', 'the openAPIV3Schema of our CRDs in crds/attache', () => '');
 
 async function main() {

@@ -70,6 +70,10 @@ export default async function globalSetup(): Promise<void> {
     ETCD_PORT: String(etcdPort),
     ETCD_PEER_PORT: String(etcdPeerPort),
     KUBE_OWNER_PID: String(process.pid),
+    // Deployments get ReplicaSets and Pods, Services with selectors EndpointSlices, deleted
+    // Namespaces are emptied: what the local cluster (tools/local-cluster) runs workloads on.
+    // About 2 s more per run (see README); KUBE_CONTROLLER_MANAGER=0 leaves it out.
+    KUBE_CONTROLLER_MANAGER: process.env.KUBE_CONTROLLER_MANAGER ?? '1',
   };
   const started = Date.now();
   const result = spawnSync(KUBE_SH, ['start'], { env, encoding: 'utf8', timeout: START_TIMEOUT_MS });

@@ -20,6 +20,7 @@ import {
   backendsFromEndpointSlices,
   callEcho,
   type EchoBackends,
+  freePorts,
   loopbackAddress,
   ROOT,
   startEchoBackends,
@@ -184,6 +185,9 @@ describe('Helm chart charts/attache', () => {
       ['list', 'configmaps'],
       ['create', 'secrets'],
       ['update', 'leases', '-n', 'default'],
+      ['update', 'deployments'],
+      ['patch', 'configmaps'],
+      ['patch', 'daemonsets'],
     ]) {
       await expect(kubectl(['auth', 'can-i', ...denied, ...as])).rejects.toThrow(/exit 1: no\n/);
     }
@@ -199,7 +203,21 @@ describe('Helm chart charts/attache', () => {
       controllerName: S.controllerName,
       defaultAddress: address,
       kubeconfig: file,
-      extraArgs: ['--leader-elect', '--leader-elect-namespace', S.namespace, '--xds-trust-domain', attache.flag('xds-trust-domain')],
+      extraArgs: [
+        '--leader-elect',
+        '--leader-elect-namespace',
+        S.namespace,
+        '--xds-trust-domain',
+        attache.flag('xds-trust-domain'),
+        // The provisioner as the chart runs it: its objects are written with the chart's RBAC alone.
+        `--provision=${attache.flag('provision')}`,
+        '--provision-xds-address',
+        attache.flag('provision-xds-address'),
+        '--provision-xds-server-name',
+        attache.flag('provision-xds-server-name'),
+        '--provision-image',
+        attache.flag('provision-image'),
+      ],
       tls: { certFile: attache.flag('xds-tls-cert'), keyFile: attache.flag('xds-tls-key'), clientCaFile: attache.flag('xds-tls-client-ca') },
     });
     expect(cp.proc.logs()).toMatch(/xDS on 127\.0\.0\.1:\d+ \(mTLS\)/);
@@ -213,14 +231,23 @@ describe('Helm chart charts/attache', () => {
         description: 'route status written with the chart RBAC',
       },
     );
-    // No Envoy yet: accepted, not programmed (once proxies had their time to reconnect to a new control plane).
+    // Accepted, and Programmed written by us (False until an Envoy runs the configuration), not left at the CRD's Unknown.
     await waitFor(
       async () => {
         const conditions = (await get('gateway', 'gw', S.namespace)).status?.conditions;
-        return condition(conditions, 'Accepted')?.status === 'True' && condition(conditions, 'Programmed')?.reason === 'Pending';
+        return condition(conditions, 'Accepted')?.status === 'True' && ['True', 'False'].includes(condition(conditions, 'Programmed')?.status ?? '');
       },
       { timeoutMs: 30_000, description: 'Gateway status written with the chart RBAC' },
     );
+    for (const kind of ['serviceaccount', 'service', 'deployment', 'poddisruptionbudget']) {
+      await waitFor(
+        async () => (await kubectl(['get', kind, '-n', S.namespace, '-l', 'gateway.networking.k8s.io/gateway-name=gw', '-o', 'name'])).trim() !== '',
+        {
+          timeoutMs: 30_000,
+          description: `the provisioned ${kind}, written with the chart RBAC`,
+        },
+      );
+    }
     expect(await cp.statusWrites()).toMatchObject({ leader: true, failures: 0 });
     expect(cp.proc.logs()).not.toMatch(/forbidden/i);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -273,6 +300,20 @@ describe('Helm chart charts/attache', () => {
     await expect(helm(['template', 'attache-release', CHART, '--set', 'xds.tls.clientGateways={not-a-gateway}'])).rejects.toThrow(
       /xds.tls.clientGateways: "not-a-gateway" is not NAMESPACE\/NAME/,
     );
+  });
+
+  it('gives its GatewayClass a parametersRef to GatewayParameters when asked, and none by default', async () => {
+    const classOf = async (extra: string[]): Promise<Rendered | undefined> =>
+      parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, ...extra]))
+        .map((d) => d.toJS() as Rendered)
+        .find((o) => o?.kind === 'GatewayClass');
+    expect((await classOf([]))?.spec).toEqual({ controllerName: S.controllerName });
+    expect(((await classOf(['--set', 'gatewayClass.parameters.name=envoys']))?.spec as { parametersRef?: unknown }).parametersRef).toEqual({
+      group: 'attache.dev',
+      kind: 'GatewayParameters',
+      name: 'envoys',
+      namespace: S.namespace,
+    });
   });
 
   it('uses supplied Secrets as given, and refuses only one of the two', async () => {
@@ -329,5 +370,42 @@ describe('Helm chart charts/attache', () => {
       description: 'Gateway Programmed=True once the Envoy runs its configuration',
     });
     await envoy.stop();
+  });
+
+  it('routes a gRPC call through an Envoy run as the provisioned Deployment says, ready on /ready, over mTLS', async () => {
+    if (!cp) throw new Error('needs the control plane of the previous tests');
+    // The Deployment the provisioner wrote for Gateway gw, as the API server holds it.
+    const deployment = JSON.parse(await kubectl(['get', 'deployment', 'attache-gw', '-n', S.namespace, '-o', 'json'])) as Rendered;
+    // Its xDS client Secret (attache-gw-xds) holds what the chart generated for this Gateway.
+    const chartSecret = rendered.find(
+      (o) =>
+        o.kind === 'Secret' && (o.metadata as { annotations?: Record<string, string> }).annotations?.['attache.dev/gateway'] === `${S.namespace}/${GATEWAY}`,
+    );
+    if (!chartSecret) throw new Error('no chart client Secret for the Gateway');
+    const secret = { ...chartSecret, metadata: { name: 'attache-gw-xds' } };
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-provisioned-'));
+    const bootstrap = chartContainer([deployment, secret], 'Deployment', 'attache-gw', 'bootstrap', root);
+    const [readyPort] = await freePorts(1);
+    const yaml = await runBootstrapCommand(bootstrap, {
+      'node-id': 'provisioned-envoy',
+      xds: `${cp.xds.host}:${cp.xds.port}`,
+      admin: '127.0.0.1:0',
+      'ready-address': `${address}:${readyPort}`,
+    });
+    expect(await validateEnvoyConfig(await runBootstrapCommand(bootstrap, { 'node-id': 'provisioned-envoy' }))).toMatchObject({ ok: true });
+    const envoy = await startEnvoy({ bootstrapYaml: yaml, id: 'provisioned-envoy', cluster: `${S.namespace}/${GATEWAY}` });
+    await envoy.waitForListener(10080, 30_000);
+    await awaitConvergence(async () => {
+      const r = await callEcho({ target: `${address}:10080`, authority: 'app.example.com', method: 'Echo' });
+      expect(r.code).toBe(grpc.status.OK);
+    });
+    // The readiness probe's request, as the kubelet sends it (port and path from the Deployment).
+    const probe = (deployment as unknown as { spec: { template: { spec: { containers: Array<{ readinessProbe: { httpGet: { path: string } } }> } } } }).spec
+      .template.spec.containers[0].readinessProbe.httpGet;
+    const res = await fetch(`http://${address}:${readyPort}${probe.path}`);
+    expect(res.status).toBe(200);
+    expect((await fetch(`http://${address}:${readyPort}/stats`)).status).toBe(404);
+    await envoy.stop();
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });

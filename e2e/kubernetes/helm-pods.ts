@@ -1,34 +1,20 @@
 /**
- * Runs a container of a chart-rendered Deployment without a kubelet: its Secret volumes are
- * written under a folder (as the kubelet would mount them), emptyDirs are made, and every
- * `--flag=value` argument naming a path under a mount is pointed into that folder. What the test
- * then runs uses the chart's own arguments, Secret names, keys and mount paths, so a mistake in
- * any of them fails it.
+ * Runs a container of a chart-rendered Deployment without a kubelet: its volumes are made under
+ * a folder as the local cluster's kubelet makes them (tools/local-cluster/pod-volumes.ts: Secrets
+ * from the rendered objects, emptyDirs), and every argument naming a path under a mount is
+ * pointed into that folder (tools/local-cluster/container-command.ts). What the test then runs
+ * uses the chart's own arguments, Secret names, keys and mount paths, so a mistake in any of
+ * them fails it.
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../../test/harness';
+import { rewriteMountPaths } from '../../tools/local-cluster/container-command';
+import { type PodSpec } from '../../tools/local-cluster/pod';
+import { volumeContent, writePodFilesystem } from '../../tools/local-cluster/pod-volumes';
 
 export type Rendered = { kind: string; metadata: { name: string }; data?: Record<string, string> } & Record<string, unknown>;
-
-interface Container {
-  name: string;
-  args?: string[];
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
-}
-
-interface Volume {
-  name: string;
-  secret?: { secretName: string; items?: Array<{ key: string; path: string }> };
-  emptyDir?: object;
-}
-
-interface PodSpec {
-  containers: Container[];
-  initContainers?: Container[];
-  volumes?: Volume[];
-}
 
 export interface ChartContainer {
   /** The container's arguments, paths under its mounts moved into the folder. */
@@ -53,25 +39,26 @@ export function chartContainer(rendered: readonly Rendered[], kind: string, name
   const all = [...pod.containers, ...(pod.initContainers ?? [])];
   const container = all.find((c) => c.name === containerName);
   if (!container) throw new Error(`${kind} ${name} has no container ${containerName}`);
-  const mounts = all.flatMap((c) => c.volumeMounts ?? []);
-  for (const mount of mounts) {
-    const volume = pod.volumes?.find((v) => v.name === mount.name);
-    if (!volume) throw new Error(`${kind} ${name}: volume ${mount.name} is mounted but not declared`);
-    const dir = path.join(root, mount.mountPath);
-    fs.mkdirSync(dir, { recursive: true });
-    if (!volume.secret) continue;
-    const secret = find(rendered, 'Secret', volume.secret.secretName);
-    const items = volume.secret.items ?? Object.keys(secret.data ?? {}).map((key) => ({ key, path: key }));
-    for (const item of items) {
-      const value = secret.data?.[item.key];
-      if (value === undefined) throw new Error(`Secret ${volume.secret.secretName} has no key ${item.key}`);
-      fs.writeFileSync(path.join(dir, item.path), Buffer.from(value, 'base64'));
-    }
+  const volumes = pod.volumes ?? [];
+  const contents = new Map<string, Map<string, Buffer>>();
+  const sources = {
+    secret: (secretName: string) => rendered.find((o) => o.kind === 'Secret' && o.metadata.name === secretName)?.data,
+    configMap: () => undefined,
+    field: () => undefined,
+  };
+  for (const volume of volumes) {
+    const content = volumeContent(volume, sources);
+    if ('waiting' in content) throw new Error(`${kind} ${name}: ${content.waiting}`);
+    contents.set(volume.name, content.files);
   }
-  const args = (container.args ?? []).map((arg) => {
-    const mount = mounts.find((m) => arg.includes(`=${m.mountPath}/`));
-    return mount ? arg.replace(`=${mount.mountPath}/`, `=${path.join(root, mount.mountPath)}/`) : arg;
-  });
+  // One folder per workload: two Deployments may name different Secrets' volumes alike.
+  const mounts = writePodFilesystem(
+    path.join(root, name),
+    volumes,
+    contents,
+    all.flatMap((c) => c.volumeMounts ?? []),
+  );
+  const args = (container.args ?? []).map((arg) => rewriteMountPaths(arg, mounts));
   return {
     args,
     flag: (flagName) => {

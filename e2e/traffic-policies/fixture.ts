@@ -99,6 +99,26 @@ export function serviceWithPods(service: string, pods: readonly BackendPod[]): o
   ];
 }
 
+/** A Service (port 8080 → 3000) whose one endpoint is `address`:3000, not a harness backend (a blackhole, a relay). */
+export function serviceAt(service: string, address: string): object[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: service, namespace: 'default' },
+      spec: { ports: [{ name: 'grpc', port: 8080, targetPort: BACKEND_PORT }] },
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${service}-tp`, namespace: 'default', labels: { 'kubernetes.io/service-name': service } },
+      addressType: 'IPv4',
+      ports: [{ name: 'grpc', port: BACKEND_PORT }],
+      endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    },
+  ];
+}
+
 export interface TargetRef {
   kind: 'Gateway' | 'GRPCRoute' | 'HTTPRoute' | 'Service';
   name: string;

@@ -5,6 +5,11 @@
  * second) — and every other call ends RESOURCE_EXHAUSTED (not UNAVAILABLE, what a plain 429
  * becomes for a gRPC client). Two keys burst at once: each gets its own R.
  *
+ * Per gRPC method (`perMethod: true`, R per minute, so no refill is due within the test): a
+ * burst on Echo exhausts Echo's bucket, and EchoTwo on the same route is still served from its
+ * own; on a route with one bucket for the rule (the control, same R per minute) the Echo burst
+ * leaves nothing for EchoTwo.
+ *
  * Convergence is checked with a key no burst uses, so every bucket a burst meets is full.
  */
 import { awaitConvergence, loopbackAddress } from '../../test/harness';
@@ -29,8 +34,12 @@ beforeAll(async () => {
       ...serviceWithPods('echo-rl', PODS),
       grpcRoute('limited', GATEWAY, 'limited.example.com', 'echo-rl'),
       grpcRoute('per-key', GATEWAY, 'per-key.example.com', 'echo-rl'),
+      grpcRoute('per-method', GATEWAY, 'per-method.example.com', 'echo-rl'),
+      grpcRoute('per-rule', GATEWAY, 'per-rule.example.com', 'echo-rl'),
       policy('limited', { kind: 'GRPCRoute', name: 'limited' }, { rateLimit: { local: { requests: R, unit: 'Second' } } }),
       policy('per-key', { kind: 'GRPCRoute', name: 'per-key' }, { rateLimit: { local: { requests: R, unit: 'Second', perHeader: 'x-api-key' } } }),
+      policy('per-method', { kind: 'GRPCRoute', name: 'per-method' }, { rateLimit: { local: { requests: R, unit: 'Minute', perMethod: true } } }),
+      policy('per-rule', { kind: 'GRPCRoute', name: 'per-rule' }, { rateLimit: { local: { requests: R, unit: 'Minute' } } }),
     ],
   });
   // Both routes share one RouteConfiguration: once per-key limits, limited does too.
@@ -71,5 +80,18 @@ describe('local rate limit', () => {
     );
     expectLimited(alice);
     expectLimited(bob);
+  });
+
+  it('gives each gRPC method its own bucket: Echo exhausted, EchoTwo still served', async () => {
+    const burst = async (authority: string, method: 'Echo' | 'EchoTwo'): Promise<Record<string, number>> =>
+      tally(await callMany(BURST, () => ({ target: s.target, authority, method }), BURST));
+    const echo = await burst('per-method.example.com', 'Echo');
+    const echoTwo = await burst('per-method.example.com', 'EchoTwo');
+    process.stderr.write(`per-method buckets: Echo ${JSON.stringify(echo)}, EchoTwo ${JSON.stringify(echoTwo)}\n`);
+    expectLimited(echo);
+    expectLimited(echoTwo);
+    // Control: one bucket for the rule; Echo's burst leaves EchoTwo nothing (a refill is a minute away).
+    expectLimited(await burst('per-rule.example.com', 'Echo'));
+    expect(await burst('per-rule.example.com', 'EchoTwo')).toEqual({ '!RESOURCE_EXHAUSTED': BURST });
   });
 });

@@ -34,7 +34,19 @@ import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import { callEcho, callTick, loopbackAddress, waitFor } from '../../test/harness';
-import { clusterOf, clusterStat, converge, envoyCluster, gatewayDocs, grpcRoute, policy, type PolicyStack, serviceWithPods, startPolicyStack } from './fixture';
+import {
+  clusterOf,
+  clusterStat,
+  converge,
+  envoyCluster,
+  gatewayDocs,
+  grpcRoute,
+  policy,
+  type PolicyStack,
+  serviceAt,
+  serviceWithPods,
+  startPolicyStack,
+} from './fixture';
 
 const GATEWAY = 'timeout-gateway';
 const POD = 'echo-timeout-tp-a1';
@@ -44,26 +56,6 @@ const BLACKHOLE = loopbackAddress(202);
 const BACKEND_PORT = 3000;
 
 const HOSTS = ['plain', 'request', 'idle', 'duration', 'grpc-timeout', 'request-and-duration', 'duration-and-grpc'].map((h) => `${h}.example.com`);
-
-/** A Service (port 8080 → 3000) whose one endpoint is `address`, not a harness backend. */
-function serviceAt(service: string, address: string): object[] {
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: service, namespace: 'default' },
-      spec: { ports: [{ name: 'grpc', port: 8080, targetPort: BACKEND_PORT }] },
-    },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${service}-tp`, namespace: 'default', labels: { 'kubernetes.io/service-name': service } },
-      addressType: 'IPv4',
-      ports: [{ name: 'grpc', port: BACKEND_PORT }],
-      endpoints: [{ addresses: [address], conditions: { ready: true } }],
-    },
-  ];
-}
 
 interface Blackhole {
   stop(): Promise<void>;

@@ -111,3 +111,15 @@ describe('renderBootstrap with reloaded certificates (sdsDir)', () => {
     expect(xdsClientSdsFiles({ ...tls, sdsDir: undefined })).toEqual([]);
   });
 });
+
+describe('renderBootstrap: the /ready listener (--ready-address)', () => {
+  const listeners = (yaml: string): Array<{ name: string; address: { socket_address: { address: string; port_value: number } } }> =>
+    (parse(yaml) as { static_resources: { listeners?: [] } }).static_resources.listeners ?? [];
+
+  it('is there only when asked for, on the address given, answering /ready itself', () => {
+    expect(listeners(renderBootstrap({ ...BASE, xds: { host: '127.0.0.1', port: 18000 } }))).toEqual([]);
+    const yaml = renderBootstrap({ ...BASE, xds: { host: '127.0.0.1', port: 18000 }, ready: { host: '0.0.0.0', port: 19001 } });
+    expect(listeners(yaml).map((l) => [l.name, l.address.socket_address])).toEqual([['ready', { address: '0.0.0.0', port_value: 19001 }]]);
+    expect(yaml).toMatch(/pass_through_mode: false[\s\S]*exact: "\/ready"/);
+  });
+});

@@ -27,6 +27,7 @@ import { DataPlaneStatus } from '../runner/data-plane-status';
 import { flag, flagList, type FlagSpec, type ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
+import { PROVISION_FLAGS, provisionOptions } from './provision-flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
@@ -48,6 +49,7 @@ const SPECS: FlagSpec[] = [
   { name: 'default-address', description: 'bind address for Gateways without spec.addresses', default: '127.0.0.1' },
   { name: 'address-pool', description: 'give each Gateway without spec.addresses its own address from this CIDR (e.g. 127.0.100.0/24)' },
   { name: 'port-shift', description: 'added to Gateway listener ports below 1024 (80 binds 10080); 0 to disable', default: '10000' },
+  ...PROVISION_FLAGS,
   {
     name: 'log-level',
     description: 'trace, debug, info, warn, error, fatal or silent (JSON lines on stderr; pretty when stderr is a terminal)',
@@ -85,8 +87,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     defaultAddress: flag(parsed, 'default-address')!,
     addressPool,
     privilegedPortShift: Number(flag(parsed, 'port-shift')),
-    // TODO(lead, on merging i16-prov): sourceKind === 'kubernetes' && flag(parsed, 'provision') === 'true'.
-    provisioned: false,
+    // Provisioned Envoys (Kubernetes mode, --provision): wildcard bind, addresses from the Gateway's Service.
+    provisioned: sourceKind === 'kubernetes' && flag(parsed, 'provision') === 'true',
     now: new Date().toISOString(),
   });
   const schemas = loadCrdSchemas();
@@ -170,6 +172,7 @@ function kubernetesOptions(parsed: ParsedFlags, store: Store, reconciler: Reconc
     kubeconfig: flag(parsed, 'kubeconfig'),
     controllerName: flag(parsed, 'controller-name')!,
     leaderElection: flag(parsed, 'leader-elect') === 'true' ? lease : undefined,
+    provision: provisionOptions(parsed),
     store,
     reconciler,
     log,

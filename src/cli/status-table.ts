@@ -1,7 +1,8 @@
 /**
  * `attache status` as a person reads it: one line per GatewayClass, Gateway, listener, route
  * parent and policy ancestor, a line with the policies in effect under each route they reach, the conditions that are as they should be by name only, and each problem spelled out
- * with its reason and message (the same problems `attache validate` reports). `-o yaml|json`
+ * with its reason and message (the same problems `attache validate` reports), and so is a policy
+ * programmed only in part (isPartial, a warning in `attache validate`). `-o yaml|json`
  * print the full status instead.
  */
 import type { Condition } from '../apis/meta';
@@ -13,9 +14,18 @@ export function isProblem(c: Condition): boolean {
   return c.status === 'False';
 }
 
+/**
+ * Conditions that are fine but say something was left out: a policy `Programmed=True` with reason
+ * `PartiallyProgrammed` (GEP-713; e.g. a gRPC health check on an HTTP/1.1 port). Spelled out like
+ * a problem; `attache validate` prints them as warnings.
+ */
+export function isPartial(c: Condition): boolean {
+  return !isProblem(c) && c.reason === 'PartiallyProgrammed';
+}
+
 function describe(conditions: readonly Condition[]): string {
-  const fine = conditions.filter((c) => !isProblem(c) && c.status === 'True').map((c) => c.type);
-  const problems = conditions.filter(isProblem).map((c) => `${c.type}=${c.status} (${c.reason}): ${c.message}`);
+  const fine = conditions.filter((c) => !isProblem(c) && !isPartial(c) && c.status === 'True').map((c) => c.type);
+  const problems = conditions.filter((c) => isProblem(c) || isPartial(c)).map((c) => `${c.type}=${c.status} (${c.reason}): ${c.message}`);
   return [fine.join(', '), ...problems].filter((s) => s !== '').join('; ') || '(no conditions)';
 }
 

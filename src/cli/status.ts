@@ -9,9 +9,8 @@
 import { stringify } from 'yaml';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { type StatusEntry } from '../gatewayapi/status';
-import { translate } from '../gatewayapi/translate';
 import { type GatewayIR } from '../ir/types';
-import { applyTrafficPolicies } from '../policy/apply';
+import { translateWithPolicies } from '../runner/translate-all';
 import { policiesInEffect } from '../policy/policies-in-effect';
 import { BACKEND_TRAFFIC_POLICY_API_VERSION } from '../apis/policy';
 import { formatSourceError } from '../sources/file/parse';
@@ -58,7 +57,7 @@ function renderStatus({ entries, policies }: Computed, output: string): string {
 async function statusFromFiles(paths: string[], controllerName: string): Promise<Computed & { errors: string[] }> {
   const { resources, errors, schemas } = await loadFiles(paths);
   const options = offlineOptions(controllerName);
-  const { status, gateways } = applyTrafficPolicies(resources, translate(resources, options, schemas.bundleVersion), options);
+  const { status, gateways } = translateWithPolicies(resources, options, schemas.bundleVersion);
   return { entries: status, policies: policiesInEffect(gateways), errors: errors.map(formatSourceError) };
 }
 

@@ -5,19 +5,19 @@
  * Objects of kinds Attaché does not consume are skipped, with one info line.
  * Input errors (file, document, object, field) and every status condition that reports a
  * problem (a route not accepted, an unresolved reference, an invalid listener, a
- * BackendTrafficPolicy not accepted at one of its targets) are printed;
+ * BackendTrafficPolicy not accepted at one of its targets) are printed, and, as warnings, a
+ * policy programmed only in part (a gRPC health check on an HTTP/1.1 port);
  * the exit code is 1 when there is any, so it fits CI pipelines. Routes are checked whatever
  * their parents: a route file alone gets its rules checked, and a parentRef to a Gateway not in
  * the input is a warning (exit code unaffected).
  */
 import * as path from 'path';
 import { type Condition } from '../apis/meta';
-import { isProblem } from './status-table';
+import { isPartial, isProblem } from './status-table';
 import { DEFAULT_CONTROLLER_NAME } from '../gatewayapi/options';
 import { type RouteFinding } from '../gatewayapi/route-findings';
 import { type StatusEntry } from '../gatewayapi/status';
-import { translate } from '../gatewayapi/translate';
-import { applyTrafficPolicies } from '../policy/apply';
+import { translateWithPolicies } from '../runner/translate-all';
 import { fixApiVersionsInFile } from '../sources/file/api-version-fix';
 import { FILE_LIMITS } from '../sources/file/limits';
 import { formatSkipped, formatSourceError } from '../sources/file/parse';
@@ -31,10 +31,11 @@ const SPECS: FlagSpec[] = [
   { name: 'help', description: 'show this help', boolean: true },
 ];
 
-export function statusProblems(entries: readonly StatusEntry[]): string[] {
+/** The conditions of `entries` that `which` picks, each as `Kind ns/name [where]: Type=Status (Reason): message`. */
+function statusConditions(entries: readonly StatusEntry[], which: (c: Condition) => boolean): string[] {
   const out: string[] = [];
   const report = (what: string, cs: readonly Condition[]): void => {
-    for (const c of cs.filter(isProblem)) out.push(`${what}: ${c.type}=${c.status} (${c.reason}): ${c.message}`);
+    for (const c of cs.filter(which)) out.push(`${what}: ${c.type}=${c.status} (${c.reason}): ${c.message}`);
   };
   for (const e of entries) {
     const id = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
@@ -50,6 +51,10 @@ export function statusProblems(entries: readonly StatusEntry[]): string[] {
     }
   }
   return out;
+}
+
+export function statusProblems(entries: readonly StatusEntry[]): string[] {
+  return statusConditions(entries, isProblem);
 }
 
 export async function validateCommand(argv: readonly string[]): Promise<number> {
@@ -72,11 +77,13 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   if (skippedLine) process.stdout.write(`info: ${skippedLine}\n`);
   const options = offlineOptions(flag(parsed, 'controller-name'));
   // Policies too: a target not found, a conflict or an invalid sectionName is a problem like a route's.
-  const { status, routeFindings } = applyTrafficPolicies(resources, translate(resources, options, schemas.bundleVersion), options);
+  // What the serve loop does, isolation included: an object that makes a stage throw is one problem.
+  const { status, routeFindings } = translateWithPolicies(resources, options, schemas.bundleVersion);
   const route = (severity: RouteFinding['severity']): string[] =>
     routeFindings.filter((f) => f.severity === severity).map((f) => `${f.object}: ${f.field}: ${f.message}`);
   const problems = [...errors.map(formatSourceError), ...statusProblems(status), ...route('error')];
-  const warnings = route('warning');
+  // A policy programmed only in part works, but not all of it: worth a line, not a failure.
+  const warnings = [...statusConditions(status, isPartial), ...route('warning')];
   for (const p of problems) process.stdout.write(`error: ${p}\n`);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   process.stdout.write(`${objects.length} objects, ${problems.length} problems${warnings.length ? `, ${warnings.length} warnings` : ''}\n`);

@@ -33,6 +33,7 @@ export const PROVISIONED_BIND_ADDRESS = '0.0.0.0';
 
 export const DEFAULT_CONTROLLER_NAME = 'attache.dev/gateway-controller';
 
-export function bindPort(gatewayPort: number, options: TranslateOptions): number {
+/** The port Envoy binds for a Gateway listener port; also the provisioned Service's targetPort (provisioner/ports.ts). */
+export function bindPort(gatewayPort: number, options: Pick<TranslateOptions, 'privilegedPortShift'>): number {
   return gatewayPort < 1024 && options.privilegedPortShift > 0 ? gatewayPort + options.privilegedPortShift : gatewayPort;
 }

@@ -54,7 +54,7 @@ export function translate(resources: Resources, options: TranslateOptions, bundl
   }));
   const attachedCount = countAttachments(routes);
   const status: StatusEntry[] = [
-    ...classes.map((c) => gatewayClassStatus(c, options, bundleVersion)),
+    ...classes.map((c) => gatewayClassStatus(c, options, bundleVersion, resources.gatewayParameters)),
     ...gateways.map((g) => gatewayStatus(g, attachedCount, options)),
     ...routes.filter((r) => r.attachments.length > 0).map((r) => routeStatus(r, options)),
   ];

@@ -17,6 +17,7 @@ import { listenerOfVirtualHost } from './listeners';
 import { mergeMostSpecificFirst, settingsOf } from './merge';
 import { targetKey } from './targets';
 import { clusterPolicyIR, routePolicyIR } from './to-ir';
+import { type UnprogrammedSettings, withoutHttp2Only } from './http2-only';
 
 /** The policies at these attachment points (most specific first), each once. */
 function policiesAt(keys: readonly string[], winners: ReadonlyMap<string, BackendTrafficPolicy>): BackendTrafficPolicy[] {
@@ -40,7 +41,13 @@ class Memo<T> {
   }
 }
 
-export function applyToGateway(ir: GatewayIR, ctx: PolicyContext, winners: ReadonlyMap<string, BackendTrafficPolicy>): GatewayIR {
+/** `unprogrammed` collects the settings left out of HTTP/1.1 clusters (http2-only.ts), for status. */
+export function applyToGateway(
+  ir: GatewayIR,
+  ctx: PolicyContext,
+  winners: ReadonlyMap<string, BackendTrafficPolicy>,
+  unprogrammed: UnprogrammedSettings[],
+): GatewayIR {
   const gateway = ctx.gateways.get(ir.key);
   const [gatewayNamespace, gatewayName] = ir.key.split('/');
   const programmed = ctx.programmedListeners.get(ir.key) ?? new Set<string>();
@@ -93,9 +100,12 @@ export function applyToGateway(ir: GatewayIR, ctx: PolicyContext, winners: Reado
     ];
     const policies = policiesAt(keys, winners);
     if (policies.length === 0) return c;
-    const trafficPolicy = clusterMemo.get(namespacedName(svc.namespace, svc.name), policies, () =>
+    const merged = clusterMemo.get(namespacedName(svc.namespace, svc.name), policies, () =>
       clusterPolicyIR(mergeMostSpecificFirst(policies.map((p) => settingsOf(p.spec))), svc, policies.map(policyName)),
     );
+    if (!merged) return c;
+    const { trafficPolicy, unprogrammed: left } = withoutHttp2Only(c, merged, policies, ir.key, svc);
+    if (left) unprogrammed.push(left);
     return trafficPolicy ? { ...c, trafficPolicy } : c;
   };
 

@@ -8,7 +8,7 @@
  *  2. at each attachment point the older policy wins, the others are Conflicted there (precedence.ts);
  *  3. the winners merged field by field along each route's and cluster's levels and turned into
  *     IR (apply-ir.ts, merge.ts, to-ir.ts);
- *  4. status per ancestor (status.ts).
+ *  4. status per ancestor (status.ts), saying also what could not be programmed (http2-only.ts).
  * Pure; without policies the result is returned as it came, so nothing else changes.
  */
 import { namespacedName } from '../apis/meta';
@@ -22,6 +22,7 @@ import { winners as pickWinners } from './precedence';
 import { conflicted, policyStatus, type TargetOutcome } from './status';
 import { type ResolvedTarget, resolveTarget } from './targets';
 import { durationProblems, misplacedFields } from './to-ir';
+import { type UnprogrammedSettings, unprogrammedFor } from './http2-only';
 
 /** Why the policy as a whole cannot apply anywhere, if so (the CRD's schema and CEL rules catch these first). */
 function policyProblem(policy: BackendTrafficPolicy, targets: readonly ResolvedTarget[]): string | undefined {
@@ -57,13 +58,15 @@ export function applyTrafficPolicies(resources: Resources, result: TranslateResu
     };
   });
   const winners = pickWinners(resolved.flatMap(({ policy, targets }) => targets.filter((t) => !t.problem).map((t) => ({ key: t.key, policy }))));
+  const unprogrammed: UnprogrammedSettings[] = [];
+  const gateways = result.gateways.map((g) => applyToGateway(g, ctx, winners, unprogrammed));
   const status = resolved.map(({ policy, targets }) => {
     const outcomes = targets.map((target): TargetOutcome => {
       if (target.problem) return { target, accepted: false, ...target.problem };
       const winner = winners.get(target.key);
       return winner && winner !== policy ? conflicted(target, winner) : { target, accepted: true };
     });
-    return policyStatus(policy, outcomes, options);
+    return policyStatus(policy, outcomes, options, unprogrammedFor(policy, unprogrammed));
   });
-  return { ...result, gateways: result.gateways.map((g) => applyToGateway(g, ctx, winners)), status: [...result.status, ...status] };
+  return { ...result, gateways, status: [...result.status, ...status] };
 }

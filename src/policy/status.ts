@@ -17,6 +17,13 @@ import { type PolicyOptions } from './context';
 import { type AncestorRef, type ResolvedTarget } from './targets';
 
 const MAX_ANCESTORS = 16;
+/** Sentences in a PartiallyProgrammed message (one per Service port): keeps it far below the CRD's 32768 characters. */
+const MAX_UNPROGRAMMED_SENTENCES = 16;
+
+function partialMessage(sentences: readonly string[]): string {
+  const more = sentences.length - MAX_UNPROGRAMMED_SENTENCES;
+  return [...sentences.slice(0, MAX_UNPROGRAMMED_SENTENCES), ...(more > 0 ? [`and ${more} more Service ports`] : [])].join('; ');
+}
 
 /** How one target took the policy. */
 export type TargetOutcome =
@@ -47,7 +54,18 @@ function accepted(outcomes: readonly TargetOutcome[]): { status: 'True' | 'False
   return { status: 'True', reason: 'Accepted', message: `Accepted: ${[...applies, ...notes].join('; ')}` };
 }
 
-export function policyStatus(policy: BackendTrafficPolicy, outcomes: readonly TargetOutcome[], options: PolicyOptions): PolicyStatusEntry {
+/**
+ * `unprogrammed`: Gateway key → what of the policy could not be programmed under that Gateway
+ * (http2-only.ts). Said with a second condition, GEP-713's `Programmed`, True with reason
+ * `PartiallyProgrammed`: the policy is valid (Accepted stays as it is) and takes effect, but not
+ * all of it, and `Accepted` has no reason for "in part". Absent when everything is programmed.
+ */
+export function policyStatus(
+  policy: BackendTrafficPolicy,
+  outcomes: readonly TargetOutcome[],
+  options: PolicyOptions,
+  unprogrammed: ReadonlyMap<string, readonly string[]> = new Map(),
+): PolicyStatusEntry {
   const byAncestor = new Map<string, { ref: AncestorRef; outcomes: TargetOutcome[] }>();
   for (const o of outcomes) {
     for (const ref of o.target.ancestors) {
@@ -65,7 +83,19 @@ export function policyStatus(policy: BackendTrafficPolicy, outcomes: readonly Ta
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
       lastTransitionTime: options.now,
     };
-    return { ancestorRef: { ...ref }, controllerName: options.controllerName, conditions: [condition as PolicyAncestorStatus['conditions'][number]] };
+    const conditions = [condition];
+    const notProgrammed = ref.kind === 'Gateway' ? unprogrammed.get(namespacedName(ref.namespace, ref.name)) : undefined;
+    if (notProgrammed) {
+      conditions.push({
+        type: 'Programmed',
+        status: 'True',
+        reason: 'PartiallyProgrammed',
+        message: partialMessage(notProgrammed),
+        ...(generation !== undefined ? { observedGeneration: generation } : {}),
+        lastTransitionTime: options.now,
+      });
+    }
+    return { ancestorRef: { ...ref }, controllerName: options.controllerName, conditions: conditions as PolicyAncestorStatus['conditions'] };
   });
   return {
     kind: 'BackendTrafficPolicy',

@@ -1,6 +1,7 @@
 /**
  * The change loop of `attache serve --source kubernetes`: informers feed the Store, the reconciler rebuilds as in
- * file mode, and the status of our GatewayClasses, Gateways and routes is written back.
+ * file mode, and the status of our GatewayClasses, Gateways and routes is written back; with `provision`, each
+ * Gateway's Envoys are created (provisioner/, provision-applier.ts).
  *
  * Nothing is translated before every kind has been listed once: a rebuild from a partial view
  * would tell Envoy to drop routes whose Gateway was simply not listed yet, and would write
@@ -18,6 +19,9 @@ import { KubernetesStatusWriter } from '../status/kubernetes-writer';
 import type { RunningSource } from './running-source';
 import { type Store } from '../store/store';
 import type { AttacheMetrics } from '../metrics/registry';
+import { type ProvisionOptions } from '../provisioner/options';
+import { provision } from '../provisioner/provision';
+import { ProvisionApplier } from './provision-applier';
 
 export interface KubernetesRunnerOptions {
   /** A kubeconfig file; without it, as kubectl: $KUBECONFIG, ~/.kube/config, then in-cluster. */
@@ -29,6 +33,8 @@ export interface KubernetesRunnerOptions {
   reconciler: Reconciler;
   log: Logger;
   metrics?: AttacheMetrics;
+  /** Create each Gateway's Envoys (src/provisioner); unset: unmanaged, Envoys are run by someone else. */
+  provision?: ProvisionOptions;
 }
 
 /** A running Kubernetes change loop: it always reports its status writes. */
@@ -50,11 +56,28 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   });
   const elector = o.leaderElection && startLeaderElection(client, o.leaderElection, o.log);
   const leading = (): boolean => !elector || elector.isLeader();
+  // Like status, the provisioned objects are written by the leader only.
+  const applier = o.provision && new ProvisionApplier({ client, log: o.log.child({ component: 'provisioner' }) });
+  // What the provisioner reads: a rebuild for anything else (EndpointSlices, mostly) skips it.
+  let provisionedFrom: unknown[] = [];
+  const provisionNow = (force = false): void => {
+    if (!applier || !o.provision || !leading()) return;
+    const r = o.store.resources();
+    const inputs = [...r.gatewayClasses, ...r.gateways, ...r.gatewayParameters];
+    // The store hands out the same object until it changes, so identity is enough.
+    if (!force && inputs.length === provisionedFrom.length && inputs.every((x, i) => x === provisionedFrom[i])) return;
+    provisionedFrom = inputs;
+    const result = provision(r, o.provision);
+    // Their status says why too (Accepted=False, InvalidParameters); logged once per change.
+    for (const k of result.kept) o.log.warn({ gateway: k.gateway, problem: k.problem }, 'provisioned objects left as they are');
+    applier.sync(result);
+  };
   const rebuild = (seenAt: number): void => {
     if (!source.hasSynced()) return;
     const changed = o.store.apply(source.drain());
     if (!changed && o.reconciler.ready()) return;
     o.reconciler.reconcile(seenAt);
+    provisionNow();
   };
   // Every status change reaches the API: rebuilds, and also proxy rejections (NACKs), which
   // change conditions between rebuilds.
@@ -65,6 +88,8 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
     writer.reset();
     // A new leader catches up at once with what the last rebuild computed.
     if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
+    applier?.reset();
+    if (leader && o.reconciler.ready()) provisionNow(true);
   });
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, rebuild);
   source.start(() => coalescer.notify());
@@ -74,14 +99,15 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   }, SYNC_REPORT_EVERY_MS);
   report.unref();
   return {
-    statusWrites: () => ({ ...writer.counters(), leader: leading() }),
+    statusWrites: () => ({ ...writer.counters(), leader: leading(), ...(applier ? { provisioned: applier.counters() } : {}) }),
     stop: async () => {
       clearInterval(report);
       await elector?.stop();
       coalescer.cancel();
       await source.stop();
+      applier?.stop();
       writer.stop();
-      await writer.idle(STOP_WRITES_WITHIN_MS);
+      await Promise.all([writer.idle(STOP_WRITES_WITHIN_MS), applier?.idle(STOP_WRITES_WITHIN_MS)]);
       client.close();
     },
   };

@@ -5,9 +5,11 @@
  */
 import type { SourceError } from '../sources/file/parse';
 import type { StatusWriteCounters } from '../status/kubernetes-writer';
+import type { ProvisionCounters } from './provision-applier';
 
 export interface RunningSource {
   errors?: () => SourceError[];
-  statusWrites?: () => StatusWriteCounters & { leader: boolean };
+  /** With the provisioner on, also its writes (`provisioned`). */
+  statusWrites?: () => StatusWriteCounters & { leader: boolean; provisioned?: ProvisionCounters };
   stop(): Promise<void>;
 }

@@ -49,8 +49,7 @@ function message(err: unknown): string {
 }
 
 export function translateAll(resources: Resources, options: TranslateOptions, bundleVersion?: string): PipelineResult {
-  const translated = translateIsolated(resources, options, bundleVersion);
-  const { gateways, status, failures, listenerResources } = applyPoliciesIsolated(resources, translated, options);
+  const { gateways, status, failures, listenerResources } = translateWithPolicies(resources, options, bundleVersion);
   const out = new Map<string, EnvoyResources>();
   for (const ir of gateways) {
     try {
@@ -60,6 +59,19 @@ export function translateAll(resources: Resources, options: TranslateOptions, bu
     }
   }
   return { resources: out, ir: gateways, status, failures, listenerResources };
+}
+
+/**
+ * gatewayapi then policy, each with its fault isolation: the IR and status the proxies get.
+ * `attache validate` and `attache status` call it too, so one bad policy (or route) is left out
+ * and reported there as in the serve loop, instead of failing the whole command.
+ */
+export function translateWithPolicies(
+  resources: Resources,
+  options: TranslateOptions,
+  bundleVersion?: string,
+): TranslateResult & { failures: TranslationFailure[] } {
+  return applyPoliciesIsolated(resources, translateIsolated(resources, options, bundleVersion), options);
 }
 
 type Route = GRPCRoute | HTTPRoute;

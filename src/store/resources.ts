@@ -5,6 +5,7 @@
 import { type EndpointSlice, type Namespace, type Secret, type Service } from '../apis/core';
 import { type Gateway, type GatewayClass, type GRPCRoute, type HTTPRoute, type ReferenceGrant } from '../apis/gateway-api';
 import { type KubernetesObject } from '../apis/meta';
+import { type GatewayParameters } from '../apis/parameters';
 import { type BackendTrafficPolicy } from '../apis/policy';
 
 export interface Resources {
@@ -18,6 +19,7 @@ export interface Resources {
   secrets: readonly Secret[];
   namespaces: readonly Namespace[];
   backendTrafficPolicies: readonly BackendTrafficPolicy[];
+  gatewayParameters: readonly GatewayParameters[];
 }
 
 /** The kinds the store accepts, and which Resources list each goes into. */
@@ -32,6 +34,7 @@ export const KIND_TO_FIELD = {
   Secret: 'secrets',
   Namespace: 'namespaces',
   BackendTrafficPolicy: 'backendTrafficPolicies',
+  GatewayParameters: 'gatewayParameters',
 } as const satisfies Record<string, keyof Resources>;
 
 export type SupportedKind = keyof typeof KIND_TO_FIELD;
@@ -81,6 +84,7 @@ export function groupByKind(objects: Iterable<KubernetesObject>): Resources {
     secrets: [],
     namespaces: [],
     backendTrafficPolicies: [],
+    gatewayParameters: [],
   };
   for (const obj of objects) {
     if (isSupportedKind(obj.kind)) out[KIND_TO_FIELD[obj.kind]].push(withNamespace(obj));

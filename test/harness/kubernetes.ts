@@ -129,7 +129,12 @@ export async function startKubernetesControlPlane(opts: {
   /** The xDS port (default: a free one); a restart on the same port is one Envoys reconnect to. */
   xdsPort?: number;
 }): Promise<RunningKubernetesControlPlane> {
-  const serve = await startServe(['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName], opts);
+  // Unmanaged (--provision=false): these tests run their Envoys themselves; a test of the
+  // provisioner turns it on in extraArgs (the last value of a flag wins).
+  const serve = await startServe(
+    ['--source', 'kubernetes', '--kubeconfig', opts.kubeconfig ?? kubeconfig(), '--controller-name', opts.controllerName, '--provision=false'],
+    opts,
+  );
   return {
     proc: serve.proc,
     xds: serve.xds,

@@ -13,7 +13,8 @@
  *
  * Faults for resilience tests: `Echo` and `EchoTwo` fail or answer late as the request's
  * metadata asks (fault-injection.ts: `x-echo-fail-first`, `x-echo-delay-ms`, ...), and
- * `failAll(code)` makes one backend fail every such call (a bad endpoint for outlier detection).
+ * `failAll(code)` makes one backend fail every such call (a bad endpoint for outlier detection),
+ * `delayAll(ms)` answer every such call late (a busy endpoint, for least-request balancing).
  */
 import * as grpc from '@grpc/grpc-js';
 import { echoPackageDefinition } from '../../src/xds/proto';
@@ -69,6 +70,8 @@ export interface RunningGrpcEchoServer extends RunningEchoServer {
   healthChecks(): { count: number; authorities: readonly string[] };
   /** From now on every Echo/EchoTwo call fails with `code` (undefined: back to normal). */
   failAll(code: grpc.status | undefined): void;
+  /** From now on every Echo/EchoTwo call is answered at least `ms` late (0: back to normal; at most a minute). */
+  delayAll(ms: number): void;
 }
 
 export interface ServedCall {
@@ -77,6 +80,8 @@ export interface ServedCall {
 }
 
 const SERVED_LOG_MAX = 1000;
+/** `delayAll`'s bound: longer only ties a backend up (the metadata delay's bound too). */
+const MAX_DELAY_ALL_MS = 60_000;
 
 /** Identity reported in every response's `assertions.context`. */
 interface EchoIdentity {
@@ -115,6 +120,8 @@ function headersOf(metadata: grpc.Metadata, authority: string): Header[] {
 interface Faults {
   injector: FaultInjector;
   failAll?: grpc.status;
+  /** Added to every call's own delay. */
+  delayAllMs: number;
 }
 
 function echoHandler(method: string, identity: EchoIdentity, log: ServedCall[], faults: Faults): grpc.handleUnaryCall<EchoRequest__Output, EchoResponse> {
@@ -134,11 +141,12 @@ function echoHandler(method: string, identity: EchoIdentity, log: ServedCall[], 
       if (fail !== undefined) callback({ code: fail, details: `echo ${identity.pod}: injected ${grpc.status[fail]}` });
       else callback(null, echoResponse(method, identity, call.metadata, authority, call.request));
     };
-    if (decision.delayMs === 0) {
+    const delayMs = decision.delayMs + faults.delayAllMs;
+    if (delayMs === 0) {
       answer();
       return;
     }
-    const timer = setTimeout(answer, decision.delayMs);
+    const timer = setTimeout(answer, delayMs);
     // A caller that gives up (a per-try timeout, a deadline) frees the timer at once.
     call.on('cancelled', () => clearTimeout(timer));
   };
@@ -211,7 +219,7 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
   };
   const server = new grpc.Server();
   const log: ServedCall[] = [];
-  const faults: Faults = { injector: new FaultInjector(), failAll: opts.failCode };
+  const faults: Faults = { injector: new FaultInjector(), failAll: opts.failCode, delayAllMs: 0 };
   const health = new HealthState([ECHO_SERVICE, TICKER_SERVICE, HEALTH_SERVICE]);
   if (opts.servingStatus) health.set(opts.servingStatus);
   server.addService(grpcEchoService(), handlers(identity, log, faults));
@@ -235,6 +243,11 @@ export async function startEchoServer(opts: EchoServerOptions = {}): Promise<Run
     healthChecks: () => ({ count: health.checks(), authorities: health.checkAuthorities() }),
     failAll: (code) => {
       faults.failAll = code;
+    },
+    delayAll: (ms) => {
+      if (!Number.isInteger(ms) || ms < 0 || ms > MAX_DELAY_ALL_MS)
+        throw new Error(`delayAll: an integer from 0 to ${MAX_DELAY_ALL_MS} ms expected, got ${ms}`);
+      faults.delayAllMs = ms;
     },
     stop: () => (stopping ??= shutdown(server, health)),
   };

@@ -134,6 +134,14 @@ describe('echo server: health and faults', () => {
     expect((await echo(client)).code).toBe(grpc.status.OK);
   });
 
+  it('answers every call late while delayAll is set (a per-call deadline shorter than it ends the call), and on time when cleared', async () => {
+    server.delayAll(2000);
+    expect((await echo(client, {}, 300)).code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    server.delayAll(0);
+    expect((await echo(client, {}, 300)).code).toBe(grpc.status.OK);
+    expect(() => server.delayAll(-1)).toThrow('delayAll');
+  });
+
   it('stops gracefully: a call in flight finishes OK', async () => {
     const inFlight = echo(client, { 'x-echo-delay-ms': '300' });
     // Let the call reach the server before stopping it.

@@ -8,7 +8,7 @@ const fakePod = (env: NonNullable<Pod['spec']['containers'][0]['env']>): Pod => 
   spec: { nodeName: 'local-node', containers: [{ name: 'c', image: 'registry.k8s.io/gateway-api/echo-basic:v1.5.1', env }] },
 });
 
-const facts = { podIP: '10.244.1.7', nodeName: 'local-node' };
+const facts = { podIP: '10.244.1.7', nodeName: 'local-node', hostIP: '10.244.0.1' };
 
 describe('containerEnv', () => {
   it('resolves literal values and the downward-API fieldRefs the suite uses', () => {
@@ -37,6 +37,7 @@ describe('fieldValue', () => {
     expect(fieldValue(pod, "metadata.labels['app']", facts)).toBe('infra-backend-v1');
     expect(fieldValue(pod, 'spec.nodeName', facts)).toBe('local-node');
     expect(fieldValue(pod, 'status.podIP', facts)).toBe('10.244.1.7');
+    expect(fieldValue(pod, 'status.hostIP', facts)).toBe('10.244.0.1');
     expect(fieldValue(pod, 'metadata.uid', facts)).toBe('u-1');
   });
 });

@@ -8,6 +8,8 @@ import { type Container, type Pod } from './pod';
 export interface PodFacts {
   podIP: string;
   nodeName: string;
+  /** The Node's IP (status.hostIP): from a Pod with a namespace of its own, the node's processes are reached there. */
+  hostIP: string;
 }
 
 export interface ResolvedEnv {
@@ -53,7 +55,7 @@ export function fieldValue(pod: Pod, fieldPath: string, facts: PodFacts): string
       return facts.podIP;
     case 'status.hostIP':
     case 'status.hostIPs':
-      return facts.podIP;
+      return facts.hostIP;
     default:
       return undefined;
   }

@@ -46,3 +46,8 @@ function toNumber(ip: string): number {
 function toDotted(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
+
+/** `ip` plus `n` (dotted IPv4). */
+export function offsetAddress(ip: string, n: number): string {
+  return toDotted(toNumber(ip) + n);
+}

@@ -315,3 +315,100 @@ export interface BackendTrafficPolicyStatus {
     }[];
   }[];
 }
+
+// GatewayParameters attache.dev/v1alpha1
+
+export interface GatewayParametersSpec {
+  /**
+   * The Envoy Deployment.
+   */
+  envoy?: {
+    /**
+     * The Envoy container image. Default the envoyproxy/envoy release Attaché is tested with.
+     */
+    image?: string;
+    /**
+     * Envoy's --log-level. Default warning.
+     */
+    logLevel?: 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'critical' | 'off';
+    /**
+     * A fixed number of Envoy Pods (default 2). Not with autoscaling.
+     */
+    replicas?: number;
+    /**
+     * A HorizontalPodAutoscaler on CPU instead of a fixed number of replicas.
+     */
+    autoscaling?: {
+      /**
+       * Default 1.
+       */
+      minReplicas?: number;
+      maxReplicas: number;
+      /**
+       * Average CPU use, in percent of the CPU request, the autoscaler aims at. Default 80.
+       */
+      targetCPUUtilizationPercentage?: number;
+    };
+    /**
+     * The Envoy container's resource requests and limits (Kubernetes quantities). Default requests cpu 100m, memory 64Mi; limits memory 256Mi.
+     */
+    resources?: {
+      requests?: {
+        [k: string]: number | string;
+      };
+      limits?: {
+        [k: string]: number | string;
+      };
+    };
+    /**
+     * The Envoy Pods' nodeSelector.
+     */
+    nodeSelector?: {
+      [k: string]: string;
+    };
+    /**
+     * The Envoy Pods' tolerations.
+     *
+     * @maxItems 32
+     */
+    tolerations?: {
+      key?: string;
+      operator?: 'Exists' | 'Equal';
+      value?: string;
+      effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+      tolerationSeconds?: number;
+    }[];
+    /**
+     * Bounded Envoy start-up settings (command-line flags of Envoy, not free-form bootstrap YAML: the bootstrap itself comes from attache bootstrap).
+     */
+    bootstrap?: {
+      /**
+       * Envoy's worker threads (--concurrency). Default the number of CPUs Envoy sees.
+       */
+      concurrency?: number;
+      /**
+       * How long Envoy drains connections on shutdown and listener changes (--drain-time-s). Default Envoy's (600).
+       */
+      drainTimeSeconds?: number;
+    };
+  };
+  /**
+   * The Service in front of the Envoys.
+   */
+  service?: {
+    /**
+     * Default LoadBalancer.
+     */
+    type?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+    /**
+     * Annotations of the Service only (e.g. a cloud load balancer's settings); Gateway.spec.infrastructure.annotations land on every object.
+     */
+    annotations?: {
+      [k: string]: string;
+    };
+    /**
+     * Local keeps the client's source address and sends traffic only to Envoys on the node it arrives at.
+     */
+    externalTrafficPolicy?: 'Cluster' | 'Local';
+  };
+}

@@ -2,6 +2,7 @@
  * The API resources Kubernetes mode watches, and their REST paths. One table, so the informers,
  * the status writer and the RBAC the Helm chart will need are read from the same place.
  */
+import { GATEWAY_PARAMETERS_API_VERSION } from '../../apis/parameters';
 import { BACKEND_TRAFFIC_POLICY_API_VERSION } from '../../apis/policy';
 import { type SupportedKind } from '../../store/resources';
 
@@ -50,6 +51,15 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     plural: 'backendtrafficpolicies',
     namespaced: true,
     hasStatus: true,
+    optional: true,
+  },
+  // Read by the provisioner (GatewayClass and Gateway parametersRef); no status.
+  {
+    kind: 'GatewayParameters',
+    apiVersion: GATEWAY_PARAMETERS_API_VERSION,
+    plural: 'gatewayparameters',
+    namespaced: true,
+    hasStatus: false,
     optional: true,
   },
 ];
