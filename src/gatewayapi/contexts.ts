@@ -42,6 +42,8 @@ export interface GatewayContext {
   statusAddresses?: GatewayStatusAddress[];
   /** Provisioned mode: why there is no address yet (Programmed=False, AddressNotAssigned; listeners are still served). */
   addressNotAssigned?: string;
+  /** Why spec.infrastructure.parametersRef does not resolve (parameters.ts): Accepted=False, InvalidParameters. */
+  parametersProblem?: string;
   listeners: ListenerContext[];
   /** Which gRPC filters this Gateway allows on chains that carry GRPCRoutes (its annotations). */
   grpcFilters: GrpcFilters;

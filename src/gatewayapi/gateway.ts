@@ -11,6 +11,7 @@ import type { GatewayContext, GrpcFilters, HostedCandidate, ListenerContext } fr
 import { buildListenerContexts, isListenerAccepted, isListenerProgrammed, listenerStatus } from './listener';
 import { filterChainName, gatewayKey, listenerName, routeConfigName, tlsRouteConfigName } from './naming';
 import { PROVISIONED_BIND_ADDRESS, type TranslateOptions } from './options';
+import { gatewayParametersProblem } from './parameters';
 import { type ResourceIndex } from './resource-index';
 import { type GatewayStatusEntry } from './status';
 import { ANY_HOST } from './hostnames';
@@ -22,8 +23,8 @@ const GRPC_STATS_ANNOTATION = 'attache.dev/grpc-stats';
 
 /**
  * Both filters are on by default: they leave plain gRPC untouched and are what gRPC users
- * expect of a gateway. Annotations, not a parametersRef, turn them off: Attaché defines no
- * parameters kind, and a Gateway with an unresolvable parametersRef is not accepted.
+ * expect of a gateway. Annotations turn them off (GatewayParameters configure the provisioned
+ * Envoys' Deployment, not their listeners).
  */
 function grpcFiltersOf(gateway: Gateway): GrpcFilters {
   const annotations = gateway.metadata.annotations ?? {};
@@ -53,6 +54,7 @@ export function buildGatewayContexts(
       addressNotUsable: notUsable,
       ...(statusAddresses ? { statusAddresses } : {}),
       ...(notAssigned ? { addressNotAssigned: notAssigned } : {}),
+      parametersProblem: gatewayParametersProblem(gateway, index.gatewayParameters),
       listeners: buildListenerContexts(gateway, address, options, index),
       grpcFilters: grpcFiltersOf(gateway),
     };
@@ -123,17 +125,12 @@ export function gatewayStatus(ctx: GatewayContext, attached: ReadonlyMap<Listene
   const allValid = ctx.listeners.every(isListenerAccepted);
   // A listener can be accepted yet not served (HTTPS without a valid certificate).
   const anyProgrammed = ctx.listeners.some(isListenerProgrammed);
-  // Attaché defines no parameters kind, so any infrastructure.parametersRef cannot be resolved
-  // (GatewayInfrastructure.parametersRef: "Accepted=False, reason InvalidParameters").
-  const parametersRef = ctx.gateway.spec.infrastructure?.parametersRef;
+  // An infrastructure.parametersRef that does not resolve to our GatewayParameters (parameters.ts):
+  // GatewayInfrastructure.parametersRef says "Accepted=False, reason InvalidParameters".
+  const parametersRef = ctx.parametersProblem;
   const conditions = [
     parametersRef
-      ? c.make(
-          ConditionType.Accepted,
-          false,
-          Reason.InvalidParameters,
-          `spec.infrastructure.parametersRef: ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not a parameters kind Attaché supports`,
-        )
+      ? c.make(ConditionType.Accepted, false, Reason.InvalidParameters, parametersRef)
       : ctx.addressProblem
         ? c.make(ConditionType.Accepted, false, Reason.UnsupportedAddress, ctx.addressProblem)
         : allValid

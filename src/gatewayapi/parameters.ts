@@ -55,6 +55,15 @@ function ownParameters(gateway: Gateway, all: readonly GatewayParameters[]): Par
   return { ok: true, spec: found.spec };
 }
 
+/**
+ * The problem with the Gateway's own parametersRef, if any: what its `Accepted=False,
+ * InvalidParameters` says. (A bad class reference is the GatewayClass's problem, reported there.)
+ */
+export function gatewayParametersProblem(gateway: Gateway, all: readonly GatewayParameters[]): string | undefined {
+  const own = ownParameters(gateway, all);
+  return own.ok ? undefined : own.problem;
+}
+
 /** The parameters the Gateway's Envoys run with: its class's, overridden by its own (see above). */
 export function effectiveParameters(gateway: Gateway, gc: GatewayClass, all: readonly GatewayParameters[]): ParametersResolution {
   const fromClass = gatewayClassParameters(gc, all);

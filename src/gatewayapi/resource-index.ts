@@ -2,6 +2,7 @@
 import { type EndpointSlice, type Secret, type Service, SERVICE_NAME_LABEL } from '../apis/core';
 import { GATEWAY_GROUP, type Gateway, type ReferenceGrant } from '../apis/gateway-api';
 import { namespacedName } from '../apis/meta';
+import { type GatewayParameters } from '../apis/parameters';
 import { type Resources } from '../store/resources';
 
 export class ResourceIndex {
@@ -11,6 +12,7 @@ export class ResourceIndex {
   /** `namespace/gateway` → the Services that name that Gateway as their controller (the provisioner's). */
   private readonly gatewayServices = new Map<string, Service[]>();
   readonly referenceGrants: readonly ReferenceGrant[];
+  readonly gatewayParameters: readonly GatewayParameters[];
 
   constructor(resources: Resources) {
     for (const s of resources.services) {
@@ -28,6 +30,7 @@ export class ResourceIndex {
     }
     for (const s of resources.secrets) this.secrets.set(namespacedName(s.metadata.namespace, s.metadata.name), s);
     this.referenceGrants = resources.referenceGrants;
+    this.gatewayParameters = resources.gatewayParameters;
   }
 
   secret(namespace: string, name: string): Secret | undefined {
