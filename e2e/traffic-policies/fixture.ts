@@ -79,28 +79,18 @@ export function grpcRoute(name: string, gateway: string, hostname: string, servi
 
 /** One Service (port 8080 → 3000, named grpc) and one EndpointSlice with every pod of it. */
 export function serviceWithPods(service: string, pods: readonly BackendPod[]): object[] {
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: service, namespace: 'default' },
-      spec: { ports: [{ name: 'grpc', port: 8080, targetPort: BACKEND_PORT }] },
-    },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${service}-tp`, namespace: 'default', labels: { 'kubernetes.io/service-name': service } },
-      addressType: 'IPv4',
-      ports: [{ name: 'grpc', port: BACKEND_PORT }],
-      endpoints: pods
-        .filter((p) => p.service === service)
-        .map((p) => ({ addresses: [p.address], conditions: { ready: true }, targetRef: { kind: 'Pod', name: p.pod } })),
-    },
-  ];
+  return serviceWithEndpoints(
+    service,
+    pods.filter((p) => p.service === service).map((p) => ({ addresses: [p.address], conditions: { ready: true }, targetRef: { kind: 'Pod', name: p.pod } })),
+  );
 }
 
 /** A Service (port 8080 → 3000) whose one endpoint is `address`:3000, not a harness backend (a blackhole, a relay). */
 export function serviceAt(service: string, address: string): object[] {
+  return serviceWithEndpoints(service, [{ addresses: [address], conditions: { ready: true } }]);
+}
+
+function serviceWithEndpoints(service: string, endpoints: readonly object[]): object[] {
   return [
     {
       apiVersion: 'v1',
@@ -114,7 +104,7 @@ export function serviceAt(service: string, address: string): object[] {
       metadata: { name: `${service}-tp`, namespace: 'default', labels: { 'kubernetes.io/service-name': service } },
       addressType: 'IPv4',
       ports: [{ name: 'grpc', port: BACKEND_PORT }],
-      endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      endpoints,
     },
   ];
 }
