@@ -93,11 +93,11 @@ const CLASS = {
   spec: { controllerName: OPTIONS.controllerName },
 };
 
-function gateway(namespace: string, name: string, gatewayClassName = 'attache'): KubernetesObject {
+function gateway(namespace: string, name: string, gatewayClassName = 'attache', uid = `uid-${namespace}-${name}`): KubernetesObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
-    metadata: { name, namespace, uid: `uid-${namespace}-${name}` },
+    metadata: { name, namespace, uid },
     spec: { gatewayClassName, listeners: [{ name: 'grpc', protocol: 'HTTP', port: 80 }] },
   } as KubernetesObject;
 }
@@ -186,6 +186,24 @@ describe('XdsClientIssuer', () => {
     expect(api.pem('apps', 'attache-gw-xds', 'tls.key')).not.toBe(first);
     expect(new Date(new X509Certificate(api.pem('apps', 'attache-gw-xds', 'tls.crt')).validFrom).getTime()).toBe(now.getTime() - 60_000);
     expect(restarted.counters()).toMatchObject({ issued: 1, unchanged: 1, failed: 0 });
+  });
+
+  it('writes the Secret again for a Gateway deleted and made again under the same name (its owner is the new one)', async () => {
+    const api = new FakeSecrets();
+    const i = issuer(api);
+    await run(i, wanted(gateway('apps', 'gw')));
+    // The garbage collector removed the Secret with the old Gateway; the new one has another uid.
+    api.secrets.clear();
+    api.calls.length = 0;
+    await run(i, wanted(gateway('apps', 'gw', 'attache', 'uid-second')));
+    expect(api.writes()).toEqual(['PATCH /api/v1/namespaces/apps/secrets/attache-gw-xds']);
+    expect(api.secrets.get('apps/attache-gw-xds')!.metadata.ownerReferences).toEqual([expect.objectContaining({ uid: 'uid-second' })]);
+    // And after a restart, the listed Secret's owner is compared too.
+    api.calls.length = 0;
+    await run(issuer(api), wanted(gateway('apps', 'gw', 'attache', 'uid-second')));
+    expect(api.writes()).toEqual([]);
+    await run(issuer(api), wanted(gateway('apps', 'gw', 'attache', 'uid-third')));
+    expect(api.writes()).toEqual(['PATCH /api/v1/namespaces/apps/secrets/attache-gw-xds']);
   });
 
   it('issues again when the CA changed', async () => {

@@ -10,7 +10,8 @@
  * again once two thirds of its life are gone (day 20 of 30), so a certificate in use always has
  * at least a third of its life left; Envoy reloads it from the Secret volume (the kubelet
  * updates it within about a minute). Also made again: when it was signed by another CA (the CA
- * changed), names anything but its Gateway, or the Secret cannot be read.
+ * changed), names anything but its Gateway, belongs to an earlier Gateway of that name (another
+ * uid: deleted and made again), or the Secret cannot be read.
  *
  * Writes, leader only (the runner calls us only while leading): one pass at a time; per pass
  * at most one issuance per Gateway, and none for a Gateway whose certificate is fresh, which is
@@ -47,6 +48,8 @@ interface Known {
   namespace: string;
   name: string;
   gateway: string;
+  /** The uid of the Gateway that owns it: a Gateway deleted and made again under the same name needs a Secret of its own. */
+  uid: string;
   /** When to make it again (two thirds of its life); 0: now. */
   renewAt: number;
 }
@@ -74,6 +77,11 @@ export interface IssuerCounters {
 
 const secretPath = (namespace: string, name?: string): string =>
   `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+/** The uid of the controlling owner in `metadata` ('' when none). */
+function ownerUid(metadata: { ownerReferences?: unknown }): string {
+  const refs = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Array<{ controller?: boolean; uid?: string }>) : [];
+  return refs.find((r) => r.controller === true)?.uid ?? '';
+}
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 const unb64 = (value: unknown): string => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : '');
 
@@ -164,7 +172,7 @@ export class XdsClientIssuer {
       desired.add(key);
       if (this.foreign.has(key)) continue;
       const k = this.known.get(key);
-      if (k && k.gateway === want.gateway && now < k.renewAt) {
+      if (k && k.gateway === want.gateway && k.uid === ownerUid(want.metadata) && now < k.renewAt) {
         this.counts.unchanged++;
         continue;
       }
@@ -235,7 +243,7 @@ export class XdsClientIssuer {
       }
     }
     const renewAt = now.getTime() + (2 * (cert.notAfter.getTime() - now.getTime())) / 3;
-    this.known.set(`${namespace}/${name}`, { namespace, name, gateway: want.gateway, renewAt });
+    this.known.set(`${namespace}/${name}`, { namespace, name, gateway: want.gateway, uid: ownerUid(want.metadata), renewAt });
     this.counts.issued++;
     this.o.log.info({ namespace, secret: name, gateway: want.gateway, notAfter: cert.notAfter.toISOString() }, 'xDS client certificate issued');
   }
@@ -253,14 +261,14 @@ export class XdsClientIssuer {
           query: { labelSelector, limit: PAGE, continue: next },
         });
         for (const item of page.items ?? []) {
-          const meta = (item.metadata ?? {}) as { namespace?: string; name?: string; annotations?: Record<string, string> };
+          const meta = (item.metadata ?? {}) as { namespace?: string; name?: string; annotations?: Record<string, string>; ownerReferences?: unknown };
           const data = (item.data ?? {}) as Record<string, unknown>;
           if (!meta.namespace || !meta.name) continue;
           const gateway = meta.annotations?.[GATEWAY_ANNOTATION] ?? '';
           const facts = certificateFacts(this.o.ca, unb64(data['tls.crt']), unb64(data['ca.crt']), this.o.trustDomain);
           const good = facts && facts.fromCa && facts.namesOnly(gateway) && unb64(data['tls.key']).length > 0;
           const renewAt = good ? facts.notBefore.getTime() + 60_000 + (2 * (facts.notAfter.getTime() - facts.notBefore.getTime() - 60_000)) / 3 : 0;
-          known.set(`${meta.namespace}/${meta.name}`, { namespace: meta.namespace, name: meta.name, gateway, renewAt });
+          known.set(`${meta.namespace}/${meta.name}`, { namespace: meta.namespace, name: meta.name, gateway, uid: ownerUid(meta), renewAt });
         }
         next = page.metadata?.continue || undefined;
       } while (next);
