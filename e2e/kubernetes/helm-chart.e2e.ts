@@ -269,6 +269,32 @@ describe('Helm chart charts/attache', () => {
       .map((d) => d.toJS() as Rendered)
       .filter((o) => o);
     expect(secretData(reRendered)).toEqual(secretData(rendered));
+    // A Gateway added to the list: its certificate is signed by the kept CA, and every other Secret stays as it is.
+    const added = parseAllDocuments(
+      await helm([
+        'template',
+        'attache-release',
+        CHART,
+        '--namespace',
+        S.namespace,
+        ...SETTINGS,
+        '--set',
+        'xds.tls.clientGateways={team-c/new}',
+        '--dry-run=server',
+        '--kubeconfig',
+        kubeconfig(),
+      ]),
+    )
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
+    const byName = (objects: Rendered[]): Map<string, Record<string, string> | undefined> =>
+      new Map(objects.filter((o) => o.kind === 'Secret').map((o) => [o.metadata.name, o.data]));
+    const before = byName(rendered);
+    const after = byName(added);
+    for (const [name, data] of before) expect(after.get(name)).toEqual(data);
+    const caCert = new X509Certificate(Buffer.from(before.get('attache-release-xds-ca')!['tls.crt'], 'base64'));
+    const newCert = new X509Certificate(Buffer.from(after.get('attache-release-xds-team-c-new')!['tls.crt'], 'base64'));
+    expect(newCert.verify(caCert.publicKey)).toBe(true);
     // Without the cluster (plain `helm template`), new ones each time: what the README warns about.
     const offline = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS])).map(
       (d) => d.toJS() as Rendered,
