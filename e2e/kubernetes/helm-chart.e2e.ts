@@ -113,6 +113,7 @@ describe('Helm chart charts/attache', () => {
         'RoleBinding',
         'Secret',
         'Secret',
+        'Secret',
         'Service',
         'ServiceAccount',
       ].sort(),
@@ -180,10 +181,12 @@ describe('Helm chart charts/attache', () => {
       description: 'the chart RBAC in effect',
     });
     expect((await kubectl(['auth', 'can-i', 'update', 'leases', '-n', S.namespace, ...as])).trim()).toBe('yes');
+    // The xDS client certificate issuer (provisioning with the generated CA): Secrets, in any namespace.
+    expect((await kubectl(['auth', 'can-i', 'create', 'secrets', '-n', 'elsewhere', ...as])).trim()).toBe('yes');
     for (const denied of [
       ['update', 'grpcroutes'],
       ['list', 'configmaps'],
-      ['create', 'secrets'],
+      ['update', 'secrets'],
       ['update', 'leases', '-n', 'default'],
       ['update', 'deployments'],
       ['patch', 'configmaps'],
@@ -217,6 +220,11 @@ describe('Helm chart charts/attache', () => {
         attache.flag('provision-xds-server-name'),
         '--provision-image',
         attache.flag('provision-image'),
+        // The issuer as the chart runs it: the generated CA, from the CA Secret.
+        '--xds-issuer-ca-cert',
+        attache.flag('xds-issuer-ca-cert'),
+        '--xds-issuer-ca-key',
+        attache.flag('xds-issuer-ca-key'),
       ],
       tls: { certFile: attache.flag('xds-tls-cert'), keyFile: attache.flag('xds-tls-key'), clientCaFile: attache.flag('xds-tls-client-ca') },
     });
@@ -239,7 +247,7 @@ describe('Helm chart charts/attache', () => {
       },
       { timeoutMs: 30_000, description: 'Gateway status written with the chart RBAC' },
     );
-    for (const kind of ['serviceaccount', 'service', 'deployment', 'poddisruptionbudget']) {
+    for (const kind of ['serviceaccount', 'service', 'deployment', 'poddisruptionbudget', 'secret']) {
       await waitFor(
         async () => (await kubectl(['get', kind, '-n', S.namespace, '-l', 'gateway.networking.k8s.io/gateway-name=gw', '-o', 'name'])).trim() !== '',
         {
@@ -261,6 +269,32 @@ describe('Helm chart charts/attache', () => {
       .map((d) => d.toJS() as Rendered)
       .filter((o) => o);
     expect(secretData(reRendered)).toEqual(secretData(rendered));
+    // A Gateway added to the list: its certificate is signed by the kept CA, and every other Secret stays as it is.
+    const added = parseAllDocuments(
+      await helm([
+        'template',
+        'attache-release',
+        CHART,
+        '--namespace',
+        S.namespace,
+        ...SETTINGS,
+        '--set',
+        'xds.tls.clientGateways={team-c/new}',
+        '--dry-run=server',
+        '--kubeconfig',
+        kubeconfig(),
+      ]),
+    )
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
+    const byName = (objects: Rendered[]): Map<string, Record<string, string> | undefined> =>
+      new Map(objects.filter((o) => o.kind === 'Secret').map((o) => [o.metadata.name, o.data]));
+    const before = byName(rendered);
+    const after = byName(added);
+    for (const [name, data] of before) expect(after.get(name)).toEqual(data);
+    const caCert = new X509Certificate(Buffer.from(before.get('attache-release-xds-ca')!['tls.crt'], 'base64'));
+    const newCert = new X509Certificate(Buffer.from(after.get('attache-release-xds-team-c-new')!['tls.crt'], 'base64'));
+    expect(newCert.verify(caCert.publicKey)).toBe(true);
     // Without the cluster (plain `helm template`), new ones each time: what the README warns about.
     const offline = parseAllDocuments(await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS])).map(
       (d) => d.toJS() as Rendered,
@@ -269,7 +303,8 @@ describe('Helm chart charts/attache', () => {
   });
 
   it('issues one client certificate per Gateway, naming that Gateway only (no certificate shared between Gateways)', async () => {
-    const clientSecrets = (objects: Rendered[]): Rendered[] => objects.filter((o) => o.kind === 'Secret' && o.metadata.name !== 'attache-release-xds-server');
+    const clientSecrets = (objects: Rendered[]): Rendered[] =>
+      objects.filter((o) => o.kind === 'Secret' && !['attache-release-xds-server', 'attache-release-xds-ca'].includes(o.metadata.name));
     const sans = (o: Rendered): string => new X509Certificate(Buffer.from(o.data?.['tls.crt'] ?? '', 'base64')).subjectAltName ?? '';
     // The chart's Envoys: the Secret of envoy.gateway, which they mount.
     const [own] = clientSecrets(rendered);

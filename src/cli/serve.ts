@@ -27,7 +27,7 @@ import { DataPlaneStatus } from '../runner/data-plane-status';
 import { flag, flagList, type FlagSpec, type ParsedFlags, parseFlags, parseHostPort, usage, UsageError } from './flags';
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
-import { PROVISION_FLAGS, provisionOptions } from './provision-flags';
+import { PROVISION_FLAGS, provisionOptions, xdsIssuerCa } from './provision-flags';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
@@ -73,6 +73,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   // Checked before anything starts: a control plane that cannot serve xDS safely must not run.
   const xdsAddr = parseHostPort(flag(parsed, 'xds-address')!, 'xds-address');
   const tlsProvider = startXdsTls(parsed, xdsAddr.host, log);
+  const provisioning = sourceKind === 'kubernetes' && flag(parsed, 'provision') === 'true';
+  const issuerCa = await xdsIssuerCa(parsed, provisioning, tlsProvider?.trustDomain);
   debugListenerConfig(parsed);
   const limits = xdsLimits(parsed);
   const pool = flag(parsed, 'address-pool');
@@ -88,7 +90,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     addressPool,
     privilegedPortShift: Number(flag(parsed, 'port-shift')),
     // Provisioned Envoys (Kubernetes mode, --provision): wildcard bind, addresses from the Gateway's Service.
-    provisioned: sourceKind === 'kubernetes' && flag(parsed, 'provision') === 'true',
+    provisioned: provisioning,
     now: new Date().toISOString(),
   });
   const schemas = loadCrdSchemas();
@@ -103,7 +105,11 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const dataPlane = sourceKind === 'kubernetes' ? new DataPlaneStatus(reconciler) : undefined;
   const source: RunningSource =
     sourceKind === 'kubernetes'
-      ? await startKubernetesRunner({ ...kubernetesOptions(parsed, store, reconciler, log), metrics })
+      ? await startKubernetesRunner({
+          ...kubernetesOptions(parsed, store, reconciler, log),
+          metrics,
+          xdsIssuer: issuerCa && tlsProvider ? { ca: issuerCa, trustDomain: tlsProvider.trustDomain } : undefined,
+        })
       : await startFileRunner({ paths, settleMs: fileSettleMs(parsed), schemas, store, reconciler, log });
 
   const xds = createXdsServer({

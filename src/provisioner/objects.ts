@@ -16,7 +16,9 @@
  * The mTLS client certificate comes from the Secret xdsClientSecretName(gateway) in the
  * Gateway's namespace (tls.crt, tls.key, ca.crt), which must name this Gateway (a SAN, see
  * xds/server/authorization.ts): the control plane then serves these Envoys this Gateway only.
- * The provisioner does not write it (it holds no CA key); until it exists the Pods wait.
+ * The stage only declares it (xds-client-secret.ts, no key material); the control plane's issuer
+ * (runner/xds-client-issuer.ts) writes it when given a CA, else someone else must: until it
+ * exists the Pods wait.
  *
  * Labels: ours (below) on every object and Pod, plus spec.infrastructure.labels; annotations:
  * spec.infrastructure.annotations on every object and Pod (and the parameters' Service
@@ -55,7 +57,8 @@ function selectorLabels(gateway: Gateway): Record<string, string> {
   return { [NAME_LABEL]: 'envoy', [MANAGED_BY_LABEL]: MANAGED_BY, [GATEWAY_NAME_LABEL]: labelValue(gateway.metadata.name) };
 }
 
-function metadata(gateway: Gateway, extraAnnotations: Record<string, string> = {}): ProvisionedObject['metadata'] & Record<string, unknown> {
+/** The envelope of every object provisioned for `gateway`: its name, namespace, labels, annotations and controlling owner. */
+export function metadata(gateway: Gateway, extraAnnotations: Record<string, string> = {}): ProvisionedObject['metadata'] & Record<string, unknown> {
   const infra = gateway.spec.infrastructure;
   const annotations = { ...(infra?.annotations ?? {}), ...extraAnnotations };
   return {

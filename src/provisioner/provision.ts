@@ -13,10 +13,13 @@ import { effectiveParameters } from '../gatewayapi/parameters';
 import { type Resources } from '../store/resources';
 import { gatewayObjects, type ProvisionedObject } from './objects';
 import { type ProvisionOptions } from './options';
+import { wantedXdsClientSecret, type WantedXdsClientSecret } from './xds-client-secret';
 
 export interface ProvisionResult {
   /** Every object that should exist, across Gateways. */
   objects: ProvisionedObject[];
+  /** Per provisioned Gateway, the Secret with its Envoys' xDS client certificate (declared, not filled: runner/xds-client-issuer.ts). */
+  xdsClientSecrets: WantedXdsClientSecret[];
   /** `namespace/name` of Gateways whose existing objects are kept as they are, and why. */
   kept: Array<{ gateway: string; problem: string }>;
 }
@@ -24,7 +27,7 @@ export interface ProvisionResult {
 export function provision(resources: Resources, options: ProvisionOptions): ProvisionResult {
   const classes = new Map(resources.gatewayClasses.filter((c) => c.spec.controllerName === options.controllerName).map((c) => [c.metadata.name, c]));
   const params: readonly GatewayParameters[] = resources.gatewayParameters;
-  const result: ProvisionResult = { objects: [], kept: [] };
+  const result: ProvisionResult = { objects: [], xdsClientSecrets: [], kept: [] };
   for (const gateway of resources.gateways) {
     const gc = classes.get(gateway.spec.gatewayClassName);
     if (!gc) continue;
@@ -39,6 +42,7 @@ export function provision(resources: Resources, options: ProvisionOptions): Prov
       continue;
     }
     result.objects.push(...gatewayObjects(gateway, spec.spec, options));
+    result.xdsClientSecrets.push(wantedXdsClientSecret(gateway));
   }
   return result;
 }

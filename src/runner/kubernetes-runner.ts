@@ -22,6 +22,8 @@ import type { AttacheMetrics } from '../metrics/registry';
 import { type ProvisionOptions } from '../provisioner/options';
 import { provision } from '../provisioner/provision';
 import { ProvisionApplier } from './provision-applier';
+import { type IssuerCa } from './xds-client-certificate';
+import { XdsClientIssuer } from './xds-client-issuer';
 
 export interface KubernetesRunnerOptions {
   /** A kubeconfig file; without it, as kubectl: $KUBECONFIG, ~/.kube/config, then in-cluster. */
@@ -35,6 +37,8 @@ export interface KubernetesRunnerOptions {
   metrics?: AttacheMetrics;
   /** Create each Gateway's Envoys (src/provisioner); unset: unmanaged, Envoys are run by someone else. */
   provision?: ProvisionOptions;
+  /** With `provision`: issue each provisioned Gateway's xDS client certificate (xds-client-issuer.ts); unset: someone else writes those Secrets. */
+  xdsIssuer?: { ca: IssuerCa; trustDomain: string };
 }
 
 /** A running Kubernetes change loop: it always reports its status writes. */
@@ -58,6 +62,15 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   const leading = (): boolean => !elector || elector.isLeader();
   // Like status, the provisioned objects are written by the leader only.
   const applier = o.provision && new ProvisionApplier({ client, log: o.log.child({ component: 'provisioner' }) });
+  const issuer =
+    o.provision &&
+    o.xdsIssuer &&
+    new XdsClientIssuer({ client, log: o.log.child({ component: 'xds-issuer' }), ca: o.xdsIssuer.ca, trustDomain: o.xdsIssuer.trustDomain });
+  if (o.provision && !o.xdsIssuer) {
+    o.log.warn(
+      'no --xds-issuer-ca-cert/--xds-issuer-ca-key: provisioned Envoy Pods wait until someone writes their Secret attache-<gateway>-xds (tls.crt, tls.key, ca.crt)',
+    );
+  }
   // What the provisioner reads: a rebuild for anything else (EndpointSlices, mostly) skips it.
   let provisionedFrom: unknown[] = [];
   const provisionNow = (force = false): void => {
@@ -71,6 +84,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
     // Their status says why too (Accepted=False, InvalidParameters); logged once per change.
     for (const k of result.kept) o.log.warn({ gateway: k.gateway, problem: k.problem }, 'provisioned objects left as they are');
     applier.sync(result);
+    issuer?.sync(result);
   };
   const rebuild = (seenAt: number): void => {
     if (!source.hasSynced()) return;
@@ -89,6 +103,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
     // A new leader catches up at once with what the last rebuild computed.
     if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
     applier?.reset();
+    issuer?.reset();
     if (leader && o.reconciler.ready()) provisionNow(true);
   });
   const coalescer = new Coalescer({ quietMs: 10, maxDelayMs: 200 }, rebuild);
@@ -99,15 +114,21 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   }, SYNC_REPORT_EVERY_MS);
   report.unref();
   return {
-    statusWrites: () => ({ ...writer.counters(), leader: leading(), ...(applier ? { provisioned: applier.counters() } : {}) }),
+    statusWrites: () => ({
+      ...writer.counters(),
+      leader: leading(),
+      ...(applier ? { provisioned: applier.counters() } : {}),
+      ...(issuer ? { xdsClientCertificates: issuer.counters() } : {}),
+    }),
     stop: async () => {
       clearInterval(report);
       await elector?.stop();
       coalescer.cancel();
       await source.stop();
       applier?.stop();
+      issuer?.stop();
       writer.stop();
-      await Promise.all([writer.idle(STOP_WRITES_WITHIN_MS), applier?.idle(STOP_WRITES_WITHIN_MS)]);
+      await Promise.all([writer.idle(STOP_WRITES_WITHIN_MS), applier?.idle(STOP_WRITES_WITHIN_MS), issuer?.idle()]);
       client.close();
     },
   };

@@ -3,6 +3,7 @@
  * of the files it could not read (file source), the status write counters (Kubernetes source),
  * and a way to stop.
  */
+import { type IssuerCounters } from './xds-client-issuer';
 import type { SourceError } from '../sources/file/parse';
 import type { StatusWriteCounters } from '../status/kubernetes-writer';
 import type { ProvisionCounters } from './provision-applier';
@@ -10,6 +11,6 @@ import type { ProvisionCounters } from './provision-applier';
 export interface RunningSource {
   errors?: () => SourceError[];
   /** With the provisioner on, also its writes (`provisioned`). */
-  statusWrites?: () => StatusWriteCounters & { leader: boolean; provisioned?: ProvisionCounters };
+  statusWrites?: () => StatusWriteCounters & { leader: boolean; provisioned?: ProvisionCounters; xdsClientCertificates?: IssuerCounters };
   stop(): Promise<void>;
 }

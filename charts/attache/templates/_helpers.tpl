@@ -48,6 +48,26 @@ true
 {{- end -}}
 {{- end -}}
 
+{{/* Secret with the generated CA's certificate and key (tls.crt, tls.key): generated certificates only. */}}
+{{- define "attache.xdsCaSecretName" -}}
+{{- printf "%s-xds-ca" (include "attache.fullname" .) -}}
+{{- end -}}
+
+{{/*
+The Secret whose CA (tls.crt, tls.key) signs provisioned Gateways' xDS client certificates:
+xds.tls.issuerSecretName, else the generated CA's; empty (no issuance) with your own
+certificates and no issuerSecretName, or without provisioning.
+*/}}
+{{- define "attache.xdsIssuerSecretName" -}}
+{{- if .Values.provision.enabled -}}
+{{- if .Values.xds.tls.issuerSecretName -}}
+{{- .Values.xds.tls.issuerSecretName -}}
+{{- else if include "attache.xdsTlsGenerated" . -}}
+{{- include "attache.xdsCaSecretName" . -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Secret with the control plane's certificate (tls.crt, tls.key) and the CA of Envoy's (ca.crt). */}}
 {{- define "attache.xdsServerSecretName" -}}
 {{- default (printf "%s-xds-server" (include "attache.fullname" .)) .Values.xds.tls.serverSecretName -}}
