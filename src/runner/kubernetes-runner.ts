@@ -35,6 +35,11 @@ export interface KubernetesRunnerOptions {
   metrics?: AttacheMetrics;
   /** Create each Gateway's Envoys (src/provisioner); unset: unmanaged, Envoys are run by someone else. */
   provision?: ProvisionOptions;
+  /**
+   * Told of every change of leadership (leaderElection only), before the status of a new leader
+   * is written: serve.ts puts xDS in standby on a follower and restarts the reconnect grace.
+   */
+  onLeadership?: (leader: boolean) => void;
 }
 
 /** A running Kubernetes change loop: it always reports its status writes. */
@@ -86,6 +91,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   });
   elector?.onChange((leader) => {
     writer.reset();
+    o.onLeadership?.(leader);
     // A new leader catches up at once with what the last rebuild computed.
     if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
     applier?.reset();
@@ -100,6 +106,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   report.unref();
   return {
     statusWrites: () => ({ ...writer.counters(), leader: leading(), ...(applier ? { provisioned: applier.counters() } : {}) }),
+    leading: elector ? leading : undefined,
     stop: async () => {
       clearInterval(report);
       await elector?.stop();

@@ -11,5 +11,7 @@ export interface RunningSource {
   errors?: () => SourceError[];
   /** With the provisioner on, also its writes (`provisioned`). */
   statusWrites?: () => StatusWriteCounters & { leader: boolean; provisioned?: ProvisionCounters };
+  /** Under leader election only: whether this replica holds the Lease now. */
+  leading?: () => boolean;
   stop(): Promise<void>;
 }
