@@ -106,6 +106,12 @@ async function servedBy(cp: RunningKubernetesControlPlane): Promise<string[]> {
   return page.proxies.map((p) => p.nodeId);
 }
 
+/** Whether a replica's computed status marks the Gateway as awaiting its proxies (reconnect grace). */
+async function awaitingProxies(cp: RunningKubernetesControlPlane): Promise<boolean> {
+  const entries = JSON.parse(await cp.debug('/status?format=json')) as Array<{ kind: string; namespace?: string; name: string; awaitingProxies?: boolean }>;
+  return entries.some((e) => e.kind === 'Gateway' && e.namespace === S.namespace && e.name === 'gw' && e.awaitingProxies === true);
+}
+
 describe('Kubernetes mode with leader election', () => {
   let backends: EchoBackends;
   let leader: RunningKubernetesControlPlane;
@@ -144,9 +150,9 @@ describe('Kubernetes mode with leader election', () => {
       expect((await callEcho({ target: `${address}:${LISTENER_PORT}`, authority: 'app.example.com' })).pod).toBe('blue-pod-1'),
     );
     await waitFor(routeObservedGeneration, { timeoutMs: 20_000, description: 'route status written' });
+    await programmed();
     expect(await isReady(follower)).toBe(false);
     expect(await isReady(leader)).toBe(true);
-    await programmed();
     expect(await servedBy(leader)).toEqual(['k8s-ha']);
     expect(await servedBy(follower)).toEqual([]);
     const writes = await Promise.all([leader, follower].map((r) => r.statusWrites()));
@@ -156,6 +162,9 @@ describe('Kubernetes mode with leader election', () => {
 
   it('hands over when the leader stops: the other replica leads and serves the Envoy, and the Gateway stays Programmed', async () => {
     const before = condition((await programmed()).status?.conditions, 'Programmed')!;
+    // The follower's own reconnect grace after its start is over: what keeps Programmed across
+    // the handover is the grace a new leader gives its Envoys, not a lucky start time.
+    await waitFor(async () => !(await awaitingProxies(follower)), { timeoutMs: 30_000, description: "the follower's startup grace ends" });
     await leader.stop();
     await waitFor(async () => (await follower.statusWrites()).leader, { timeoutMs: 20_000, description: 'the other replica leads' });
     await waitFor(() => isReady(follower), { timeoutMs: 20_000, description: 'the new leader is ready' });
