@@ -163,6 +163,22 @@ describe('Helm chart charts/attache', () => {
     expect(out).toContain('clusterrole.rbac.authorization.k8s.io/attache-release-debug-reader serverside-applied (server dry run)');
   });
 
+  it('under leader election lets a rolling update replace the leader: only the leader is ready, so none has to stay available', async () => {
+    const deployment = (objects: Rendered[]): Rendered => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'attache-release')!;
+    expect(chartContainer(rendered, 'Deployment', 'attache-release', 'attache', pods).args).toContain('--leader-elect');
+    expect(deployment(rendered).spec).toMatchObject({
+      replicas: 2,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '100%' } },
+    });
+    const single = parseAllDocuments(
+      await helm(['template', 'attache-release', CHART, '--namespace', S.namespace, ...SETTINGS, '--set', 'leaderElection.enabled=false']),
+    )
+      .map((d) => d.toJS() as Rendered)
+      .filter((o) => o);
+    expect(chartContainer(single, 'Deployment', 'attache-release', 'attache', pods).args).not.toContain('--leader-elect');
+    expect((deployment(single).spec as { strategy?: unknown }).strategy).toBeUndefined();
+  });
+
   it('is accepted by the API server (server-side dry run of every object)', async () => {
     const out = await kubectl(['apply', '--dry-run=server', '--server-side', '-n', S.namespace, '-f', '-'], rendered.map((o) => stringify(o)).join('---\n'));
     expect(out).toContain('deployment.apps/attache-release serverside-applied (server dry run)');

@@ -15,8 +15,11 @@ export function debugState(
   errors: () => SourceError[],
   xds: XdsServer,
   statusWrites: () => StatusWriteCounters | undefined = () => undefined,
+  /** Under leader election: whether this replica leads; a follower is not ready (it serves no xDS). */
+  leading?: () => boolean,
 ): DebugState {
   return {
+    standby: leading && (() => !leading()),
     statusWrites: () => statusWrites() ?? { source: 'file', note: 'status is written back in Kubernetes mode only' },
     ready: () => reconciler.ready(),
     status: () => reconciler.status(),

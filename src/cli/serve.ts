@@ -15,7 +15,7 @@ import { startFileRunner } from '../runner/file-runner';
 import type { RunningSource } from '../runner/running-source';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
 import { nodeKeyFromCluster } from '../xds/cache/node-key';
-import { createXdsServer } from '../xds/server/ads';
+import { createXdsServer, type XdsServer } from '../xds/server/ads';
 import { xdsServerCredentials, XdsTlsError, XdsTlsFileProvider } from '../xds/server/tls';
 import { combineCallbacks } from '../xds/server/callbacks';
 import { AttacheMetrics } from '../metrics/registry';
@@ -28,6 +28,9 @@ import { flag, flagList, type FlagSpec, type ParsedFlags, parseFlags, parseHostP
 import { XDS_TRANSPORT_FLAGS, xdsTransport } from './xds-transport';
 import { XDS_LIMIT_FLAGS, xdsLimits } from './xds-limits';
 import { PROVISION_FLAGS, provisionOptions, xdsIssuerCa } from './provision-flags';
+
+/** Why a follower refuses xDS streams (UNAVAILABLE: Envoy retries, through the Service, to the leader). */
+const XDS_STANDBY = 'this replica is a standby (it does not hold the leader Lease); reconnect to the leader';
 
 const SPECS: FlagSpec[] = [
   { name: 'source', description: 'where objects come from: file (--path) or kubernetes (--kubeconfig)', default: 'file' },
@@ -42,7 +45,12 @@ const SPECS: FlagSpec[] = [
   ...XDS_TRANSPORT_FLAGS,
   ...XDS_LIMIT_FLAGS,
   ...DEBUG_FLAGS,
-  { name: 'leader-elect', description: 'with several replicas: only the holder of a coordination Lease writes status (kubernetes source)', boolean: true },
+  {
+    name: 'leader-elect',
+    description:
+      'with several replicas: only the holder of a coordination Lease serves xDS, writes status and is ready (/readyz); the others are standbys (kubernetes source)',
+    boolean: true,
+  },
   { name: 'leader-elect-namespace', description: 'namespace of the leader election Lease', default: 'default' },
   { name: 'leader-elect-name', description: 'name of the leader election Lease', default: 'attache-leader' },
   { name: 'controller-name', description: 'GatewayClass controllerName handled by this control plane', default: DEFAULT_CONTROLLER_NAME },
@@ -103,11 +111,19 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   // status write). File mode keeps the translated status: its conditions are read by people
   // and tests that start Envoy after the control plane; `attache proxies` shows what runs.
   const dataPlane = sourceKind === 'kubernetes' ? new DataPlaneStatus(reconciler) : undefined;
+  // Under leader election only the leader serves xDS (and is ready): the status writer counts
+  // the proxies connected to itself, so they must all be there. A follower is a hot standby.
+  const served: { xds?: XdsServer } = {};
+  const onLeadership = (leader: boolean): void => {
+    if (leader) dataPlane?.restartGrace();
+    served.xds?.setStandby(leader ? undefined : XDS_STANDBY);
+  };
   const source: RunningSource =
     sourceKind === 'kubernetes'
       ? await startKubernetesRunner({
           ...kubernetesOptions(parsed, store, reconciler, log),
           metrics,
+          onLeadership,
           xdsIssuer: issuerCa && tlsProvider ? { ca: issuerCa, trustDomain: tlsProvider.trustDomain } : undefined,
         })
       : await startFileRunner({ paths, settleMs: fileSettleMs(parsed), schemas, store, reconciler, log });
@@ -120,6 +136,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     authorization: { trustDomain: tlsProvider?.trustDomain },
   });
   dataPlane?.attach(() => xds.proxies());
+  served.xds = xds;
+  if (source.leading && !source.leading()) xds.setStandby(XDS_STANDBY);
   const xdsPort = await xds.listen(`${xdsAddr.host}:${xdsAddr.port}`, tlsProvider && xdsServerCredentials(tlsProvider.provider));
   const state = {
     ...debugState(
@@ -128,6 +146,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       () => source.errors?.() ?? [],
       xds,
       () => source.statusWrites?.(),
+      source.leading,
     ),
     metrics,
   };

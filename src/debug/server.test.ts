@@ -4,9 +4,11 @@ import type { PageRequest } from './proxy-page';
 
 describe('debug endpoint', () => {
   let ready = false;
+  let standby: boolean | undefined;
   let lastPage: PageRequest | undefined;
   const state: DebugState = {
     ready: () => ready,
+    standby: () => standby === true,
     status: () => [{ kind: 'Gateway', name: 'gw' }],
     errors: () => [],
     configDump: ({ gateway, proxy }) =>
@@ -43,6 +45,14 @@ describe('debug endpoint', () => {
     expect(await get(server, '/healthz')).toMatchObject({ code: 200, body: 'ok\n' });
     expect(await get(server, '/readyz')).toMatchObject({ code: 503, body: 'no snapshot built yet\n' });
     ready = true;
+    expect(await get(server, '/readyz')).toMatchObject({ code: 200, body: 'ready\n' });
+  });
+
+  it('is not ready on a follower under leader election (the Service routes Envoys to the leader), ready again once it leads', async () => {
+    standby = true;
+    expect(await get(server, '/readyz')).toMatchObject({ code: 503, body: 'standby: another replica holds the leader Lease and serves xDS\n' });
+    expect((await get(server, '/healthz')).code).toBe(200);
+    standby = false;
     expect(await get(server, '/readyz')).toMatchObject({ code: 200, body: 'ready\n' });
   });
 

@@ -2,7 +2,8 @@
  * The debug HTTP endpoint (loopback by default): what the control plane computed and who has it.
  * Every path answers YAML, or JSON with `?format=json` (except /healthz, /readyz, /metrics).
  *   /healthz        process is up
- *   /readyz         200 once the first snapshot is built, 503 before
+ *   /readyz         200 once the first snapshot is built, 503 before, and 503 on a follower
+ *                   under leader election (it serves no xDS: the Service routes to the leader)
  *   /proxies        connected proxies: node, metadata, SotW or Delta, per type the versions sent
  *                   and ACKed, last NACK with Envoy's message, in sync or not (proxy-view.ts);
  *                   a page of at most ?limit= (default and maximum in proxy-page.ts) from ?offset=,
@@ -34,6 +35,8 @@ import { pageRequest, type PageRequest } from './proxy-page';
 
 export interface DebugState {
   ready(): boolean;
+  /** Under leader election: true on a follower, which serves no xDS and so is not ready. */
+  standby?(): boolean;
   status(): unknown;
   errors(): unknown;
   /** Undefined when the proxy (node id) is not connected or the Gateway is unknown. */
@@ -82,7 +85,9 @@ async function route(req: http.IncomingMessage, url: URL, state: DebugState): Pr
     case '/healthz':
       return text(200, 'ok\n');
     case '/readyz':
-      return state.ready() ? text(200, 'ready\n') : text(503, 'no snapshot built yet\n');
+      if (!state.ready()) return text(503, 'no snapshot built yet\n');
+      // The kubelet takes a follower out of the xDS Service, so Envoys reach only the leader.
+      return state.standby?.() ? text(503, 'standby: another replica holds the leader Lease and serves xDS\n') : text(200, 'ready\n');
     case '/status':
       return { code: 200, body: state.status() };
     case '/errors':

@@ -75,6 +75,26 @@ describe('DataPlaneStatus', () => {
     loop.stop();
   });
 
+  it('gives a replica that becomes leader the grace again, at once, so its first status write keeps Programmed', () => {
+    const calls: Array<{ size: number; reconnecting?: boolean }> = [];
+    const loop = new DataPlaneStatus({ setDataPlane: (p, o) => calls.push({ size: p.size, reconnecting: o.reconnecting }) }, { startupGraceMs: 15_000 });
+    loop.attach(() => []);
+    jest.advanceTimersByTime(20_000);
+    expect(calls.at(-1)).toEqual({ size: 0, reconnecting: false });
+    const before = calls.length;
+    loop.restartGrace();
+    // Synchronous: the caller writes the new leader's status right after.
+    expect(calls.slice(before)).toEqual([{ size: 0, reconnecting: true }]);
+    jest.advanceTimersByTime(14_000);
+    expect(calls.slice(before)).toEqual([{ size: 0, reconnecting: true }]);
+    jest.advanceTimersByTime(1100);
+    expect(calls.slice(before)).toEqual([
+      { size: 0, reconnecting: true },
+      { size: 0, reconnecting: false },
+    ]);
+    loop.stop();
+  });
+
   it('hands over only a changed summary', () => {
     const planes: DataPlane[] = [];
     const loop = new DataPlaneStatus({ setDataPlane: (p) => planes.push(p) }, { startupGraceMs: 0 });

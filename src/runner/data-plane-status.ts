@@ -10,7 +10,8 @@
  * flapping proxy (connect, ACK, killed, again, many times a second) costs at most one status
  * write per Gateway per second, whatever its rate, and never queues more than one timer.
  * For `startupGraceMs` after start, Gateways no proxy runs yet keep the `Programmed` the API shows
- * (programmed.ts `reconnecting`): proxies of a restarted control plane get time to reconnect.
+ * (programmed.ts `reconnecting`): proxies of a restarted control plane get time to reconnect;
+ * `restartGrace()` gives the same to a replica that becomes leader (its proxies move to it).
  */
 import type { DataPlane, DataPlaneOptions, GatewayDataPlane } from '../gatewayapi/programmed';
 import type { XdsCallbacks } from '../xds/server/callbacks';
@@ -59,8 +60,9 @@ function fingerprint(plane: DataPlane, reconnecting: boolean): string {
 export class DataPlaneStatus {
   private readonly settleMs: number;
   private readonly minIntervalMs: number;
-  private readonly graceEnds: number;
-  private readonly graceTimer: NodeJS.Timeout;
+  private readonly graceMs: number;
+  private graceEnds: number;
+  private graceTimer: NodeJS.Timeout;
   private proxies: () => readonly ProxySync[] = () => [];
   private timer: NodeJS.Timeout | undefined;
   private lastRun = -Infinity;
@@ -74,7 +76,7 @@ export class DataPlaneStatus {
   ) {
     this.settleMs = o.settleMs ?? 50;
     this.minIntervalMs = o.minIntervalMs ?? 1000;
-    const graceMs = o.startupGraceMs ?? 15_000;
+    const graceMs = (this.graceMs = o.startupGraceMs ?? 15_000);
     this.graceEnds = performance.now() + graceMs;
     const none = new Map<string, GatewayDataPlane>();
     const reconnecting = graceMs > 0;
@@ -94,6 +96,20 @@ export class DataPlaneStatus {
   callbacks(): XdsCallbacks {
     const schedule = (): void => this.schedule();
     return { onStreamIdentified: schedule, onStreamClosed: schedule, onPush: schedule, onAck: schedule, onNack: schedule };
+  }
+
+  /**
+   * A replica that just became leader (it served no proxy as a follower: xDS standby): its
+   * proxies get the same grace to reconnect as after a start, before Gateways none of them runs
+   * are reported not programmed. Applied at once, so the new leader's first write has it.
+   */
+  restartGrace(): void {
+    if (this.stopped) return;
+    this.graceEnds = performance.now() + this.graceMs;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => this.schedule(), this.graceMs);
+    this.graceTimer.unref();
+    this.evaluate();
   }
 
   stop(): void {

@@ -39,6 +39,11 @@ export interface KubernetesRunnerOptions {
   provision?: ProvisionOptions;
   /** With `provision`: issue each provisioned Gateway's xDS client certificate (xds-client-issuer.ts); unset: someone else writes those Secrets. */
   xdsIssuer?: { ca: IssuerCa; trustDomain: string };
+  /**
+   * Told of every change of leadership (leaderElection only), before the status of a new leader
+   * is written: serve.ts puts xDS in standby on a follower and restarts the reconnect grace.
+   */
+  onLeadership?: (leader: boolean) => void;
 }
 
 /** A running Kubernetes change loop: it always reports its status writes. */
@@ -100,6 +105,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
   });
   elector?.onChange((leader) => {
     writer.reset();
+    o.onLeadership?.(leader);
     // A new leader catches up at once with what the last rebuild computed.
     if (leader && o.reconciler.ready()) writer.update(o.reconciler.status());
     applier?.reset();
@@ -120,6 +126,7 @@ export async function startKubernetesRunner(o: KubernetesRunnerOptions): Promise
       ...(applier ? { provisioned: applier.counters() } : {}),
       ...(issuer ? { xdsClientCertificates: issuer.counters() } : {}),
     }),
+    leading: elector ? leading : undefined,
     stop: async () => {
       clearInterval(report);
       await elector?.stop();

@@ -12,5 +12,7 @@ export interface RunningSource {
   errors?: () => SourceError[];
   /** With the provisioner on, also its writes (`provisioned`). */
   statusWrites?: () => StatusWriteCounters & { leader: boolean; provisioned?: ProvisionCounters; xdsClientCertificates?: IssuerCounters };
+  /** Under leader election only: whether this replica holds the Lease now. */
+  leading?: () => boolean;
   stop(): Promise<void>;
 }

@@ -104,7 +104,7 @@ export function parentsOf(route: LiveObject, controllerName: string): NonNullabl
 
 /** What /status_writes reports: the writer's counters, and whether this replica leads. */
 export interface StatusWrites extends StatusWriteCounters {
-  /** False on a follower under --leader-elect (it serves xDS, writes no status). */
+  /** False on a follower under --leader-elect (a standby: it serves no xDS and writes no status). */
   leader: boolean;
 }
 

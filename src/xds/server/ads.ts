@@ -63,6 +63,13 @@ export interface XdsServer {
   listen(address: string, credentials?: grpc.ServerCredentials): Promise<number>;
   /** Ends every stream with UNAVAILABLE (clients reconnect elsewhere) and stops the server. */
   shutdown(): Promise<void>;
+  /**
+   * Standby (a follower under leader election): with a reason, every open stream ends with
+   * UNAVAILABLE and new ones are refused with it, so Envoys reconnect through the Service to the
+   * leader (the only ready replica) while they keep running the configuration they have; without,
+   * streams are served again. Idempotent.
+   */
+  setStandby(reason: string | undefined): void;
   /** The live streams, oldest first. */
   connections(): ConnectionInfo[];
   /** What each identified proxy runs of what it is served (proxy-sync.ts), oldest stream first. */
@@ -106,11 +113,18 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     limiter: new StreamLimiter({ ...DEFAULT_XDS_LIMITS, ...options.limits }, logger),
   };
   const server = new grpc.Server({ ...DEFAULT_GRPC_OPTIONS, ...options.grpcOptions });
+  let standby: string | undefined;
+  /** A standby server refuses before a stream exists: nothing is watched, counted or reported. */
+  const serving = (call: { emit(event: 'error', e: { code: grpc.status; details: string }): unknown }): boolean => {
+    if (standby === undefined) return true;
+    call.emit('error', { code: grpc.status.UNAVAILABLE, details: standby });
+    return false;
+  };
   const handlers: AggregatedDiscoveryServiceHandlers = {
     // Each stream registers itself in ctx.streams and lives as long as its call; a client over
     // its stream limit is refused before a stream exists.
-    StreamAggregatedResources: (call) => void (ctx.limiter.admit(call) && new SotwStream(ctx, call)),
-    DeltaAggregatedResources: (call) => void (ctx.limiter.admit(call) && new DeltaStream(ctx, call)),
+    StreamAggregatedResources: (call) => void (serving(call) && ctx.limiter.admit(call) && new SotwStream(ctx, call)),
+    DeltaAggregatedResources: (call) => void (serving(call) && ctx.limiter.admit(call) && new DeltaStream(ctx, call)),
   };
   server.addService(adsService(), handlers);
 
@@ -121,6 +135,13 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
       return bind(server, address, credentials, logger, instanceId);
     },
     shutdown: () => shutdown(server, ctx, options.shutdownGraceMs ?? 2000),
+    setStandby: (reason) => {
+      const was = standby;
+      standby = reason;
+      if (reason === undefined || was !== undefined) return;
+      logger.info({ streams: ctx.streams.size, reason }, 'xDS standby: closing every stream; Envoys reconnect to the leader');
+      for (const stream of [...ctx.streams.values()]) stream.fail(grpc.status.UNAVAILABLE, reason);
+    },
     connections: () => [...ctx.streams.values()].map((stream) => stream.info()),
     proxies: () => [...ctx.streams.values()].flatMap((stream) => stream.sync() ?? []),
   };
