@@ -19,6 +19,7 @@ import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthori
 import { gatewayClass, namespace } from './fixtures';
 
 const NS = 'e2e-local-cluster-pods';
+const XDS_NS = 'e2e-local-cluster-xds';
 const READY_TIMEOUT_MS = 90_000;
 /** The README's example: ConfigMap (bootstrap), Deployment (2 replicas), Service (LoadBalancer). */
 const EXAMPLE = path.join(ROOT, 'tools/local-cluster/examples/envoy-deployment.yaml');
@@ -99,6 +100,8 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
       '--work-dir',
       workDir,
       '--gateway-proxies=false',
+      // Only this file's namespaces: Pods other tests left Pending on the shared API server are not ours to run.
+      `--namespaces=${NS},${XDS_NS}`,
       '--log-level',
       'info',
     ]);
@@ -226,7 +229,7 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
    * reached from the Pod at the bridge address over mTLS.
    */
   it('runs an Envoy Pod bootstrapped by `attache bootstrap` that gets its configuration over xDS from the bridge address', async () => {
-    const ns = 'e2e-local-cluster-xds';
+    const ns = XDS_NS;
     const controllerName = 'attache.dev/e2e-local-cluster';
     const serverName = 'attache-xds.e2e.test';
     const ca = await makeCertificateAuthority();

@@ -46,6 +46,8 @@ describe('a provisioned Gateway on the local cluster: apply, wait for Programmed
       '--work-dir',
       workDir,
       '--gateway-proxies=false',
+      // Only this file's namespace: Pods other tests left Pending on the shared API server are not ours to run.
+      `--namespaces=${S.namespace}`,
       '--log-level',
       'info',
     ]);

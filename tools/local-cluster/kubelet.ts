@@ -21,6 +21,7 @@ import { containerEnv, fieldValue } from './container-env';
 import { imageKind, localCommand, type LocalPrograms } from './container-images';
 import { echoBasicPorts, isEchoBasicImage } from './echo-basic-ports';
 import { type GenericContainer, GenericPod } from './generic-pod';
+import { type NamespaceFilter } from './namespaces';
 import { type Pod, podKey } from './pod';
 import { type PodAddressPool } from './pod-addresses';
 import { PodProcess } from './pod-process';
@@ -45,6 +46,8 @@ export interface KubeletOptions {
   workDir: string;
   /** The `kubernetes` Service's ClusterIP and port: KUBERNETES_SERVICE_HOST/PORT in generic Pods' containers, as the kubelet sets them. */
   kubernetesService?: { host: string; port: number };
+  /** The namespaces whose Pods this kubelet binds and runs (namespaces.ts); unset: all. */
+  serves?: NamespaceFilter;
 }
 
 interface RunningPod {
@@ -87,6 +90,7 @@ export class LocalKubelet {
     const list = await this.o.client.request<{ items: Pod[] }>('GET', '/api/v1/pods');
     const seen = new Set<string>();
     for (const pod of list.items) {
+      if (this.o.serves && !this.o.serves(pod.metadata.namespace ?? 'default')) continue;
       const key = podKey(pod);
       if (!pod.spec.nodeName) {
         if (!pod.metadata.deletionTimestamp) await this.bind(pod);

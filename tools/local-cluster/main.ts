@@ -18,6 +18,7 @@ import { flag, type FlagSpec, parseFlags, parseHostPort, usage } from '../../src
 import { PROJECT_ROOT } from '../../src/project-root';
 import { HttpKubeClient } from '../../src/sources/kubernetes/kube-client';
 import { GatewayProxies } from './gateway-proxies';
+import { namespaceFilter } from './namespaces';
 import { LocalKubelet } from './kubelet';
 import { startKubeletServer } from './kubelet-server';
 import { registerNode } from './node-heartbeat';
@@ -46,6 +47,7 @@ const SPECS: FlagSpec[] = [
   { name: 'max-pods', description: 'at most this many Pods in namespaces of their own', default: '250' },
   { name: 'service-cidr', description: "the API server's --service-cluster-ip-range, made local and proxied (empty: no ClusterIPs)", default: '10.96.0.0/16' },
   { name: 'load-balancer-addresses', description: 'addresses for LoadBalancer Services, as FIRST+COUNT (local here)', default: '10.244.240.1+254' },
+  { name: 'namespaces', description: 'run Pods and proxy Services of these namespaces only (comma-separated; empty: all)', default: '' },
   { name: 'gateway-proxies', description: 'run one Envoy per Gateway of --controller-name (false: Gateways get none from here)', default: 'true' },
   { name: 'xds', description: "Attaché's xDS address", default: '127.0.0.1:18000' },
   { name: 'controller-name', description: 'Gateways of GatewayClasses with this controllerName get an Envoy', default: 'attache.dev/gateway-controller' },
@@ -75,6 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const serviceCidr = flag(parsed, 'service-cidr') ?? '';
   const network = podNetwork ? await NodeNetwork.create({ bridge: flag(parsed, 'bridge')!, cidr: podNetwork, serviceCidr, log }) : undefined;
   const heartbeat = await registerNode(client, nodeName, nodeIP, kubeletPort, log);
+  const serves = namespaceFilter(flag(parsed, 'namespaces')!);
   const kubelet = new LocalKubelet({
     client,
     nodeName,
@@ -91,13 +94,21 @@ async function main(argv: readonly string[]): Promise<void> {
     networkPool: network ? new PodAddressPool(offsetAddress(network.gateway, 1), Number(flag(parsed, 'max-pods'))) : undefined,
     kubernetesService: serviceCidr ? { host: offsetAddress(serviceCidr.split('/')[0], 1), port: 443 } : undefined,
     workDir,
+    serves,
   });
   const [lbFirst, lbCount] = flag(parsed, 'load-balancer-addresses')!.split('+');
   // Pods reach the API server as in a cluster: the `kubernetes` Service's ClusterIP (the first
   // address of the service range), forwarded to the server of our kubeconfig.
   const api = new URL(client.serverUrl);
   const fixedBackends = new Map([['default/kubernetes', [{ ip: api.hostname, port: Number(api.port || 443) }]]]);
-  const services = new ServiceProxies({ client, pool: new PodAddressPool(lbFirst, Number(lbCount)), clusterIPs: serviceCidr !== '', fixedBackends, log });
+  const services = new ServiceProxies({
+    client,
+    pool: new PodAddressPool(lbFirst, Number(lbCount)),
+    clusterIPs: serviceCidr !== '',
+    fixedBackends,
+    serves: (ns) => ns === 'default' || serves(ns),
+    log,
+  });
   const certFile = flag(parsed, 'tls-cert');
   const keyFile = flag(parsed, 'tls-key');
   const endpoint =

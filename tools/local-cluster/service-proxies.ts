@@ -11,6 +11,7 @@
  * bounded by the pool. Data is piped as is, with Node's stream back-pressure: nothing buffered
  * beyond the sockets' high-water marks.
  */
+import { type NamespaceFilter } from './namespaces';
 import * as net from 'net';
 import type { Logger } from 'pino';
 import { KubeApiError, type KubeClient } from '../../src/sources/kubernetes/kube-client';
@@ -26,6 +27,8 @@ export interface ServiceProxiesOptions {
   clusterIPs: boolean;
   /** Services (namespace/name) served by these backends whatever their EndpointSlices say. */
   fixedBackends?: ReadonlyMap<string, Backend[]>;
+  /** The namespaces whose Services get addresses and proxies (namespaces.ts); unset: all. */
+  serves?: NamespaceFilter;
   log: Logger;
 }
 
@@ -66,7 +69,9 @@ export class ServiceProxies {
   }
 
   private async reconcile(): Promise<void> {
-    const services = (await this.o.client.request<{ items: Service[] }>('GET', '/api/v1/services')).items;
+    const services = (await this.o.client.request<{ items: Service[] }>('GET', '/api/v1/services')).items.filter(
+      (svc) => !this.o.serves || this.o.serves(svc.metadata.namespace ?? 'default'),
+    );
     const slices = (await this.o.client.request<{ items: EndpointSlice[] }>('GET', '/apis/discovery.k8s.io/v1/endpointslices')).items;
     const wanted = new Set(services.filter(wantsLoadBalancer).map(serviceKey));
     for (const key of [...this.addresses.keys()]) {
