@@ -13,8 +13,8 @@
 #
 # ATTACHE_CONFORMANCE_PROVISIONED=1 runs it against provisioned Envoys instead (issue #16): Attaché
 # with --provision, mTLS xDS and a CA to issue the Envoys' certificates; the local cluster runs the
-# Envoy Pods and LoadBalancer Services (start_provisioned below). Not the default yet:
-# GatewayStaticAddresses fails there (the local load balancer ignores requested addresses).
+# Envoy Pods and LoadBalancer Services (start_provisioned below). Not the default yet; its report
+# stays in the work directory.
 # CONFORMANCE_OUT=DIR: the work directory (default .cache/conformance); CONFORMANCE_EXTRA_FEATURES=A,B:
 # also run the tests of features the GatewayClass does not claim.
 #
@@ -159,10 +159,18 @@ YAML
   fi
   # Only a whole run writes the committed report; a partial one (any argument) goes to $OUT, and
   # CONFORMANCE_REPORT=FILE sends it elsewhere (scripts/test.sh, so `make test` leaves git clean).
+  local options=conformance-options.yaml
   if [ -n "${CONFORMANCE_REPORT:-}" ]; then args+=(-report-output "$CONFORMANCE_REPORT")
-  elif [ $# -gt 0 ]; then args+=(-report-output "$OUT/report.yaml"); fi
+  elif [ $# -gt 0 ] || [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then args+=(-report-output "$OUT/report.yaml"); fi
+  if [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then
+    # GatewayStaticAddresses: provisioned, a Gateway's address is its Service's, from the local
+    # load balancer's pool (10.244.240.0/24, which honours spec.loadBalancerIP); 10.244.201.1 is in no pool.
+    options="$OUT/conformance-options.yaml"
+    sed 's/value: 10\.244\.200\.254 }/value: 10.244.240.254 }/' "$SUITE_DIR/conformance-options.yaml" > "$options"
+    grep -q 'value: 10.244.240.254 }' "$options"
+  fi
   (cd "$SUITE_DIR" && "$BIN/gateway-api-conformance.test" -test.v -test.timeout "$SUITE_TIMEOUT" \
-    -conformance-options-file conformance-options.yaml "${args[@]}") > "$OUT/suite.log" 2>&1 || code=$?
+    -conformance-options-file "$options" "${args[@]}") > "$OUT/suite.log" 2>&1 || code=$?
   step "suite finished in $(( $(date +%s) - t0 ))s (exit $code)"
   # Per upstream test (not per sub-case). Skipped here means "not run": a feature not claimed, or
   # another profile (TLSRoute, mesh); the report says what each profile ran.
@@ -184,7 +192,7 @@ else
   code=0
   scripts/netns.sh "$0" --inside "$@" || code=$?
   report="conformance/reports/$GATEWAY_API_VERSION/attache/standard-v0.1.0-default-report.yaml"
-  if [ -n "${CONFORMANCE_REPORT:-}" ]; then report=$CONFORMANCE_REPORT; elif [ $# -gt 0 ]; then report=$OUT/report.yaml; fi
+  if [ -n "${CONFORMANCE_REPORT:-}" ]; then report=$CONFORMANCE_REPORT; elif [ $# -gt 0 ] || [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then report=$OUT/report.yaml; fi
   step "whole run: $(( $(date +%s) - t0 ))s; report: $report"
   exit $code
 fi

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { stringify } from 'yaml';
+import type { GatewayClass } from '../apis/gateway-api';
 import { expectGolden } from '../../test/support/golden';
 import { gatewayClassStatus } from './gateway-class';
 import { DEFAULT_CONTROLLER_NAME } from './options';
@@ -27,7 +28,7 @@ describe('supportedFeatures', () => {
   });
 
   it('is what an owned GatewayClass publishes, by the provisioner flag', () => {
-    const gc = {
+    const gc: GatewayClass = {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
       metadata: { name: 'attache', generation: 1 },
