@@ -7,14 +7,15 @@
 #      echo-basic backend and the compiled suite (e2e/conformance/upstream), and Attaché (tsc);
 #   2. in a private network namespace (scripts/netns.sh: 10.244.0.0/16 is local there):
 #      a fresh cluster with the Gateway API CRDs, the GatewayClass `attache`, Attaché in
-#      Kubernetes mode, and the local kubelet + one Envoy per Gateway (tools/local-cluster);
+#      Kubernetes mode provisioning each Gateway's Envoys, and the local kubelet running them
+#      (tools/local-cluster);
 #   3. the suite, with conformance-options.yaml; its report goes to conformance/reports/;
 #   4. everything it started is stopped, whatever happened.
 #
-# ATTACHE_CONFORMANCE_PROVISIONED=1 runs it against provisioned Envoys instead (issue #16): Attaché
-# with --provision, mTLS xDS and a CA to issue the Envoys' certificates; the local cluster runs the
-# Envoy Pods and LoadBalancer Services (start_provisioned below). Not the default yet; its report
-# stays in the work directory.
+# It runs against provisioned Envoys (issue #16): Attaché with --provision, mTLS xDS and a CA to
+# issue the Envoys' certificates; the local cluster runs the Envoy Pods and LoadBalancer Services
+# (start_provisioned below). ATTACHE_CONFORMANCE_PROVISIONED=0: the old way, one Envoy per Gateway
+# started by the local node (start_gateway_proxies); its report stays in the work directory.
 # CONFORMANCE_OUT=DIR: the work directory (default .cache/conformance); CONFORMANCE_EXTRA_FEATURES=A,B:
 # also run the tests of features the GatewayClass does not claim.
 #
@@ -28,6 +29,9 @@ BIN="$ROOT/.cache/bin"
 # CONFORMANCE_OUT: another work directory (two runs at once must not share one: it is emptied first).
 OUT=${CONFORMANCE_OUT:-$ROOT/.cache/conformance}
 export CONFORMANCE_OUT=$OUT
+# 1 (default): provisioned Envoys; 0: one Envoy per Gateway run by the local node (the old way).
+PROVISIONED=${ATTACHE_CONFORMANCE_PROVISIONED:-1}
+export ATTACHE_CONFORMANCE_PROVISIONED=$PROVISIONED
 SUITE_DIR="$ROOT/e2e/conformance/upstream"
 GATEWAY_API_VERSION=v1.6.1
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-75m}
@@ -144,7 +148,7 @@ kind: GatewayClass
 metadata: {name: attache}
 spec: {controllerName: attache.dev/gateway-controller}
 YAML
-  if [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then start_provisioned; else start_gateway_proxies; fi
+  if [ "$PROVISIONED" = 1 ]; then start_provisioned; else start_gateway_proxies; fi
   # The suite reads the supported features from the GatewayClass status once, at its start.
   "$BIN/kubectl" wait gatewayclass/attache --for condition=Accepted --timeout 60s >/dev/null
   for _ in $(seq 100); do "$BIN/kubectl" get node local-node >/dev/null 2>&1 && break; sleep 0.3; done
@@ -161,8 +165,8 @@ YAML
   # CONFORMANCE_REPORT=FILE sends it elsewhere (scripts/test.sh, so `make test` leaves git clean).
   local options=conformance-options.yaml
   if [ -n "${CONFORMANCE_REPORT:-}" ]; then args+=(-report-output "$CONFORMANCE_REPORT")
-  elif [ $# -gt 0 ] || [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then args+=(-report-output "$OUT/report.yaml"); fi
-  if [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then
+  elif [ $# -gt 0 ] || [ "$PROVISIONED" != 1 ]; then args+=(-report-output "$OUT/report.yaml"); fi
+  if [ "$PROVISIONED" = 1 ]; then
     # GatewayStaticAddresses: provisioned, a Gateway's address is its Service's, from the local
     # load balancer's pool (10.244.240.0/24, which honours spec.loadBalancerIP); 10.244.201.1 is in no pool.
     options="$OUT/conformance-options.yaml"
@@ -192,7 +196,7 @@ else
   code=0
   scripts/netns.sh "$0" --inside "$@" || code=$?
   report="conformance/reports/$GATEWAY_API_VERSION/attache/standard-v0.1.0-default-report.yaml"
-  if [ -n "${CONFORMANCE_REPORT:-}" ]; then report=$CONFORMANCE_REPORT; elif [ $# -gt 0 ] || [ "${ATTACHE_CONFORMANCE_PROVISIONED:-0}" = 1 ]; then report=$OUT/report.yaml; fi
+  if [ -n "${CONFORMANCE_REPORT:-}" ]; then report=$CONFORMANCE_REPORT; elif [ $# -gt 0 ] || [ "$PROVISIONED" != 1 ]; then report=$OUT/report.yaml; fi
   step "whole run: $(( $(date +%s) - t0 ))s; report: $report"
   exit $code
 fi
