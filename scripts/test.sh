@@ -28,8 +28,8 @@ else
   code=1
   extra_failures=$((extra_failures + 1))
 fi
-# The upstream Gateway API conformance suite (scripts/conformance-upstream.sh, about 70 s with
-# cached binaries), in a whole run only (no jest arguments), and only with a network namespace.
+# The upstream Gateway API conformance suite (scripts/conformance-upstream.sh, against provisioned
+# Envoys: about 140 s with cached binaries), in a whole run only (no jest arguments), and only with a network namespace.
 # Its upstream tests count like jest tests (passed, failed); the ones it does not run (features
 # Attaché does not claim, other profiles) are not counted as skipped.
 upstream="0 0 0"

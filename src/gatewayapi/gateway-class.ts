@@ -31,5 +31,10 @@ export function gatewayClassStatus(
   if (bundleVersion) {
     conditions.push(c.make(ConditionType.SupportedVersion, true, Reason.SupportedVersion, `Gateway API ${bundleVersion} is supported`));
   }
-  return { kind: 'GatewayClass', name: gc.metadata.name, generation: gc.metadata.generation, status: { conditions, supportedFeatures: supportedFeatures() } };
+  return {
+    kind: 'GatewayClass',
+    name: gc.metadata.name,
+    generation: gc.metadata.generation,
+    status: { conditions, supportedFeatures: supportedFeatures(options.provisioned === true) },
+  };
 }

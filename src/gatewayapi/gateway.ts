@@ -92,10 +92,18 @@ interface BoundAddress {
  * addresses are those of the Service generated for it (addresses.ts). An address asked for in
  * spec.addresses must be one of them (the Service's type and parameters decide what it gets).
  */
+const PROVISIONED_ADDRESS_TYPES: ReadonlySet<string> = new Set(['IPAddress', 'Hostname']);
+
 function provisionedAddress(gateway: Gateway, index: ResourceIndex): BoundAddress {
   const service = index.gatewayService(gateway);
   const statusAddresses = serviceAddresses(service);
   const base = { address: PROVISIONED_BIND_ADDRESS, statusAddresses };
+  // Only the types a Service's load-balancer ingress can carry: any other is not supported (Accepted=False), whatever the Service has.
+  const unsupported = (gateway.spec.addresses ?? []).findIndex((a) => !PROVISIONED_ADDRESS_TYPES.has(a.type ?? 'IPAddress'));
+  if (unsupported >= 0) {
+    const type = gateway.spec.addresses![unsupported].type;
+    return { ...base, problem: `spec.addresses[${unsupported}]: type ${type} is not supported (IPAddress or Hostname)` };
+  }
   if (!service) return { ...base, notAssigned: 'No address yet: the Service of this Gateway does not exist yet' };
   const serviceName = `${service.metadata.namespace}/${service.metadata.name}`;
   if (statusAddresses.length === 0) return { ...base, notAssigned: `No address yet: Service ${serviceName} has no load-balancer ingress or cluster IP` };

@@ -5,8 +5,9 @@
  * exactly what works: each name here is covered by the suite's tests for it (conformance/reports/).
  * Left out on purpose: retries (`retry` is ignored), CORS, ListenerSets,
  * TLS/TCP/UDP routes, BackendTLSPolicy, frontend and backend client certificates,
- * misdirected-request detection, mesh; and GatewayInfrastructurePropagation, whose test fails (spec.infrastructure labels and
- * annotations are put on nothing: there is no generated Deployment or Service to carry them).
+ * misdirected-request detection, mesh. GatewayInfrastructurePropagation is claimed only with the
+ * provisioner on (PROVISIONED_FEATURES): unmanaged, there is no generated Deployment or Service to
+ * carry spec.infrastructure labels and annotations.
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   'GRPCRoute',
@@ -46,7 +47,14 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'ReferenceGrant',
 ];
 
+/**
+ * Claimed on top of SUPPORTED_FEATURES when Attaché provisions each Gateway's Envoys
+ * (`--provision`, TranslateOptions.provisioned): the provisioner puts spec.infrastructure labels
+ * and annotations on the ServiceAccount, Deployment, Pods and Service (provisioner/objects.ts).
+ */
+export const PROVISIONED_FEATURES: readonly string[] = ['GatewayInfrastructurePropagation'];
+
 /** As the field wants it: objects, sorted by name ("MUST be sorted in ascending alphabetical order"). */
-export function supportedFeatures(): Array<{ name: string }> {
-  return [...SUPPORTED_FEATURES].sort().map((name) => ({ name }));
+export function supportedFeatures(provisioned = false): Array<{ name: string }> {
+  return [...SUPPORTED_FEATURES, ...(provisioned ? PROVISIONED_FEATURES : [])].sort().map((name) => ({ name }));
 }

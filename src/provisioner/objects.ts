@@ -190,8 +190,19 @@ function service(gateway: Gateway, spec: GatewayParametersSpec, options: Provisi
       selector: selectorLabels(gateway),
       ports: provisionedPorts(gateway, options.privilegedPortShift).map((p) => ({ name: p.name, port: p.port, targetPort: p.bindPort, protocol: 'TCP' })),
       ...(policy ? { externalTrafficPolicy: policy } : {}),
+      ...(type === 'LoadBalancer' && requestedIP(gateway) ? { loadBalancerIP: requestedIP(gateway) } : {}),
     },
   };
+}
+
+/**
+ * The first IPAddress a Gateway asks for in spec.addresses, asked of the load balancer through
+ * Service.spec.loadBalancerIP: deprecated in Kubernetes, yet the one field load balancers
+ * (cloud providers, MetalLB, the local cluster's) read for a requested address. Whether it got
+ * it is read back from the Service's ingress (gatewayapi: AddressNotUsable until it has it).
+ */
+function requestedIP(gateway: Gateway): string | undefined {
+  return (gateway.spec.addresses ?? []).find((a) => (a.type ?? 'IPAddress') === 'IPAddress' && a.value)?.value;
 }
 
 function podDisruptionBudget(gateway: Gateway): ProvisionedObject {

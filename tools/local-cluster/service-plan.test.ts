@@ -61,4 +61,12 @@ describe('loadBalancerStatusPatch', () => {
     expect(loadBalancerStatusPatch(s, '10.244.240.1')).toEqual({ status: { loadBalancer: { ingress: [{ ip: '10.244.240.1', ipMode: 'VIP' }] } } });
     expect(loadBalancerStatusPatch({ ...s, status: { loadBalancer: { ingress: [{ ip: '10.244.240.1' }] } } }, '10.244.240.1')).toBeUndefined();
   });
+
+  it('empties the ingress of a Service whose requested loadBalancerIP cannot be given (no address rather than another)', () => {
+    const s = svc('gw', { type: 'LoadBalancer', loadBalancerIP: '10.244.201.1' });
+    expect(loadBalancerStatusPatch({ ...s, status: { loadBalancer: { ingress: [{ ip: '10.244.240.1' }] } } }, undefined)).toEqual({
+      status: { loadBalancer: { ingress: [] } },
+    });
+    expect(loadBalancerStatusPatch(s, undefined)).toBeUndefined();
+  });
 });

@@ -18,7 +18,7 @@ export interface ServicePort {
 
 export interface Service extends KubernetesObject {
   metadata: ObjectMeta;
-  spec: { type?: string; clusterIP?: string; ports?: ServicePort[]; loadBalancerClass?: string };
+  spec: { type?: string; clusterIP?: string; ports?: ServicePort[]; loadBalancerClass?: string; loadBalancerIP?: string };
   status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } };
 }
 
@@ -111,9 +111,13 @@ function readyBackends(slices: readonly EndpointSlice[], portName: string): Back
   return out.sort((a, b) => `${a.ip}:${a.port}`.localeCompare(`${b.ip}:${b.port}`));
 }
 
-/** The status a LoadBalancer Service should have, or undefined when it already has it. */
-export function loadBalancerStatusPatch(svc: Service, ip: string): object | undefined {
+/**
+ * The status a LoadBalancer Service should have, or undefined when it already has it. No `ip`:
+ * it has none (its requested spec.loadBalancerIP cannot be given), so no ingress.
+ */
+export function loadBalancerStatusPatch(svc: Service, ip: string | undefined): object | undefined {
   const ingress = svc.status?.loadBalancer?.ingress ?? [];
+  if (ip === undefined) return ingress.length === 0 ? undefined : { status: { loadBalancer: { ingress: [] } } };
   if (ingress.length === 1 && ingress[0].ip === ip) return undefined;
   return { status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } };
 }

@@ -68,6 +68,18 @@ export class ServiceProxies {
     await Promise.all([...this.listeners.keys()].map((k) => this.close(k)));
   }
 
+  private async patchStatus(svc: Service, patch: object | undefined): Promise<void> {
+    if (!patch) return;
+    await this.o.client
+      .request('PATCH', `/api/v1/namespaces/${svc.metadata.namespace ?? 'default'}/services/${svc.metadata.name}/status`, {
+        contentType: 'application/merge-patch+json',
+        body: patch,
+      })
+      .catch((e: Error) => {
+        if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
+      });
+  }
+
   private async reconcile(): Promise<void> {
     const services = (await this.o.client.request<{ items: Service[] }>('GET', '/api/v1/services')).items.filter(
       (svc) => !this.o.serves || this.o.serves(svc.metadata.namespace ?? 'default'),
@@ -82,6 +94,24 @@ export class ServiceProxies {
     for (const svc of services.filter(wantsLoadBalancer)) {
       const key = serviceKey(svc);
       let ip = this.addresses.get(key);
+      const requested = svc.spec.loadBalancerIP;
+      if (requested && ip !== requested) {
+        // A requested address (spec.loadBalancerIP): that one or none, as a cloud load balancer does.
+        try {
+          ip = this.o.pool.allocateAt(key, requested);
+          this.addresses.set(key, ip);
+          this.o.log.info({ service: key, ip }, 'requested load-balancer address assigned');
+        } catch (e) {
+          if (ip) this.o.log.warn({ service: key, requested, err: (e as Error).message }, 'requested load-balancer address not given');
+          this.o.pool.release(key);
+          this.addresses.delete(key);
+          ip = undefined;
+        }
+        if (!ip) {
+          await this.patchStatus(svc, loadBalancerStatusPatch(svc, undefined));
+          continue;
+        }
+      }
       if (!ip) {
         try {
           ip = this.o.pool.allocate(key);
@@ -92,17 +122,7 @@ export class ServiceProxies {
         this.addresses.set(key, ip);
         this.o.log.info({ service: key, ip }, 'load-balancer address assigned');
       }
-      const patch = loadBalancerStatusPatch(svc, ip);
-      if (patch) {
-        await this.o.client
-          .request('PATCH', `/api/v1/namespaces/${svc.metadata.namespace ?? 'default'}/services/${svc.metadata.name}/status`, {
-            contentType: 'application/merge-patch+json',
-            body: patch,
-          })
-          .catch((e: Error) => {
-            if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
-          });
-      }
+      await this.patchStatus(svc, loadBalancerStatusPatch(svc, ip));
     }
     const plan = planListeners(services, slices, this.addresses, this.o.clusterIPs, this.o.fixedBackends);
     const planned = new Set(plan.map((l) => l.key));
