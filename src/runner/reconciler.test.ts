@@ -4,142 +4,31 @@
  * snapshot (held route, pinned listener) and to status.
  */
 import pino from 'pino';
-import type { KubernetesObject } from '../apis/meta';
 import type { StatusEntry } from '../gatewayapi/status';
-import { parseManifests } from '../sources/file/parse';
-import { loadCrdSchemas, type CrdSchemas } from '../sources/validation/crd-schemas';
 import { Store } from '../store/store';
 import { PROXY_REJECTED } from '../rejections/proxy-conditions';
 import { SnapshotCache } from '../xds/cache/snapshot-cache';
-import { decodeAny } from '../xds/proto';
 import { TypeUrl } from '../xds/resources';
-import type { XdsCallbacks } from '../xds/server/callbacks';
 import { AttacheMetrics } from '../metrics/registry';
 import { Reconciler } from './reconciler';
 
-const GW = 'default/gw';
-const RC = 'routes/127.0.0.1/10080';
-const BASE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: attache}
-spec: {controllerName: attache.dev/gateway-controller}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec: {gatewayClassName: attache, listeners: [{name: http, port: 80, protocol: HTTP}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: echo}
-spec: {ports: [{name: grpc, port: 8080}]}
-`;
-
-function slice(ip: string): string {
-  return `apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: echo-1, labels: {kubernetes.io/service-name: echo}}
-addressType: IPv4
-endpoints: [{addresses: [${ip}]}]
-ports: [{name: grpc, port: 3000}]
-`;
-}
-
-function route(name: string, host: string, service = 'echo\\.Echo'): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: GRPCRoute
-metadata: {name: ${name}}
-spec:
-  parentRefs: [{name: gw}]
-  hostnames: [${host}]
-  rules: [{matches: [{method: {type: RegularExpression, service: '${service}'}}], backendRefs: [{name: echo, port: 8080}]}]
-`;
-}
-
-let schemas: CrdSchemas;
-beforeAll(() => {
-  schemas = loadCrdSchemas();
-});
-
-function objects(...docs: string[]): KubernetesObject[] {
-  const parsed = parseManifests('test.yaml', docs.join('---\n'), schemas);
-  expect(parsed.errors).toEqual([]);
-  return parsed.objects.map((o, i) => ({ ...o, metadata: { ...o.metadata, generation: 1, creationTimestamp: `2026-01-01T00:00:0${i % 10}Z` } }));
-}
-
-function setup(): { store: Store; cache: SnapshotCache; reconciler: Reconciler; proxy: XdsCallbacks } {
-  const store = new Store();
-  const cache = new SnapshotCache();
-  const options = () => ({
-    controllerName: 'attache.dev/gateway-controller',
-    defaultAddress: '127.0.0.1',
-    privilegedPortShift: 10000,
-    now: '2026-01-01T00:00:00Z',
-  });
-  const reconciler = new Reconciler(store, cache, options, pino({ level: 'silent' }));
-  return { store, cache, reconciler, proxy: reconciler.proxyCallbacks() };
-}
-
-const node = {
-  id: 'envoy-1',
-  cluster: GW,
-  metadata: null,
-  locality: null,
-  user_agent_name: '',
-  extensions: [],
-  client_features: [],
-  listening_addresses: [],
-  dynamic_parameters: {},
-};
-const base = { streamId: 1, protocol: 'sotw' as const, peer: 'test', node, key: GW, nonce: '1', version: 'v' };
-
-/** The version of a resource as proxy (stream) `stream` is served it. */
-function versionOf(cache: SnapshotCache, typeUrl: TypeUrl, name: string, stream = base.streamId): string {
-  return cache.getSnapshot(GW, stream)?.resource(typeUrl, name)?.version ?? '';
-}
-
-function ack(cache: SnapshotCache, proxy: XdsCallbacks, typeUrl: TypeUrl, name: string, stream = base.streamId): string {
-  const version = versionOf(cache, typeUrl, name, stream);
-  proxy.onAck?.({ ...base, streamId: stream, typeUrl, names: [name], resources: [{ name, version }] });
-  return version;
-}
-
-function nack(
-  proxy: XdsCallbacks,
-  typeUrl: TypeUrl,
-  name: string,
-  version: string,
-  acceptedVersion: string | undefined,
-  message: string,
-  stream = base.streamId,
-): void {
-  proxy.onNack?.({
-    ...base,
-    streamId: stream,
-    typeUrl,
-    names: [name],
-    rejectedVersion: 'x',
-    errorDetail: { code: 3, message },
-    rejected: [{ name, version, ...(acceptedVersion === undefined ? {} : { acceptedVersion }) }],
-    clientStateKnown: true,
-  });
-}
-
-function domains(cache: SnapshotCache, stream = base.streamId): string[] {
-  const rc = cache.getSnapshot(GW, stream)?.resource(TypeUrl.RouteConfiguration, RC);
-  const decoded = rc ? (decodeAny(rc.any) as { virtual_hosts?: Array<{ domains?: string[] }> }) : {};
-  return (decoded.virtual_hosts ?? []).flatMap((vh) => vh.domains ?? []).sort();
-}
-
-function conditionsOf(status: StatusEntry[], kind: string, name: string): string[] {
-  const entry = status.find((e) => e.kind === kind && e.name === name);
-  if (!entry) return [];
-  const list = 'parents' in entry.status ? entry.status.parents.flatMap((p) => p.conditions) : 'conditions' in entry.status ? entry.status.conditions : [];
-  return list.map((c) => c.type);
-}
-
-const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import {
+  node,
+  GW,
+  RC,
+  BASE,
+  slice,
+  route,
+  objects,
+  setup,
+  base,
+  versionOf,
+  ack,
+  nack,
+  domains,
+  conditionsOf,
+  nextTick,
+} from '../../test/support/reconciler-fixture';
 
 describe('Reconciler', () => {
   it('rebuilds only the endpoints when only EndpointSlices changed', () => {
@@ -269,84 +158,6 @@ describe('Reconciler', () => {
     await nextTick();
     expect(domains(cache)).toEqual(['good.example.com']);
     expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).toContain(PROXY_REJECTED);
-  });
-});
-
-describe("Reconciler: one proxy's rejection is that proxy's alone", () => {
-  const ROGUE = 2;
-  const listener = 'listener/127.0.0.1/10080';
-
-  it('a client that never accepted anything NACKing the first Listener takes nothing from anyone', async () => {
-    const { store, cache, reconciler, proxy } = setup();
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com')));
-    reconciler.reconcile();
-    ack(cache, proxy, TypeUrl.Listener, listener);
-    nack(proxy, TypeUrl.Listener, listener, versionOf(cache, TypeUrl.Listener, listener, ROGUE), undefined, 'rogue', ROGUE);
-    await nextTick();
-    expect(cache.getSnapshot(GW, 1)?.resource(TypeUrl.Listener, listener)).toBeDefined();
-    expect(cache.getSnapshot(GW, ROGUE)?.resource(TypeUrl.Listener, listener)).toBeDefined();
-    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
-    // Reported all the same, naming the proxy, until its stream ends.
-    expect(JSON.stringify(reconciler.status())).toContain('proxy envoy-1 rejected Listener listener/127.0.0.1/10080: rogue');
-    proxy.onStreamClosed?.({ ...base, streamId: ROGUE });
-    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
-  });
-
-  it('a client that never accepted anything NACKing a RouteConfiguration that quotes a hostname holds no route', async () => {
-    const { store, cache, reconciler, proxy } = setup();
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('other', 'other.example.com')));
-    reconciler.reconcile();
-    ack(cache, proxy, TypeUrl.RouteConfiguration, RC);
-    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE), undefined, "domain 'good.example.com' refused", ROGUE);
-    await nextTick();
-    expect(domains(cache, 1)).toEqual(['good.example.com', 'other.example.com']);
-    expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'other.example.com']);
-    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'good')).not.toContain(PROXY_REJECTED);
-  });
-
-  it('holds a rejected route for the proxy that rejected it only, until its stream ends', async () => {
-    const { store, cache, reconciler, proxy } = setup();
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com')));
-    reconciler.reconcile();
-    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, 1);
-    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge')));
-    reconciler.reconcile();
-    nack(proxy, TypeUrl.RouteConfiguration, RC, versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE), accepted, "regex '/(?:huge)/[^/]+' too big", ROGUE);
-    await nextTick();
-    expect(domains(cache, ROGUE)).toEqual(['good.example.com']);
-    expect(domains(cache, 1)).toEqual(['bad.example.com', 'good.example.com']);
-    expect(domains(cache, 3)).toEqual(['bad.example.com', 'good.example.com']);
-    expect(JSON.stringify(reconciler.status())).toContain('other proxies get it as written');
-
-    // Other changes reach the holding proxy too; the hold stays.
-    store.replaceAll(
-      objects(BASE, slice('127.0.1.1'), route('good', 'good.example.com'), route('bad', 'bad.example.com', 'huge'), route('new', 'new.example.com')),
-    );
-    reconciler.reconcile();
-    expect(domains(cache, ROGUE)).toEqual(['good.example.com', 'new.example.com']);
-    // Its ACK of its own snapshot is traced like any other.
-    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
-
-    proxy.onStreamClosed?.({ ...base, streamId: ROGUE });
-    expect(cache.proxiesWithOwnSnapshot(GW)).toEqual([]);
-    expect(conditionsOf(reconciler.status(), 'GRPCRoute', 'bad')).not.toContain(PROXY_REJECTED);
-    expect(conditionsOf(reconciler.status(), 'Gateway', 'gw')).not.toContain(PROXY_REJECTED);
-  });
-
-  it("a rogue stream claiming the real proxy's node id changes nothing for the real one", async () => {
-    const { store, cache, reconciler, proxy } = setup();
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'one')));
-    reconciler.reconcile();
-    ack(cache, proxy, TypeUrl.RouteConfiguration, RC, 1);
-    const accepted = ack(cache, proxy, TypeUrl.RouteConfiguration, RC, ROGUE);
-    store.replaceAll(objects(BASE, slice('127.0.1.1'), route('r', 'r.example.com', 'two')));
-    reconciler.reconcile();
-    const current = versionOf(cache, TypeUrl.RouteConfiguration, RC, 1);
-    nack(proxy, TypeUrl.RouteConfiguration, RC, current, accepted, 'no', ROGUE);
-    await nextTick();
-    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC, ROGUE)).toBe(accepted);
-    expect(versionOf(cache, TypeUrl.RouteConfiguration, RC, 1)).toBe(current);
   });
 });
 
