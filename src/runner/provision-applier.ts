@@ -20,6 +20,7 @@
  * What this does not do: notice hand edits of the fields we set (nothing re-reads the objects;
  * a change of the desired object, or deleting the object, puts ours back).
  */
+import { listLabelled } from './labelled-list';
 import { createHash } from 'crypto';
 import type { Logger } from 'pino';
 import { type KubernetesObject } from '../apis/meta';
@@ -39,9 +40,7 @@ const PROVISIONED_KINDS = [
   { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers' },
 ] as const;
 
-/** Bounds one list (per kind, all namespaces): pages of this many, at most MAX_PAGES pages. */
-const PAGE = 500;
-const MAX_PAGES = 200;
+/** One list per kind, all namespaces, bounded by listLabelled (labelled-list.ts). */
 
 interface Known {
   kind: string;
@@ -216,22 +215,13 @@ export class ProvisionApplier {
     const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${NAME_LABEL}=envoy,${GATEWAY_NAME_LABEL}`;
     try {
       for (const k of PROVISIONED_KINDS) {
-        let next: string | undefined;
-        let pages = 0;
-        do {
-          if (++pages > MAX_PAGES) throw new Error(`${k.plural}: more than ${MAX_PAGES * PAGE} objects with our labels`);
-          const page = await this.o.client.request<{ items?: Array<Record<string, unknown>>; metadata?: { continue?: string } }>('GET', collection(k.kind), {
-            query: { labelSelector, limit: PAGE, continue: next },
-          });
-          for (const item of page.items ?? []) {
-            const object = { ...item, kind: k.kind } as unknown as ProvisionedObject;
-            const gateway = gatewayOf(object);
-            if (!gateway) continue; // our labels, but not owned by a Gateway: not ours to touch
-            const { namespace, name, annotations } = object.metadata;
-            known.set(keyOf(k.kind, namespace, name), { kind: k.kind, namespace, name, hash: annotations?.[HASH_ANNOTATION] ?? '', gateway });
-          }
-          next = page.metadata?.continue || undefined;
-        } while (next);
+        for (const item of await listLabelled(this.o.client, collection(k.kind), labelSelector)) {
+          const object = { ...item, kind: k.kind } as unknown as ProvisionedObject;
+          const gateway = gatewayOf(object);
+          if (!gateway) continue; // our labels, but not owned by a Gateway: not ours to touch
+          const { namespace, name, annotations } = object.metadata;
+          known.set(keyOf(k.kind, namespace, name), { kind: k.kind, namespace, name, hash: annotations?.[HASH_ANNOTATION] ?? '', gateway });
+        }
       }
     } catch (e) {
       this.o.log.warn({ err: (e as Error).message }, 'could not list provisioned objects; tried again');

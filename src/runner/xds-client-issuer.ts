@@ -22,13 +22,14 @@
  * our GatewayClasses loses its Secret (DELETE); a deleted Gateway's goes with it (owner reference).
  * A pass runs on every provisioning change and every `checkMs` (renewals are due then).
  *
- * Bounds: the list is paged like the provisioner's (PAGE × MAX_PAGES); the known map holds one
+ * Bounds: the list is paged and bounded like the provisioner's (labelled-list.ts); the known map holds one
  * entry per Secret of ours. Key material is never logged: log lines name namespace, Secret,
  * Gateway and dates only.
  *
  * What this does not do: notice a Secret deleted or edited by hand (a leadership change or a
  * restart re-lists; then it is made again).
  */
+import { listLabelled } from './labelled-list';
 import type { Logger } from 'pino';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../provisioner/objects';
 import { type ProvisionResult } from '../provisioner/provision';
@@ -41,8 +42,6 @@ const FIELD_MANAGER = 'attache';
 const GATEWAY_ANNOTATION = 'attache.dev/gateway';
 export const DEFAULT_VALIDITY_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_CHECK_MS = 10 * 60 * 1000;
-const PAGE = 500;
-const MAX_PAGES = 200;
 
 interface Known {
   namespace: string;
@@ -253,25 +252,16 @@ export class XdsClientIssuer {
     const known = new Map<string, Known>();
     const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${COMPONENT_LABEL}=${XDS_CLIENT_CERTIFICATE}`;
     try {
-      let next: string | undefined;
-      let pages = 0;
-      do {
-        if (++pages > MAX_PAGES) throw new Error(`secrets: more than ${MAX_PAGES * PAGE} with our labels`);
-        const page = await this.o.client.request<{ items?: Array<Record<string, unknown>>; metadata?: { continue?: string } }>('GET', '/api/v1/secrets', {
-          query: { labelSelector, limit: PAGE, continue: next },
-        });
-        for (const item of page.items ?? []) {
-          const meta = (item.metadata ?? {}) as { namespace?: string; name?: string; annotations?: Record<string, string>; ownerReferences?: unknown };
-          const data = (item.data ?? {}) as Record<string, unknown>;
-          if (!meta.namespace || !meta.name) continue;
-          const gateway = meta.annotations?.[GATEWAY_ANNOTATION] ?? '';
-          const facts = certificateFacts(this.o.ca, unb64(data['tls.crt']), unb64(data['ca.crt']), this.o.trustDomain);
-          const good = facts && facts.fromCa && facts.namesOnly(gateway) && unb64(data['tls.key']).length > 0;
-          const renewAt = good ? facts.notBefore.getTime() + 60_000 + (2 * (facts.notAfter.getTime() - facts.notBefore.getTime() - 60_000)) / 3 : 0;
-          known.set(`${meta.namespace}/${meta.name}`, { namespace: meta.namespace, name: meta.name, gateway, uid: ownerUid(meta), renewAt });
-        }
-        next = page.metadata?.continue || undefined;
-      } while (next);
+      for (const item of await listLabelled(this.o.client, '/api/v1/secrets', labelSelector)) {
+        const meta = (item.metadata ?? {}) as { namespace?: string; name?: string; annotations?: Record<string, string>; ownerReferences?: unknown };
+        const data = (item.data ?? {}) as Record<string, unknown>;
+        if (!meta.namespace || !meta.name) continue;
+        const gateway = meta.annotations?.[GATEWAY_ANNOTATION] ?? '';
+        const facts = certificateFacts(this.o.ca, unb64(data['tls.crt']), unb64(data['ca.crt']), this.o.trustDomain);
+        const good = facts && facts.fromCa && facts.namesOnly(gateway) && unb64(data['tls.key']).length > 0;
+        const renewAt = good ? facts.notBefore.getTime() + 60_000 + (2 * (facts.notAfter.getTime() - facts.notBefore.getTime() - 60_000)) / 3 : 0;
+        known.set(`${meta.namespace}/${meta.name}`, { namespace: meta.namespace, name: meta.name, gateway, uid: ownerUid(meta), renewAt });
+      }
     } catch (e) {
       this.o.log.warn({ err: (e as Error).message }, 'could not list xDS client certificate Secrets; tried again');
       return false;
