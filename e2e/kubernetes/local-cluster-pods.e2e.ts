@@ -13,10 +13,11 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { freePort, ROOT, spawnTracked, type TrackedProcess, waitFor } from '../../test/harness';
+import { freePort, ROOT, type TrackedProcess, waitFor } from '../../test/harness';
 import { apply, get, kubectl, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { issueCertificate, issueGatewayClientCertificate, makeCertificateAuthority } from '../../test/support/certificates';
 import { gatewayClass, namespace } from './fixtures';
+import { startLocalCluster } from './local-cluster';
 
 const NS = 'e2e-local-cluster-pods';
 const XDS_NS = 'e2e-local-cluster-xds';
@@ -93,25 +94,7 @@ describe('the local cluster runs Deployments of Envoy behind a LoadBalancer Serv
 
   beforeAll(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-local-cluster-'));
-    cluster = spawnTracked('local-cluster', process.execPath, [
-      path.join(ROOT, 'dist/tools/local-cluster/main.js'),
-      '--kubeconfig',
-      process.env.KUBECONFIG!,
-      '--work-dir',
-      workDir,
-      '--gateway-proxies=false',
-      // Only this file's namespaces: Pods other tests left Pending on the shared API server are not ours to run.
-      `--namespaces=${NS},${XDS_NS}`,
-      '--log-level',
-      'info',
-    ]);
-    await waitFor(
-      async () => (await kubectl(['get', 'node', 'local-node', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']).catch(() => '')) === 'True',
-      {
-        timeoutMs: 30_000,
-        description: 'local-node Ready',
-      },
-    );
+    cluster = await startLocalCluster(workDir, [NS, XDS_NS]);
   });
 
   afterAll(async () => {

@@ -12,20 +12,11 @@ import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  backendsFromEndpointSlices,
-  callEcho,
-  type EchoBackends,
-  freePort,
-  ROOT,
-  spawnTracked,
-  startEchoBackends,
-  type TrackedProcess,
-  waitFor,
-} from '../../test/harness';
+import { backendsFromEndpointSlices, callEcho, type EchoBackends, freePort, startEchoBackends, type TrackedProcess, waitFor } from '../../test/harness';
 import { apply, condition, get, kubectl, type RunningKubernetesControlPlane, startKubernetesControlPlane } from '../../test/harness/kubernetes';
 import { issueCertificate, makeCertificateAuthority } from '../../test/support/certificates';
 import { gateway, gatewayClass, grpcRoute, namespace, type Scope, service } from './fixtures';
+import { startLocalCluster } from './local-cluster';
 
 const S: Scope = { namespace: 'e2e-provisioned-gateway', gatewayClass: 'e2e-provisioned-gateway', controllerName: 'attache.dev/e2e-provisioned-gateway' };
 const SERVER_NAME = 'attache-xds.e2e.test';
@@ -39,22 +30,7 @@ describe('a provisioned Gateway on the local cluster: apply, wait for Programmed
 
   beforeAll(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attache-provisioned-gateway-'));
-    cluster = spawnTracked('local-cluster', process.execPath, [
-      path.join(ROOT, 'dist/tools/local-cluster/main.js'),
-      '--kubeconfig',
-      process.env.KUBECONFIG!,
-      '--work-dir',
-      workDir,
-      '--gateway-proxies=false',
-      // Only this file's namespace: Pods other tests left Pending on the shared API server are not ours to run.
-      `--namespaces=${S.namespace}`,
-      '--log-level',
-      'info',
-    ]);
-    await waitFor(
-      async () => (await kubectl(['get', 'node', 'local-node', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']).catch(() => '')) === 'True',
-      { timeoutMs: 30_000, description: 'local-node Ready' },
-    );
+    cluster = await startLocalCluster(workDir, [S.namespace]);
   });
 
   afterAll(async () => {
